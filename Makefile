@@ -1,0 +1,19 @@
+# Thin wrappers around dev.py, which needs nothing but Python 3.11+.
+PYTHON ?= python3
+
+.PHONY: run test lint bench ci screenshots
+
+run:  ## install, migrate, load the demo, serve on 127.0.0.1:8000
+	$(PYTHON) dev.py run
+
+test:  ## install test requirements and run the whole suite
+	$(PYTHON) dev.py test
+
+lint:  ## ruff and mypy
+	$(PYTHON) dev.py lint
+
+bench:  ## benchmarks at stated sizes (set DATABASE_URL for PostgreSQL figures)
+	$(PYTHON) dev.py bench
+
+ci:  ## what CI runs (needs PostgreSQL and Redis on 127.0.0.1)
+	.ci/run

@@ -1,0 +1,581 @@
+"""Intercoder agreement statistics, in pure Python (standard library only).
+
+Every statistic is computed exactly with :class:`fractions.Fraction` and converted to ``float`` at
+the end, so "is the expected disagreement zero?" is an exact test rather than a float comparison.
+
+Where a statistic is mathematically undefined (no data, fewer than two coders, or no expected
+disagreement because only one category was used) the function raises :class:`ValueError` with a
+message saying why; it never returns ``nan``. :func:`binary_agreement_summary` is the exception by
+design: it turns an undefined kappa into ``None`` so that agreement reports do not crash on a code
+that nobody applied.
+
+Missing values: the two-coder statistics (percent agreement, Cohen's kappa, Scott's pi) need
+complete data and reject ``None``; Krippendorff's alpha treats ``None`` as "not coded".
+
+This module must stay free of Django imports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal, TypedDict
+
+__all__ = [
+    "BinaryAgreementSummary",
+    "binary_agreement_summary",
+    "cohen_kappa",
+    "confusion_counts",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "scott_pi",
+]
+
+KappaWeights = Literal["linear", "quadratic"]
+AlphaLevel = Literal["nominal", "ordinal", "interval", "ratio"]
+
+_KAPPA_WEIGHTS: tuple[str, ...] = ("linear", "quadratic")
+_ALPHA_LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+
+
+class BinaryAgreementSummary(TypedDict):
+    """Result of :func:`binary_agreement_summary`."""
+
+    n: int
+    both: int
+    only_a: int
+    only_b: int
+    neither: int
+    percent: float | None
+    kappa: float | None
+
+
+# --------------------------------------------------------------------------------------------
+# Input validation
+# --------------------------------------------------------------------------------------------
+
+
+def _check_pair(a: Sequence[Hashable], b: Sequence[Hashable], statistic: str) -> int:
+    """Validate two coders' codings of the same units and return the number of units."""
+    if len(a) != len(b):
+        raise ValueError(
+            f"{statistic}: the two codings have different lengths ({len(a)} and {len(b)}); "
+            "they must code the same units in the same order"
+        )
+    if len(a) == 0:
+        raise ValueError(f"{statistic} is undefined for empty data: no units were coded")
+    for coder, values in (("a", a), ("b", b)):
+        for position, value in enumerate(values):
+            if value is None:
+                raise ValueError(
+                    f"{statistic}: coder {coder} has a missing value (None) at position "
+                    f"{position}; this statistic needs complete data (drop the unit, or use "
+                    "krippendorff_alpha, which handles missing values)"
+                )
+    return len(a)
+
+
+def _category_index(
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    categories: Sequence[Hashable] | None,
+    ordered: bool,
+) -> dict[Hashable, int]:
+    """Map each category to its position in the (ordered) category list."""
+    if categories is None:
+        observed = set(a) | set(b)
+        try:
+            category_list: list[Hashable] = sorted(observed)  # type: ignore[type-var]
+        except TypeError as exc:
+            if ordered:
+                raise ValueError(
+                    "Weighted kappa needs ordered categories, but the observed values cannot be "
+                    "sorted; pass `categories` in their ordinal order"
+                ) from exc
+            # Unweighted kappa does not depend on the order; keep first appearance.
+            category_list = list(dict.fromkeys([*a, *b]))
+    else:
+        category_list = list(categories)
+        if not category_list:
+            raise ValueError("`categories` is empty; it must list every category that can occur")
+    index: dict[Hashable, int] = {}
+    for position, category in enumerate(category_list):
+        if category in index:
+            raise ValueError(f"`categories` lists {category!r} more than once")
+        index[category] = position
+    for coder, values in (("a", a), ("b", b)):
+        for value in values:
+            if value not in index:
+                raise ValueError(
+                    f"Coder {coder} used {value!r}, which is not in `categories` {category_list!r}"
+                )
+    return index
+
+
+def _as_fraction(value: object, level: str) -> Fraction:
+    """Convert a numeric code to an exact Fraction for the metric difference functions."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool | int):
+        return Fraction(int(value))
+    if isinstance(value, float | Decimal):
+        if not math.isfinite(value):
+            raise ValueError(f"Krippendorff's alpha ({level}): value {value!r} is not finite")
+        return Fraction(value)
+    raise ValueError(
+        f"Krippendorff's alpha at the {level} level needs numeric values (int, float, Fraction "
+        f"or Decimal), got {value!r}; map ordered labels to numbers (e.g. ranks) first"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Two coders
+# --------------------------------------------------------------------------------------------
+
+
+def percent_agreement(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Share of units on which two coders assigned the same value (0..1).
+
+    Formula: ``p_o = (1/n) * sum_i [a_i == b_i]`` over the ``n`` units.
+
+    Source: the observed proportion of agreement ``p_o`` of Cohen, J. (1960), "A coefficient of
+    agreement for nominal scales", *Educational and Psychological Measurement* 20(1), 37-46.
+    It is not corrected for chance agreement (see Lombard, Snyder-Duch & Bracken 2002,
+    *Human Communication Research* 28(4), 587-604, on why it should not be reported alone).
+
+    Raises ValueError for codings of different lengths, empty codings, or ``None`` values.
+    """
+    n = _check_pair(a, b, "Percent agreement")
+    agreements = sum(1 for x, y in zip(a, b, strict=True) if x == y)
+    return float(Fraction(agreements, n))
+
+
+def _kappa_from_table(
+    table: Sequence[Sequence[int | Fraction]],
+    disagreement: Sequence[Sequence[int | Fraction]],
+) -> Fraction:
+    """Weighted kappa from a k x k contingency table and a k x k disagreement-weight matrix.
+
+    ``kappa_w = 1 - sum_ij v_ij p_o,ij / sum_ij v_ij p_c,ij`` where ``p_o,ij`` are the observed
+    cell proportions, ``p_c,ij = p_i. * p_.j`` the chance-expected ones and ``v_ij`` the
+    disagreement weights (Cohen 1968, eq. 6). With ``v_ij = [i != j]`` this is Cohen's (1960)
+    unweighted kappa ``(p_o - p_c) / (1 - p_c)``. Raises ValueError when the expected
+    disagreement is zero (kappa undefined).
+    """
+    total = sum((Fraction(cell) for row in table for cell in row), Fraction(0))
+    if total == 0:
+        raise ValueError("Cohen's kappa is undefined for empty data: the table has no units")
+    k = len(table)
+    rows = [sum((Fraction(cell) for cell in row), Fraction(0)) for row in table]
+    cols = [sum((Fraction(table[i][j]) for i in range(k)), Fraction(0)) for j in range(k)]
+    observed = Fraction(0)
+    expected = Fraction(0)
+    for i in range(k):
+        for j in range(k):
+            weight = Fraction(disagreement[i][j])
+            observed += weight * Fraction(table[i][j]) / total
+            expected += weight * rows[i] * cols[j] / (total * total)
+    if expected == 0:
+        raise ValueError(
+            "Cohen's kappa is undefined: both coders used a single category, so chance "
+            "agreement is 1 (expected disagreement is 0)"
+        )
+    return 1 - observed / expected
+
+
+def cohen_kappa(
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    weights: KappaWeights | None = None,
+    categories: Sequence[Hashable] | None = None,
+) -> float:
+    """Cohen's kappa for two coders, unweighted (Cohen 1960) or weighted (Cohen 1968).
+
+    Unweighted: ``kappa = (p_o - p_e) / (1 - p_e)`` with ``p_o`` the observed proportion of
+    agreement and ``p_e = sum_k p_a(k) * p_b(k)`` the agreement expected from each coder's own
+    marginal distribution.
+
+    Weighted: ``kappa_w = 1 - sum_ij v_ij o_ij / sum_ij v_ij e_ij`` with observed cell proportions
+    ``o_ij``, chance-expected proportions ``e_ij = p_a(i) * p_b(j)`` and disagreement weights
+    ``v_ij`` computed from the positions ``i, j`` (0-based) of the categories in ``categories``,
+    ``k`` categories in all:
+
+    * ``"linear"``: ``v_ij = |i - j| / (k - 1)`` (Cicchetti & Allison 1971; "equal spacing"),
+    * ``"quadratic"``: ``v_ij = (i - j)**2 / (k - 1)**2`` (Fleiss & Cohen 1973).
+
+    These are the complements of the agreement weights ``1 - |i-j|/(k-1)`` and
+    ``1 - (i-j)**2/(k-1)**2`` used by e.g. R ``irr::kappa2`` ("equal"/"squared") and
+    ``vcd::Kappa``; the statistic is the same.
+
+    Sources: Cohen, J. (1960), "A coefficient of agreement for nominal scales", *Educational and
+    Psychological Measurement* 20(1), 37-46; Cohen, J. (1968), "Weighted kappa: Nominal scale
+    agreement with provision for scaled disagreement or partial credit", *Psychological
+    Bulletin* 70(4), 213-220.
+
+    ``categories`` is the ordered list of possible categories. It matters for weighted kappa:
+    positions, not values, set the weights, and an unused category in the middle of a scale
+    still widens the gap between its neighbours. By default it is the sorted union of the
+    observed values. A value not in ``categories`` raises ValueError.
+
+    Raises ValueError for codings of different lengths, empty codings, ``None`` values, unknown
+    ``weights``, bad ``categories``, and when kappa is undefined because both coders used one
+    and the same single category (chance agreement is 1).
+    """
+    _check_pair(a, b, "Cohen's kappa")
+    if weights is not None and weights not in _KAPPA_WEIGHTS:
+        raise ValueError(f"Unknown kappa weights {weights!r}; use None, 'linear' or 'quadratic'")
+    index = _category_index(a, b, categories, ordered=weights is not None)
+    k = len(index)
+    table = [[0] * k for _ in range(k)]
+    for x, y in zip(a, b, strict=True):
+        table[index[x]][index[y]] += 1
+    used = set(a) | set(b)
+    if len(used) == 1:
+        raise ValueError(
+            "Cohen's kappa is undefined: both coders used a single category "
+            f"({next(iter(used))!r}), so chance agreement is 1"
+        )
+    disagreement: list[list[Fraction]]
+    if weights is None:
+        disagreement = [[Fraction(int(i != j)) for j in range(k)] for i in range(k)]
+    elif weights == "linear":
+        disagreement = [[Fraction(abs(i - j), k - 1) for j in range(k)] for i in range(k)]
+    else:
+        disagreement = [[Fraction((i - j) ** 2, (k - 1) ** 2) for j in range(k)] for i in range(k)]
+    # With two or more categories in use the expected disagreement is > 0, so this is defined.
+    kappa = _kappa_from_table(table, disagreement)
+    return float(kappa)
+
+
+def scott_pi(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Scott's pi for two coders on a nominal scale.
+
+    Formula: ``pi = (p_o - p_e) / (1 - p_e)`` with ``p_o`` the observed proportion of agreement
+    and ``p_e = sum_k p_k**2``, where ``p_k`` is the proportion of all ``2n`` codes (both
+    coders pooled) that fall in category ``k``. Unlike Cohen's kappa, chance agreement uses the
+    pooled distribution, i.e. assumes both coders share one distribution of categories.
+
+    Source: Scott, W. A. (1955), "Reliability of content analysis: The case of nominal scale
+    coding", *Public Opinion Quarterly* 19(3), 321-325.
+
+    For two coders with no missing data Krippendorff's nominal alpha is the small-sample
+    corrected version: ``alpha = 1 - (1 - pi) * (2n - 1) / (2n)`` (Krippendorff 2011, sec. A).
+
+    Raises ValueError for codings of different lengths, empty codings, ``None`` values, and when
+    pi is undefined because both coders used only one and the same category (expected agreement
+    is 1).
+    """
+    n = _check_pair(a, b, "Scott's pi")
+    observed = Fraction(sum(1 for x, y in zip(a, b, strict=True) if x == y), n)
+    pooled = Counter([*a, *b])
+    expected = sum((Fraction(count, 2 * n) ** 2 for count in pooled.values()), Fraction(0))
+    if expected == 1:
+        only = next(iter(pooled))
+        raise ValueError(
+            "Scott's pi is undefined: both coders used only the single category "
+            f"{only!r}, so expected agreement is 1"
+        )
+    return float((observed - expected) / (1 - expected))
+
+
+# --------------------------------------------------------------------------------------------
+# Many coders
+# --------------------------------------------------------------------------------------------
+
+
+def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float:
+    """Fleiss' kappa for a fixed number of raters per subject, nominal categories.
+
+    ``counts[i][j]`` is the number of raters who put subject ``i`` in category ``j``; every row
+    sums to the same number of raters ``n >= 2``. With ``N`` subjects:
+
+    * ``P_i = (sum_j n_ij**2 - n) / (n (n - 1))`` (agreement among the raters of subject i),
+    * ``P_bar = (1/N) sum_i P_i``,
+    * ``p_j = (1/(N n)) sum_i n_ij`` and ``P_e = sum_j p_j**2``,
+    * ``kappa = (P_bar - P_e) / (1 - P_e)``.
+
+    Source: Fleiss, J. L. (1971), "Measuring nominal scale agreement among many raters",
+    *Psychological Bulletin* 76(5), 378-382 (eqs. 2-9).
+
+    Raises ValueError for no subjects, ragged rows, negative or non-integer counts, rows with
+    different totals, fewer than two raters per subject, and when kappa is undefined because
+    every rating falls in a single category (chance agreement is 1).
+    """
+    rows = [list(row) for row in counts]
+    if not rows:
+        raise ValueError("Fleiss' kappa is undefined for empty data: no subjects")
+    width = len(rows[0])
+    if width == 0:
+        raise ValueError("Fleiss' kappa: rows have no categories")
+    raters: int | None = None
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            raise ValueError(
+                f"Fleiss' kappa: row {i} has {len(row)} categories but row 0 has {width}; "
+                "every subject needs a count for every category"
+            )
+        for value in row:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(
+                    f"Fleiss' kappa: row {i} holds {value!r}; counts must be non-negative integers"
+                )
+        total = sum(row)
+        if raters is None:
+            raters = total
+        elif total != raters:
+            raise ValueError(
+                f"Fleiss' kappa: row {i} sums to {total} but row 0 sums to {raters}; every "
+                "subject must be rated by the same number of raters"
+            )
+    assert raters is not None
+    if raters < 2:
+        raise ValueError(f"Fleiss' kappa needs at least two raters per subject, got {raters}")
+    n_subjects = len(rows)
+    per_subject = [
+        Fraction(sum(c * c for c in row) - raters, raters * (raters - 1)) for row in rows
+    ]
+    p_bar = sum(per_subject, Fraction(0)) / n_subjects
+    proportions = [Fraction(sum(row[j] for row in rows), n_subjects * raters) for j in range(width)]
+    p_e = sum((p * p for p in proportions), Fraction(0))
+    if p_e == 1:
+        raise ValueError(
+            "Fleiss' kappa is undefined: every rating falls in a single category, so chance "
+            "agreement is 1"
+        )
+    return float((p_bar - p_e) / (1 - p_e))
+
+
+def _ordinal_deltas(
+    values: list[Hashable], marginals: dict[Hashable, Fraction]
+) -> dict[tuple[Hashable, Hashable], Fraction]:
+    """Krippendorff's (2011) ordinal metric from the coincidence-matrix marginals.
+
+    ``delta_ck**2 = (sum_{g=c..k} n_g - (n_c + n_k) / 2)**2`` over the ranked values.
+    """
+    ranked = sorted(values, key=lambda v: _as_fraction(v, "ordinal"))
+    # cumulative[i] = n_{v_0} + ... + n_{v_{i-1}}
+    cumulative = [Fraction(0)]
+    for v in ranked:
+        cumulative.append(cumulative[-1] + marginals[v])
+    deltas: dict[tuple[Hashable, Hashable], Fraction] = {}
+    for i, c in enumerate(ranked):
+        for j, k in enumerate(ranked):
+            lo, hi = min(i, j), max(i, j)
+            span = cumulative[hi + 1] - cumulative[lo]
+            deltas[c, k] = (span - (marginals[c] + marginals[k]) / 2) ** 2
+    return deltas
+
+
+def _metric_delta(c: Hashable, k: Hashable, level: str) -> Fraction:
+    """Squared difference ``delta_ck**2`` for the nominal, interval and ratio levels."""
+    if level == "nominal":
+        return Fraction(int(c != k))
+    x, y = _as_fraction(c, level), _as_fraction(k, level)
+    if level == "interval":
+        return (x - y) ** 2
+    # ratio
+    if x + y == 0:
+        return Fraction(0)
+    return ((x - y) / (x + y)) ** 2
+
+
+def krippendorff_alpha(
+    data: Sequence[Sequence[Hashable | None]],
+    level: AlphaLevel = "nominal",
+) -> float:
+    """Krippendorff's alpha for any number of coders, missing data, and four metrics.
+
+    ``data[coder][unit]`` is the value a coder gave a unit, ``None`` if the coder did not code
+    it. Computation (Krippendorff 2011, sec. C-F):
+
+    * units with fewer than two values (``m_u < 2``) are not pairable and are ignored;
+    * coincidence matrix ``o_ck = sum_u (number of c-k pairs of values in u) / (m_u - 1)``,
+      counting ordered pairs of values from different coders;
+    * marginals ``n_c = sum_k o_ck`` and ``n = sum_c n_c`` (the number of pairable values);
+    * ``alpha = 1 - D_o / D_e = 1 - (n - 1) * sum_ck o_ck delta_ck**2
+      / sum_ck n_c n_k delta_ck**2``
+
+    with the difference function ``delta_ck**2`` for the ``level``:
+
+    * ``"nominal"``: 0 if ``c == k`` else 1;
+    * ``"ordinal"``: ``(sum_{g=c..k} n_g - (n_c + n_k) / 2)**2`` over the ranked values, using
+      the marginal frequencies ``n_g`` (numeric values; only their order matters);
+    * ``"interval"``: ``(c - k)**2``;
+    * ``"ratio"``: ``((c - k) / (c + k))**2`` (values must be >= 0; 0 when ``c = k = 0``).
+
+    Source: Krippendorff, K. (2011), "Computing Krippendorff's Alpha-Reliability", Annenberg
+    School for Communication Departmental Papers, University of Pennsylvania
+    (https://repository.upenn.edu/asc_papers/43); also Krippendorff, K. (2004), *Content
+    Analysis: An Introduction to Its Methodology*, 2nd ed., ch. 11.
+
+    Raises ValueError for fewer than two coders, coders with different numbers of units, no
+    units, no pairable unit, an unknown ``level``, non-numeric values at the ordinal, interval
+    or ratio level (negative ones at the ratio level), and when alpha is undefined because all
+    pairable values are the same (expected disagreement is 0).
+    """
+    if level not in _ALPHA_LEVELS:
+        raise ValueError(
+            f"Unknown level {level!r}; use 'nominal', 'ordinal', 'interval' or 'ratio'"
+        )
+    coders = [list(row) for row in data]
+    if len(coders) < 2:
+        raise ValueError(f"Krippendorff's alpha needs at least two coders, got {len(coders)}")
+    n_units = len(coders[0])
+    for position, row in enumerate(coders):
+        if len(row) != n_units:
+            raise ValueError(
+                f"Krippendorff's alpha: coder {position} has {len(row)} units but coder 0 has "
+                f"{n_units}; use None for units a coder did not code"
+            )
+    if n_units == 0:
+        raise ValueError("Krippendorff's alpha is undefined for empty data: there are no units")
+
+    if level != "nominal":
+        # Validate every value (not only pairable ones): numeric, finite, and >= 0 for ratio.
+        for row in coders:
+            for value in row:
+                if value is None:
+                    continue
+                number = _as_fraction(value, level)
+                if level == "ratio" and number < 0:
+                    raise ValueError(
+                        f"Krippendorff's alpha (ratio): value {value!r} is negative; ratio "
+                        "data must be >= 0"
+                    )
+
+    coincidences: dict[tuple[Hashable, Hashable], Fraction] = {}
+    for unit in range(n_units):
+        values = [row[unit] for row in coders if row[unit] is not None]
+        m_u = len(values)
+        if m_u < 2:
+            continue
+        tally = Counter(values)
+        for c, n_c in tally.items():
+            for k, n_k in tally.items():
+                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
+                if pairs:
+                    coincidences[c, k] = coincidences.get((c, k), Fraction(0)) + Fraction(
+                        pairs, m_u - 1
+                    )
+
+    if not coincidences:
+        raise ValueError(
+            "Krippendorff's alpha is undefined: no unit has values from at least two coders, "
+            "so there are no pairable values"
+        )
+    marginals: dict[Hashable, Fraction] = {}
+    for (c, _k), o_ck in coincidences.items():
+        marginals[c] = marginals.get(c, Fraction(0)) + o_ck
+    n_total = sum(marginals.values(), Fraction(0))
+    values_seen = list(marginals)
+    if len(values_seen) == 1:
+        raise ValueError(
+            "Krippendorff's alpha is undefined: all pairable values are the same "
+            f"({values_seen[0]!r}), so expected disagreement is 0"
+        )
+
+    if level == "ordinal":
+        ordinal = _ordinal_deltas(values_seen, marginals)
+
+        def delta(c: Hashable, k: Hashable) -> Fraction:
+            return ordinal[c, k]
+
+    else:
+
+        def delta(c: Hashable, k: Hashable) -> Fraction:
+            return _metric_delta(c, k, level)
+
+    observed = sum(
+        (o_ck * delta(c, k) for (c, k), o_ck in coincidences.items()),
+        Fraction(0),
+    )
+    expected = sum(
+        (marginals[c] * marginals[k] * delta(c, k) for c in values_seen for k in values_seen),
+        Fraction(0),
+    )
+    if expected == 0:
+        raise ValueError(
+            "Krippendorff's alpha is undefined: expected disagreement is 0 (all pairable values "
+            "are equivalent under the chosen metric)"
+        )
+    return float(1 - (n_total - 1) * observed / expected)
+
+
+# --------------------------------------------------------------------------------------------
+# Report helpers
+# --------------------------------------------------------------------------------------------
+
+
+def confusion_counts(
+    a: Sequence[Hashable], b: Sequence[Hashable]
+) -> dict[tuple[Hashable, Hashable], int]:
+    """Count the units for each pair of values ``(a[i], b[i])`` (a sparse confusion matrix).
+
+    Only pairs that occur are keys; ``result.get((x, y), 0)`` reads any cell. This is a plain
+    tally, so ``None`` is counted like any other value and empty codings give ``{}``.
+
+    Raises ValueError when the codings have different lengths.
+    """
+    if len(a) != len(b):
+        raise ValueError(
+            f"confusion_counts: the two codings have different lengths ({len(a)} and "
+            f"{len(b)}); they must code the same units in the same order"
+        )
+    return dict(Counter(zip(a, b, strict=True)))
+
+
+def _as_flag(value: object, coder: str, position: int) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ValueError(
+        f"binary_agreement_summary: coder {coder} has {value!r} at position {position}; "
+        "expected True/False (or 1/0)"
+    )
+
+
+def binary_agreement_summary(a: Sequence[bool], b: Sequence[bool]) -> BinaryAgreementSummary:
+    """Two coders' agreement on whether one code applies to each unit (True = applied).
+
+    Returns ``{"n", "both", "only_a", "only_b", "neither", "percent", "kappa"}``: the number of
+    units, the four cells of the 2x2 table, the percent agreement as a share 0..1
+    (``(both + neither) / n``, see :func:`percent_agreement`) and Cohen's (1960) kappa
+    (see :func:`cohen_kappa`).
+
+    Statistics that are undefined are ``None`` instead of raising: ``kappa`` when both coders
+    made the same single choice on every unit (e.g. a code nobody used), ``percent`` and
+    ``kappa`` when there are no units. Reports can therefore always render the counts.
+
+    Raises ValueError when the codings have different lengths or hold non-boolean values.
+    """
+    if len(a) != len(b):
+        raise ValueError(
+            f"binary_agreement_summary: the two codings have different lengths ({len(a)} and "
+            f"{len(b)}); they must code the same units in the same order"
+        )
+    flags_a = [_as_flag(v, "a", i) for i, v in enumerate(a)]
+    flags_b = [_as_flag(v, "b", i) for i, v in enumerate(b)]
+    cells = Counter(zip(flags_a, flags_b, strict=True))
+    n = len(flags_a)
+    percent: float | None = None
+    kappa: float | None = None
+    if n:
+        percent = percent_agreement(flags_a, flags_b)
+        try:
+            kappa = cohen_kappa(flags_a, flags_b, categories=[False, True])
+        except ValueError:
+            kappa = None
+    return {
+        "n": n,
+        "both": cells[True, True],
+        "only_a": cells[True, False],
+        "only_b": cells[False, True],
+        "neither": cells[False, False],
+        "percent": percent,
+        "kappa": kappa,
+    }

@@ -1,0 +1,67 @@
+"""The audit trail: every write to codings, codes, interviews, memos and memberships is recorded.
+
+Services call ``audit_record`` inside their transaction, so a change and its record land together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from coding.models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields' values, JSON-ready; foreign keys as ids."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        data[name] = _jsonable(getattr(instance, attname))
+    return data
+
+
+def audit_record(
+    *,
+    study_id: int,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    interview_id: int | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        study_id=study_id,
+        interview_id=interview_id,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )
+
+
+def audit_records_bulk(events: list[AuditEvent]) -> None:
+    AuditEvent.objects.bulk_create(events, batch_size=1000)

@@ -1,0 +1,401 @@
+"""Codebooks and codes, codings, memos, assignments, background jobs and the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from interviews.models import Dyad, Interview, Study
+
+color_validator = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Use a colour like #1F4E79.")
+code_key_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+    "Use letters, digits, dots, dashes and underscores (at most 40), like VAL.PRES.ATT.",
+)
+
+
+class Codebook(models.Model):
+    """A study's codebook. ``version`` goes up with every change to its codes.
+
+    Codes keep their identity across versions (codings point at them); each version's codes are
+    kept as a snapshot in CodebookVersion, and each coding records the version it was made with.
+    """
+
+    study = models.OneToOneField(Study, on_delete=models.CASCADE, related_name="codebook")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    origin = models.CharField(max_length=200, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="codebook_version_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class CodebookVersion(models.Model):
+    codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    summary = models.CharField(max_length=300)
+    snapshot = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["codebook", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["codebook", "number"], name="codebook_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}: {self.summary}"
+
+
+class CodeGroup(models.TextChoices):
+    PROCESS = "process", "Process"
+    OUTCOME = "outcome", "Outcome"
+    COMPETENCY = "competency", "Competency"
+    OTHER = "other", "Other"
+
+
+class Code(models.Model):
+    codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="codes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    key = models.CharField(max_length=40, validators=[code_key_validator])
+    name = models.CharField(max_length=200)
+    group = models.CharField(max_length=12, choices=CodeGroup.choices, default=CodeGroup.OTHER)
+    definition = models.TextField(blank=True)
+    inclusion = models.TextField(blank=True)
+    exclusion = models.TextField(blank=True)
+    example = models.TextField(blank=True)
+    color = models.CharField(max_length=7, default="#808080", validators=[color_validator])
+    order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    guid = models.UUIDField(default=uuid.uuid4)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["codebook", "order", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["codebook", "key"], name="code_key_unique"),
+            models.UniqueConstraint(fields=["codebook", "guid"], name="code_guid_unique"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="code_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(group__in=CodeGroup.values), name="code_group_valid"
+            ),
+            models.CheckConstraint(condition=Q(color__startswith="#"), name="code_color_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.name}"
+
+
+class Layer(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    CONSENSUS = "consensus", "Consensus"
+
+
+class Coding(models.Model):
+    """A code applied to the half-open span ``[start, end)`` of an interview's text.
+
+    Offsets are Unicode code points. ``quote`` keeps the coded text as it was, so a later edit of
+    the transcript can never silently move a coding.
+    """
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="codings")
+    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="codings")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codings"
+    )
+    layer = models.CharField(max_length=10, choices=Layer.choices, default=Layer.INDIVIDUAL)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    memo = models.TextField(blank=True)
+    codebook_version = models.PositiveIntegerField(default=1)
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["interview", "start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=F("end")), name="coding_span_valid"
+            ),
+            models.CheckConstraint(condition=Q(layer__in=Layer.values), name="coding_layer_valid"),
+            models.UniqueConstraint(
+                fields=["interview", "code", "coder", "layer", "start", "end"],
+                name="coding_unique_per_coder_layer",
+            ),
+            models.UniqueConstraint(
+                fields=["interview", "code", "start", "end"],
+                condition=Q(layer="consensus"),
+                name="coding_unique_in_consensus",
+            ),
+        ]
+        indexes = [
+            # The workspace loads one interview's layer (optionally one coder) in text order.
+            models.Index(fields=["interview", "layer", "coder", "start"], name="coding_workspace"),
+            # Analyses and exports scan a code's codings per layer.
+            models.Index(fields=["code", "layer"], name="coding_by_code_layer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code.key} [{self.start}, {self.end})"
+
+
+class Memo(models.Model):
+    """A note on a study, or on one dyad, interview, code or coding of it."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="memos")
+    dyad = models.ForeignKey(
+        Dyad, null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    code = models.ForeignKey(
+        Code, null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    coding = models.ForeignKey(
+        Coding, null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memos"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+        constraints = [
+            models.CheckConstraint(
+                # At most one target besides the study.
+                condition=(
+                    Q(
+                        dyad__isnull=True,
+                        interview__isnull=True,
+                        code__isnull=True,
+                        coding__isnull=True,
+                    )
+                    | Q(
+                        dyad__isnull=False,
+                        interview__isnull=True,
+                        code__isnull=True,
+                        coding__isnull=True,
+                    )
+                    | Q(
+                        dyad__isnull=True,
+                        interview__isnull=False,
+                        code__isnull=True,
+                        coding__isnull=True,
+                    )
+                    | Q(
+                        dyad__isnull=True,
+                        interview__isnull=True,
+                        code__isnull=False,
+                        coding__isnull=True,
+                    )
+                    | Q(
+                        dyad__isnull=True,
+                        interview__isnull=True,
+                        code__isnull=True,
+                        coding__isnull=False,
+                    )
+                ),
+                name="memo_one_target",
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="memo_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.body[:60]
+
+
+class Assignment(models.Model):
+    """The lead asks a coder to code an interview."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="assignments")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "coder"], name="assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coder} → {self.interview}"
+
+
+class JobKind(models.TextChoices):
+    IMPORT_TRANSCRIPTS = "import_transcripts", "Import transcripts"
+    EXPORT = "export", "Export"
+    AGREEMENT = "agreement", "Agreement report"
+    IMPORT_QDPX = "import_qdpx", "Import REFI-QDA project"
+    EXPORT_QDPX = "export_qdpx", "Export REFI-QDA project"
+    IMPORT_STUDY = "import_study", "Import study"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """A background task a user started, updated by the task as it runs."""
+
+    kind = models.CharField(max_length=30, choices=JobKind.choices)
+    study = models.ForeignKey(
+        Study, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    # Which process ran it ("hostname pid"), so a test can prove a real worker did.
+    worker = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_percent"),
+            models.CheckConstraint(condition=Q(state__in=JobState.values), name="job_state_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created"], name="job_by_user"),
+            models.Index(fields=["study", "-created"], name="job_by_study"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.state})"
+
+
+class JobFile(models.Model):
+    """A job's input or output file, kept in the database so web and workers share nothing else."""
+
+    class Direction(models.TextChoices):
+        INPUT = "input", "Input"
+        OUTPUT = "output", "Output"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120, default="application/octet-stream")
+    size = models.PositiveBigIntegerField()
+    data = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Who changed what and when, with the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+        EXPORT = "export", "Exported"
+        IMPORT = "import", "Imported"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="audit_events")
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["study", "-at"], name="audit_by_study"),
+            models.Index(fields=["interview", "-at"], name="audit_by_interview"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_type} {self.object_id}"
+
+
+class CaseStudy(models.Model):
+    """The team's written synthesis for one dyad: an overall summary and one text per component."""
+
+    dyad = models.OneToOneField(Dyad, on_delete=models.CASCADE, related_name="case_study")
+    summary = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "case studies"
+
+    def __str__(self) -> str:
+        return f"Case study {self.dyad.label}"
+
+
+class CaseStudySection(models.Model):
+    """The synthesis for one code (model component) in a case study, with its evidence."""
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="sections")
+    code = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="case_study_sections")
+    synthesis = models.TextField(blank=True)
+    evidence = models.ManyToManyField(Coding, blank=True, related_name="supports")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case_study", "code"], name="case_study_section_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_study} · {self.code.key}"

@@ -1,0 +1,294 @@
+"""Studies, their members, participants, dyads, interviews and speaker turns."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+
+class Role(models.TextChoices):
+    """A member's role in a study, from most to least powerful."""
+
+    LEAD = "lead", "Lead"
+    CODER = "coder", "Coder"
+    VIEWER = "viewer", "Viewer"
+
+    @classmethod
+    def rank(cls, role: str) -> int:
+        return {cls.VIEWER: 1, cls.CODER: 2, cls.LEAD: 3}[cls(role)]
+
+
+class Study(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    # While on, coders see only their own layer until the lead reveals the others.
+    blind_coding = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="studies"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "studies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["study", "user"], name="membership_one_per_user"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+        # Every request scopes by the user's memberships.
+        indexes = [models.Index(fields=["user", "study"], name="membership_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.study}"
+
+
+class Entity(models.TextChoices):
+    """What an attribute describes: a clinician, a patient, or the dyad itself."""
+
+    CLINICIAN = "clinician", "Clinician"
+    PATIENT = "patient", "Patient"
+    DYAD = "dyad", "Dyad"
+
+
+class AttributeType(models.TextChoices):
+    TEXT = "text", "Text"
+    INTEGER = "integer", "Whole number"
+    DECIMAL = "decimal", "Decimal number"
+    BOOLEAN = "boolean", "Yes / no"
+    DATE = "date", "Date"
+    CHOICE = "choice", "One of a list"
+
+
+attribute_key_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,39}$",
+    "Use lower-case letters, digits and underscores, starting with a letter (at most 40).",
+)
+
+
+class AttributeDefinition(models.Model):
+    """Declares a typed attribute that clinicians, patients or dyads of a study carry.
+
+    Values live in the ``attributes`` JSON of Participant and Dyad, checked against this
+    definition by the services, so analyses can group dyads by any attribute.
+    """
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="attribute_definitions")
+    entity = models.CharField(max_length=10, choices=Entity.choices)
+    key = models.CharField(max_length=40, validators=[attribute_key_validator])
+    label = models.CharField(max_length=120)
+    type = models.CharField(max_length=10, choices=AttributeType.choices)
+    choices = models.JSONField(default=list, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entity", "order", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "entity", "key"], name="attribute_key_unique_per_entity"
+            ),
+            models.CheckConstraint(
+                condition=Q(entity__in=Entity.values), name="attribute_entity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=AttributeType.values), name="attribute_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity}.{self.key}"
+
+
+class ParticipantRole(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    PATIENT = "patient", "Patient"
+
+
+class Participant(models.Model):
+    """A clinician or a patient. One clinician can belong to several dyads."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(max_length=10, choices=ParticipantRole.choices)
+    pseudonym = models.CharField(max_length=120)
+    attributes = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "pseudonym"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "role", "pseudonym"], name="participant_pseudonym_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ParticipantRole.values), name="participant_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class Dyad(models.Model):
+    """One clinician and one patient, each interviewed separately."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="dyads")
+    label = models.CharField(max_length=60)
+    clinician = models.ForeignKey(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dyads_as_clinician",
+        limit_choices_to={"role": ParticipantRole.CLINICIAN},
+    )
+    patient = models.ForeignKey(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dyads_as_patient",
+        limit_choices_to={"role": ParticipantRole.PATIENT},
+    )
+    attributes = models.JSONField(default=dict, blank=True)
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "label"], name="dyad_label_unique_per_study"),
+            models.CheckConstraint(
+                condition=Q(clinician__isnull=True)
+                | Q(patient__isnull=True)
+                | ~Q(clinician=F("patient")),
+                name="dyad_two_different_people",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Perspective(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CLINICIAN = "clinician", "Clinician"
+    OTHER = "other", "Other"
+
+
+class Interview(models.Model):
+    """A transcript. ``text`` is normalised (no BOM, LF line ends, NFC); offsets are code points."""
+
+    dyad = models.ForeignKey(Dyad, on_delete=models.CASCADE, related_name="interviews")
+    perspective = models.CharField(max_length=10, choices=Perspective.choices)
+    title = models.CharField(max_length=200, blank=True)
+    conducted_on = models.DateField(null=True, blank=True)
+    interviewer = models.CharField(max_length=120, blank=True)
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    source_name = models.CharField(max_length=255, blank=True)
+    source_format = models.CharField(max_length=10, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consensus_complete = models.BooleanField(default=False)
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["dyad__label", "perspective", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(perspective__in=Perspective.values), name="interview_perspective_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="interview_text_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["dyad", "perspective"], name="interview_by_dyad"),
+            # Duplicate detection on import looks the hash up.
+            models.Index(fields=["text_sha256"], name="interview_by_text_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.dyad.label} · {self.get_perspective_display()}"
+
+
+class TurnRole(models.TextChoices):
+    INTERVIEWER = "interviewer", "Interviewer"
+    PATIENT = "patient", "Patient"
+    CLINICIAN = "clinician", "Clinician"
+    OTHER = "other", "Other"
+
+
+class Turn(models.Model):
+    """A speaker turn. ``[start, end)`` spans what was said, without the speaker label."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="turns")
+    index = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=12, choices=TurnRole.choices, default=TurnRole.OTHER)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    timestamp_ms = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["interview", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "index"], name="turn_index_unique"),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=F("end")), name="turn_span_valid"
+            ),
+            models.CheckConstraint(condition=Q(role__in=TurnRole.values), name="turn_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index}: {self.speaker}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash of the secret is stored; it is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="First characters, to tell tokens apart.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=Q(revoked__isnull=True),
+                name="api_token_name_unique_while_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

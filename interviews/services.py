@@ -1,0 +1,539 @@
+"""Writes for studies, members, participants, dyads and interviews (including transcript import)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from coding.audit import audit_record, snapshot
+from interviews.attributes import coerce_attribute_value, infer_attribute_type
+from interviews.importing import TranscriptError, guess_speaker_roles, parse_transcript
+from interviews.models import (
+    AttributeDefinition,
+    AttributeType,
+    Dyad,
+    Entity,
+    Interview,
+    Membership,
+    Participant,
+    ParticipantRole,
+    Perspective,
+    Role,
+    Study,
+    Turn,
+)
+
+MEMBERSHIP_FIELDS = ["study", "user", "role"]
+INTERVIEW_FIELDS = [
+    "dyad",
+    "perspective",
+    "title",
+    "conducted_on",
+    "interviewer",
+    "text_sha256",
+    "word_count",
+    "source_name",
+    "source_format",
+]
+
+
+# --- Studies and members ------------------------------------------------------------------------
+
+
+def study_create(
+    *,
+    slug: str,
+    title: str,
+    created_by: Any,
+    description: str = "",
+    codebook: str = "healing",
+    copy_codebook_from: Study | None = None,
+) -> Study:
+    """A new study led by ``created_by``, with a codebook.
+
+    ``codebook`` is "healing" (the shipped healing-relationships codebook), "empty", or "copy"
+    together with ``copy_codebook_from`` (another study's current codebook).
+    """
+    from coding.services import codebook_create
+
+    study = Study(slug=slug, title=title, description=description, created_by=created_by)
+    study.full_clean(exclude=["created_by"])
+    with transaction.atomic():
+        study.save()
+        if created_by is not None:
+            membership_set(study=study, user=created_by, role=Role.LEAD, actor=created_by)
+        codebook_create(
+            study=study, template=codebook, copy_from=copy_codebook_from, actor=created_by
+        )
+    return study
+
+
+def membership_set(*, study: Study, user: Any, role: str, actor: Any) -> Membership:
+    """Add ``user`` to the study or change their role; a study always keeps at least one lead."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}: use lead, coder or viewer."})
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(study=study, user=user).first()
+        before = snapshot(membership, MEMBERSHIP_FIELDS) if membership else None
+        if membership is None:
+            membership = Membership.objects.create(study=study, user=user, role=role)
+        elif membership.role != role:
+            if membership.role == Role.LEAD:
+                _ensure_another_lead(study=study, leaving=membership)
+            membership.role = role
+            membership.save(update_fields=["role"])
+        else:
+            return membership
+        audit_record(
+            study_id=study.pk,
+            actor=actor,
+            action="update" if before else "create",
+            object_type="membership",
+            object_id=membership.pk,
+            before=before,
+            after=snapshot(membership, MEMBERSHIP_FIELDS),
+            summary=f"{user.get_username()} is {role}",
+        )
+    return membership
+
+
+def membership_remove(*, membership: Membership, actor: Any) -> None:
+    with transaction.atomic():
+        if membership.role == Role.LEAD:
+            _ensure_another_lead(study=membership.study, leaving=membership)
+        audit_record(
+            study_id=membership.study_id,
+            actor=actor,
+            action="delete",
+            object_type="membership",
+            object_id=membership.pk,
+            before=snapshot(membership, MEMBERSHIP_FIELDS),
+            summary=f"{membership.user.get_username()} removed",
+        )
+        membership.delete()
+
+
+def _ensure_another_lead(*, study: Study, leaving: Membership) -> None:
+    others = Membership.objects.filter(study=study, role=Role.LEAD).exclude(pk=leaving.pk)
+    if not others.exists():
+        raise ValidationError("A study needs at least one lead: make someone else lead first.")
+
+
+# --- Attributes, participants, dyads ----------------------------------------------------------
+
+
+def attribute_define(
+    *,
+    study: Study,
+    entity: str,
+    key: str,
+    type: str,
+    label: str = "",
+    choices: Sequence[str] = (),
+) -> AttributeDefinition:
+    definition = AttributeDefinition(
+        study=study,
+        entity=entity,
+        key=key,
+        label=label or key.replace("_", " ").capitalize(),
+        type=type,
+        choices=list(choices),
+        order=AttributeDefinition.objects.filter(study=study, entity=entity).count(),
+    )
+    definition.full_clean()
+    if type == AttributeType.CHOICE and not choices:
+        raise ValidationError({"choices": "A choice attribute needs its list of choices."})
+    definition.save()
+    return definition
+
+
+def attributes_clean(
+    *,
+    study: Study,
+    entity: str,
+    values: Mapping[str, Any],
+    define_missing: bool = False,
+) -> dict[str, Any]:
+    """Values checked and converted against the study's definitions for ``entity``.
+
+    With ``define_missing`` an unknown key is declared, typed by its value (as the manifest import
+    does); otherwise an unknown key is an error.
+    """
+    definitions = {d.key: d for d in AttributeDefinition.objects.filter(study=study, entity=entity)}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    for key, raw in values.items():
+        definition = definitions.get(key)
+        if definition is None:
+            if not define_missing:
+                errors[key] = f"No {entity} attribute {key!r} is defined in this study."
+                continue
+            raw_text = "" if raw is None else str(raw)
+            definition = attribute_define(
+                study=study, entity=entity, key=key, type=infer_attribute_type([raw_text])
+            )
+            definitions[key] = definition
+        try:
+            value = coerce_attribute_value(definition=definition, raw=raw)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            continue
+        if value is not None:
+            cleaned[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def participant_get_or_create(
+    *, study: Study, role: str, pseudonym: str, attributes: Mapping[str, Any] | None = None
+) -> Participant:
+    """The participant with this pseudonym; given attributes are merged into theirs."""
+    if role not in ParticipantRole.values:
+        raise ValidationError({"role": f"Unknown participant role {role!r}."})
+    pseudonym = pseudonym.strip()
+    if not pseudonym:
+        raise ValidationError({"pseudonym": "A participant needs a pseudonym."})
+    cleaned = attributes_clean(
+        study=study, entity=role, values=attributes or {}, define_missing=True
+    )
+    participant, created = Participant.objects.get_or_create(
+        study=study, role=role, pseudonym=pseudonym, defaults={"attributes": cleaned}
+    )
+    if not created and cleaned and {**participant.attributes, **cleaned} != participant.attributes:
+        participant.attributes = {**participant.attributes, **cleaned}
+        participant.save(update_fields=["attributes"])
+    return participant
+
+
+def dyad_get_or_create(
+    *,
+    study: Study,
+    label: str,
+    clinician: Participant | None = None,
+    patient: Participant | None = None,
+    attributes: Mapping[str, Any] | None = None,
+) -> tuple[Dyad, bool]:
+    """The dyad with this label, created if missing; given values fill in or update it."""
+    label = label.strip()
+    if not label:
+        raise ValidationError({"dyad": "A dyad needs a label."})
+    if len(label) > 60:
+        raise ValidationError({"dyad": "Keep dyad labels to 60 characters."})
+    for person, role in (
+        (clinician, ParticipantRole.CLINICIAN),
+        (patient, ParticipantRole.PATIENT),
+    ):
+        if person is not None and (person.study_id != study.pk or person.role != role):
+            raise ValidationError({role: f"{person} is not a {role} of this study."})
+    cleaned = attributes_clean(
+        study=study, entity=Entity.DYAD, values=attributes or {}, define_missing=True
+    )
+    dyad, created = Dyad.objects.get_or_create(
+        study=study,
+        label=label,
+        defaults={"clinician": clinician, "patient": patient, "attributes": cleaned},
+    )
+    if not created:
+        changed: list[str] = []
+        if clinician is not None and dyad.clinician_id != clinician.pk:
+            dyad.clinician = clinician
+            changed.append("clinician")
+        if patient is not None and dyad.patient_id != patient.pk:
+            dyad.patient = patient
+            changed.append("patient")
+        if cleaned and {**dyad.attributes, **cleaned} != dyad.attributes:
+            dyad.attributes = {**dyad.attributes, **cleaned}
+            changed.append("attributes")
+        if changed:
+            dyad.save(update_fields=changed)
+    return dyad, created
+
+
+# --- Transcript import --------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    interview: Interview
+    warnings: list[str]
+    speaker_roles: dict[str, str]
+
+
+def interview_import(
+    *,
+    dyad: Dyad,
+    perspective: str,
+    filename: str,
+    data: bytes,
+    imported_by: Any,
+    speaker_map: Mapping[str, str] | None = None,
+    force: bool = False,
+    encoding_fallback: bool = True,
+    conducted_on: dt.date | None = None,
+    interviewer: str = "",
+    title: str = "",
+) -> ImportOutcome:
+    """Parse a transcript file and store it as an interview of ``dyad`` with its speaker turns.
+
+    Raises TranscriptError (one line a person can act on) and stores nothing when the file is
+    empty, binary, too large, undecodable, in a format we do not read, or a duplicate of an
+    interview already in the study (same normalised text) unless ``force``.
+    """
+    if perspective not in Perspective.values:
+        raise TranscriptError(
+            f"{filename}: perspective must be patient, clinician or other, not {perspective!r}."
+        )
+    parsed = parse_transcript(
+        data,
+        filename,
+        max_bytes=settings.HEALING_MAX_UPLOAD_BYTES,
+        encoding_fallback=encoding_fallback,
+        known_speakers=frozenset(name.strip().rstrip(":").strip() for name in (speaker_map or {})),
+    )
+    sha256 = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
+    if not force:
+        duplicate = (
+            Interview.objects.filter(dyad__study_id=dyad.study_id, text_sha256=sha256)
+            .select_related("dyad")
+            .first()
+        )
+        if duplicate is not None:
+            raise TranscriptError(
+                f"{filename}: the same text is already stored as interview {duplicate.pk} "
+                f"({duplicate.dyad.label}, {duplicate.perspective}); "
+                "import with force to keep both."
+            )
+    speakers = [turn.speaker for turn in parsed.turns]
+    roles = guess_speaker_roles(
+        speakers, perspective=perspective, speaker_map=dict(speaker_map or {})
+    )
+    with transaction.atomic():
+        interview = Interview.objects.create(
+            dyad=dyad,
+            perspective=perspective,
+            title=title[:200],
+            conducted_on=conducted_on,
+            interviewer=interviewer[:120],
+            text=parsed.text,
+            text_sha256=sha256,
+            word_count=parsed.word_count,
+            source_name=filename[-255:],
+            source_format=parsed.source_format,
+            imported_by=imported_by if getattr(imported_by, "is_authenticated", False) else None,
+        )
+        Turn.objects.bulk_create(
+            [
+                Turn(
+                    interview=interview,
+                    index=index,
+                    speaker=turn.speaker[:120],
+                    role=roles.get(turn.speaker, "other"),
+                    start=turn.start,
+                    end=turn.end,
+                    timestamp_ms=turn.timestamp_ms,
+                )
+                for index, turn in enumerate(parsed.turns)
+            ],
+            batch_size=1000,
+        )
+        audit_record(
+            study_id=dyad.study_id,
+            actor=imported_by,
+            action="import",
+            object_type="interview",
+            object_id=interview.pk,
+            interview_id=interview.pk,
+            after=snapshot(interview, INTERVIEW_FIELDS),
+            summary=f"{filename} imported into {dyad.label} ({perspective})",
+        )
+    return ImportOutcome(interview=interview, warnings=list(parsed.warnings), speaker_roles=roles)
+
+
+@dataclass
+class BatchItem:
+    """One file of a batch import: its bytes (or a loader) and where it goes."""
+
+    name: str
+    dyad: str
+    perspective: str
+    load: Callable[[], bytes]
+    dyad_attributes: dict[str, str] = field(default_factory=dict)
+    clinician: str = ""
+    clinician_attributes: dict[str, str] = field(default_factory=dict)
+    patient: str = ""
+    patient_attributes: dict[str, str] = field(default_factory=dict)
+    speaker_map: dict[str, str] = field(default_factory=dict)
+    conducted_on: str = ""
+    interviewer: str = ""
+
+
+@dataclass
+class BatchOutcome:
+    name: str
+    ok: bool
+    message: str
+    interview_id: int | None = None
+    dyad: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.name,
+            "ok": self.ok,
+            "message": self.message,
+            "interview_id": self.interview_id,
+            "dyad": self.dyad,
+            "warnings": self.warnings,
+        }
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(
+                f"{key}: {' '.join(str(m) for m in messages)}"
+                for key, messages in exc.message_dict.items()
+            )
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def interviews_import_batch(
+    *,
+    study: Study,
+    items: Sequence[BatchItem],
+    imported_by: Any,
+    force: bool = False,
+    encoding_fallback: bool = True,
+    progress: Callable[[int, str], None] | None = None,
+) -> list[BatchOutcome]:
+    """Import several files; each file is all-or-nothing (its dyad, people, interview and turns).
+
+    A failing file is reported and the batch goes on with the next one.
+    """
+    outcomes: list[BatchOutcome] = []
+    for position, item in enumerate(items):
+        if progress is not None:
+            progress(int(100 * position / max(len(items), 1)), f"Importing {item.name}")
+        try:
+            conducted_on = dt.date.fromisoformat(item.conducted_on) if item.conducted_on else None
+        except ValueError:
+            outcomes.append(
+                BatchOutcome(
+                    item.name,
+                    False,
+                    f"{item.name}: conducted_on {item.conducted_on!r} is not a date (YYYY-MM-DD).",
+                    dyad=item.dyad,
+                )
+            )
+            continue
+        try:
+            with transaction.atomic():
+                clinician = (
+                    participant_get_or_create(
+                        study=study,
+                        role=ParticipantRole.CLINICIAN,
+                        pseudonym=item.clinician,
+                        attributes=item.clinician_attributes,
+                    )
+                    if item.clinician
+                    else None
+                )
+                patient = (
+                    participant_get_or_create(
+                        study=study,
+                        role=ParticipantRole.PATIENT,
+                        pseudonym=item.patient,
+                        attributes=item.patient_attributes,
+                    )
+                    if item.patient
+                    else None
+                )
+                dyad, _ = dyad_get_or_create(
+                    study=study,
+                    label=item.dyad,
+                    clinician=clinician,
+                    patient=patient,
+                    attributes=item.dyad_attributes,
+                )
+                outcome = interview_import(
+                    dyad=dyad,
+                    perspective=item.perspective,
+                    filename=item.name,
+                    data=item.load(),
+                    imported_by=imported_by,
+                    speaker_map=item.speaker_map,
+                    force=force,
+                    encoding_fallback=encoding_fallback,
+                    conducted_on=conducted_on,
+                    interviewer=item.interviewer,
+                )
+        except (TranscriptError, ValidationError, OSError) as exc:
+            message = _error_text(exc)
+            if not message.startswith(item.name):
+                message = f"{item.name}: {message}"
+            outcomes.append(BatchOutcome(item.name, False, message, dyad=item.dyad))
+            continue
+        interview = outcome.interview
+        outcomes.append(
+            BatchOutcome(
+                item.name,
+                True,
+                f"{item.name}: imported as interview {interview.pk} "
+                f"({dyad.label}, {interview.perspective}, {interview.word_count} words, "
+                f"{len(outcome.speaker_roles)} speakers)",
+                interview_id=interview.pk,
+                dyad=dyad.label,
+                warnings=outcome.warnings,
+            )
+        )
+    if progress is not None:
+        progress(100, f"Imported {sum(o.ok for o in outcomes)} of {len(items)} files")
+    return outcomes
+
+
+def parse_speaker_map(text: str) -> dict[str, str]:
+    """``"Jane=patient; Int=interviewer"`` as a dict; roles are checked on import."""
+    mapping: dict[str, str] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        name, sep, role = part.partition("=")
+        if not sep or not name.strip() or not role.strip():
+            raise ValidationError(
+                {"speakers": f"{part.strip()!r} is not NAME=ROLE (e.g. 'Jane=patient')."}
+            )
+        mapping[name.strip()] = role.strip().lower()
+    return mapping
+
+
+def manifest_columns(header: Iterable[str]) -> dict[str, str]:
+    """How each manifest column is read: a fixed column, or an attribute of whom."""
+    fixed = {
+        "file",
+        "dyad",
+        "perspective",
+        "clinician",
+        "patient",
+        "speakers",
+        "conducted_on",
+        "interviewer",
+    }
+    kinds: dict[str, str] = {}
+    for column in header:
+        name = column.strip()
+        if name in fixed:
+            kinds[column] = name
+        elif name.startswith(("clinician.", "patient.", "dyad.")):
+            kinds[column] = name.split(".", 1)[0] + "_attribute"
+        elif name:
+            kinds[column] = "dyad_attribute"
+    return kinds
