@@ -7,6 +7,7 @@ a member whose role is too low is "permission denied" (403).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,12 +17,44 @@ from django.http import Http404
 from interviews.models import Dyad, Interview, Membership, Role, Study, Turn
 
 
-def _require(role: str | None, min_role: str) -> str:
+@dataclass(frozen=True)
+class Access:
+    """What a member may do in a study: role, whether they adjudicate, whether coding is blind."""
+
+    role: str
+    adjudicator: bool = False
+    blind: bool = False
+
+    def at_least(self, role: str) -> bool:
+        return Role.rank(self.role) >= Role.rank(role)
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.LEAD
+
+    @property
+    def can_code(self) -> bool:
+        return self.at_least(Role.CODER)
+
+    @property
+    def can_adjudicate(self) -> bool:
+        return self.is_lead or (self.adjudicator and self.can_code)
+
+    @property
+    def sees_other_coders(self) -> bool:
+        """While blind coding is on, a coder sees only their own layer (and the consensus)."""
+        return not (self.blind and self.role == Role.CODER and not self.adjudicator)
+
+
+def access_from_annotations(obj: Any, min_role: str, *, blind: bool) -> Access:
+    """Access from the ``my_role``/``my_adjudicator`` annotations of a scoped query."""
+    role = getattr(obj, "my_role", None) if obj is not None else None
     if role is None:
         raise Http404("Not found.")
-    if Role.rank(role) < Role.rank(min_role):
+    access = Access(role=role, adjudicator=bool(obj.my_adjudicator), blind=blind)
+    if not access.at_least(min_role):
         raise PermissionDenied(f"This needs the {min_role} role in the study; you are a {role}.")
-    return role
+    return access
 
 
 def role_at_least(role: str, min_role: str) -> bool:
@@ -43,48 +76,55 @@ def studies_for_user(*, user: Any) -> QuerySet[Study]:
     )
 
 
-def study_get_for_user(*, user: Any, slug: str, min_role: str = Role.VIEWER) -> tuple[Study, str]:
-    """The study with this slug and the user's role in it, or Http404 / PermissionDenied."""
+def study_get_for_user(
+    *, user: Any, slug: str, min_role: str = Role.VIEWER
+) -> tuple[Study, Access]:
+    """The study with this slug and the user's access to it, or Http404 / PermissionDenied."""
     if not user.is_authenticated:
         raise Http404("Not found.")
     study = (
         Study.objects.filter(slug=slug, memberships__user=user)
-        .annotate(my_role=F("memberships__role"))
+        .annotate(my_role=F("memberships__role"), my_adjudicator=F("memberships__adjudicator"))
         .first()
     )
-    role = _require(study.my_role if study else None, min_role)
+    access = access_from_annotations(study, min_role, blind=bool(study and study.blind_coding))
     assert study is not None
-    return study, role
+    return study, access
 
 
-def study_role_for_user(*, user: Any, study_id: int) -> str | None:
+def study_access_for_user(*, user: Any, study: Study) -> Access | None:
+    """The user's access to a study already loaded, or None if they are not a member."""
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.filter(user=user, study_id=study_id)
-        .values_list("role", flat=True)
-        .first()
+    row = (
+        Membership.objects.filter(user=user, study=study).values_list("role", "adjudicator").first()
     )
+    if row is None:
+        return None
+    return Access(role=row[0], adjudicator=row[1], blind=study.blind_coding)
 
 
-def dyad_get_for_user(*, user: Any, pk: int, min_role: str = Role.VIEWER) -> tuple[Dyad, str]:
+def dyad_get_for_user(*, user: Any, pk: int, min_role: str = Role.VIEWER) -> tuple[Dyad, Access]:
     if not user.is_authenticated:
         raise Http404("Not found.")
     dyad = (
         Dyad.objects.select_related("study", "clinician", "patient")
         .filter(pk=pk, study__memberships__user=user)
-        .annotate(my_role=F("study__memberships__role"))
+        .annotate(
+            my_role=F("study__memberships__role"),
+            my_adjudicator=F("study__memberships__adjudicator"),
+        )
         .first()
     )
-    role = _require(dyad.my_role if dyad else None, min_role)
+    access = access_from_annotations(dyad, min_role, blind=bool(dyad and dyad.study.blind_coding))
     assert dyad is not None
-    return dyad, role
+    return dyad, access
 
 
 def interview_get_for_user(
     *, user: Any, pk: int, min_role: str = Role.VIEWER, with_text: bool = True
-) -> tuple[Interview, str]:
-    """One query: the interview with its dyad and study, and the user's role in that study."""
+) -> tuple[Interview, Access]:
+    """One query: the interview with its dyad and study, and the user's access to that study."""
     if not user.is_authenticated:
         raise Http404("Not found.")
     queryset = Interview.objects.select_related("dyad__study").filter(
@@ -92,10 +132,15 @@ def interview_get_for_user(
     )
     if not with_text:
         queryset = queryset.defer("text")
-    interview = queryset.annotate(my_role=F("dyad__study__memberships__role")).first()
-    role = _require(interview.my_role if interview else None, min_role)
+    interview = queryset.annotate(
+        my_role=F("dyad__study__memberships__role"),
+        my_adjudicator=F("dyad__study__memberships__adjudicator"),
+    ).first()
+    access = access_from_annotations(
+        interview, min_role, blind=bool(interview and interview.dyad.study.blind_coding)
+    )
     assert interview is not None
-    return interview, role
+    return interview, access
 
 
 def dyads_for_study(*, study: Study) -> QuerySet[Dyad]:
@@ -129,5 +174,10 @@ def members_of(*, study: Study) -> QuerySet[Membership]:
     )
 
 
-def studies_where(*, user: Any, role: str) -> QuerySet[Study]:
-    return Study.objects.filter(Q(memberships__user=user) & Q(memberships__role=role))
+def study_ids_seeing_all_layers(*, user: Any) -> QuerySet[Membership, Any]:
+    """Studies (as a subquery of ids) where the user may see every coder's layer."""
+    return (
+        Membership.objects.filter(user=user)
+        .filter(Q(study__blind_coding=False) | ~Q(role=Role.CODER) | Q(adjudicator=True))
+        .values("study_id")
+    )

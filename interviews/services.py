@@ -257,6 +257,49 @@ def dyad_get_or_create(
     return dyad, created
 
 
+def dyad_update(
+    *,
+    dyad: Dyad,
+    actor: Any,
+    label: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
+) -> Dyad:
+    """Rename a dyad or change its attributes; an attribute set to null or "" is removed."""
+    before = {"label": dyad.label, "attributes": dict(dyad.attributes)}
+    if label is not None:
+        label = label.strip()
+        if not label or len(label) > 60:
+            raise ValidationError({"label": "A dyad label is 1 to 60 characters."})
+        if Dyad.objects.filter(study_id=dyad.study_id, label=label).exclude(pk=dyad.pk).exists():
+            raise ValidationError({"label": "This study already has a dyad with this label."})
+        dyad.label = label
+    if attributes is not None:
+        removed = {k for k, v in attributes.items() if v is None or v == ""}
+        cleaned = attributes_clean(
+            study=dyad.study,
+            entity=Entity.DYAD,
+            values={k: v for k, v in attributes.items() if k not in removed},
+        )
+        merged = {k: v for k, v in dyad.attributes.items() if k not in removed}
+        dyad.attributes = {**merged, **cleaned}
+    after = {"label": dyad.label, "attributes": dict(dyad.attributes)}
+    if after == before:
+        return dyad
+    with transaction.atomic():
+        dyad.save(update_fields=["label", "attributes"])
+        audit_record(
+            study_id=dyad.study_id,
+            actor=actor,
+            action="update",
+            object_type="dyad",
+            object_id=dyad.pk,
+            before=before,
+            after=after,
+            summary=f"Dyad {dyad.label} changed",
+        )
+    return dyad
+
+
 # --- Transcript import --------------------------------------------------------------------------
 
 
@@ -537,3 +580,31 @@ def manifest_columns(header: Iterable[str]) -> dict[str, str]:
         elif name:
             kinds[column] = "dyad_attribute"
     return kinds
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+def api_token_create(*, user: Any, name: str) -> tuple[Any, str]:
+    """A new personal API token; returns the stored row and the token, which is shown only once."""
+    from healing.api.auth import token_generate, token_hash
+    from interviews.models import ApiToken
+
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": "Name the token (1 to 100 characters), e.g. 'R scripts'."})
+    if ApiToken.objects.filter(user=user, name=name, revoked__isnull=True).exists():
+        raise ValidationError({"name": "You already have an active token with this name."})
+    token = token_generate()
+    row = ApiToken.objects.create(
+        user=user, name=name, prefix=token[:10], key_hash=token_hash(token)
+    )
+    return row, token
+
+
+def api_token_revoke(*, token: Any) -> None:
+    from django.utils import timezone
+
+    if token.revoked is None:
+        token.revoked = timezone.now()
+        token.save(update_fields=["revoked"])

@@ -1,0 +1,90 @@
+"""One JSON shape for every API error::
+
+    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"end": ["…"]}}}
+
+Django ValidationErrors raised by services become 400s with their field messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {str(k): _flatten(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return [str(item) for item in detail]
+        return [_flatten(item) for item in detail]
+    return [str(detail)]
+
+
+def _first_message(fields: Any, key: str = "") -> str:
+    """The first message found, prefixed with the field it is about ("end: …")."""
+    if isinstance(fields, dict):
+        for name, value in fields.items():
+            return _first_message(value, str(name))
+    elif isinstance(fields, list):
+        for value in fields:
+            return _first_message(value, key)
+    elif fields:
+        return f"{key}: {fields}" if key and key != "non_field_errors" else str(fields)
+    return "The request is not valid."
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    fields: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"status": status_code, "code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return Response({"error": body}, status=status_code, headers=headers)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        fields = _flatten(fields)
+        return error_response(400, "invalid", _first_message(fields), fields)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, exceptions.APIException)
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k in {"WWW-Authenticate", "Retry-After", "Allow"}
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        fields = (
+            _flatten(exc.detail)
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": _flatten(exc.detail)}
+        )
+        return error_response(
+            status.HTTP_400_BAD_REQUEST, "invalid", _first_message(fields), fields, headers
+        )
+    detail = exc.detail
+    message = (
+        str(detail) if not isinstance(detail, dict | list) else _first_message(_flatten(detail))
+    )
+    code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+    return error_response(response.status_code, str(code), message, headers=headers)

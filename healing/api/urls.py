@@ -1,0 +1,26 @@
+"""The REST API under /api/v1/ (and its OpenAPI schema and docs)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
+from interviews.api import ApiTokenViewSet, DyadViewSet, InterviewViewSet, StudyViewSet
+
+router = DefaultRouter()
+router.register("studies", StudyViewSet, basename="study")
+router.register("dyads", DyadViewSet, basename="dyad")
+router.register("interviews", InterviewViewSet, basename="interview")
+router.register("codes", CodeViewSet, basename="code")
+router.register("codings", CodingViewSet, basename="coding")
+router.register("memos", MemoViewSet, basename="memo")
+router.register("jobs", JobViewSet, basename="job")
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+urlpatterns = [
+    path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
