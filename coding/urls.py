@@ -1,0 +1,9 @@
+from django.urls import path
+
+from coding import views
+
+urlpatterns = [
+    path(
+        "interviews/<int:pk>/transcript/", views.interview_transcript, name="interview-transcript"
+    ),
+]
