@@ -116,7 +116,8 @@ class Coding(models.Model):
     """
 
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="codings")
-    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="codings")
+    # RESTRICT: a code with codings cannot be deleted (merge it instead), unless its study goes.
+    code = models.ForeignKey(Code, on_delete=models.RESTRICT, related_name="codings")
     coder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codings"
     )

@@ -160,7 +160,8 @@ class Dyad(models.Model):
         Participant,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # RESTRICT: a person in a dyad cannot be deleted, unless the whole study goes.
+        on_delete=models.RESTRICT,
         related_name="dyads_as_clinician",
         limit_choices_to={"role": ParticipantRole.CLINICIAN},
     )
@@ -168,7 +169,7 @@ class Dyad(models.Model):
         Participant,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="dyads_as_patient",
         limit_choices_to={"role": ParticipantRole.PATIENT},
     )

@@ -267,16 +267,8 @@ def demo_load(*, reset: bool = False) -> DemoResult:
         return DemoResult(study=existing, created=False)
     with transaction.atomic():
         if existing is not None:
-            _delete_study(existing)
+            existing.delete()
         return _build(users)
-
-
-def _delete_study(study: Study) -> None:
-    from coding.models import Coding, Memo
-
-    Memo.objects.filter(study=study).delete()
-    Coding.objects.filter(interview__dyad__study=study).delete()
-    study.delete()
 
 
 def _build(users: dict[str, Any]) -> DemoResult:

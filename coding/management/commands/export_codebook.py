@@ -1,0 +1,40 @@
+"""python manage.py export_codebook --study SLUG --format F --out PATH"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coding.exchange.registry import CODEBOOK_EXPORTS, codebook_export, load_formats
+from coding.models import Codebook
+from interviews.management.commands._common import get_study
+
+
+class Command(BaseCommand):
+    help = "Export a study's codebook in one of the registered formats (see --format)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        load_formats()
+        described = "; ".join(f"{f.name}: {f.description}" for f in CODEBOOK_EXPORTS.values())
+        parser.add_argument("--study", required=True, help="The study's slug.")
+        parser.add_argument("--format", required=True, help=f"One of: {described}")
+        parser.add_argument(
+            "--out", required=True, type=Path, help="File to write ('-' for stdout)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        study = get_study(options["study"])
+        try:
+            export = codebook_export(options["format"])
+        except KeyError as exc:
+            raise CommandError(str(exc.args[0])) from None
+        codebook = Codebook.objects.get(study=study)
+        out: Path = options["out"]
+        if str(out) == "-":
+            export.write(codebook=codebook, out=self.stdout._out.buffer)  # type: ignore[attr-defined]
+            return
+        with out.open("wb") as stream:
+            export.write(codebook=codebook, out=stream)
+        self.stderr.write(f"Wrote {out} ({out.stat().st_size:,} bytes, {export.name}).")

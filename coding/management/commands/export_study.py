@@ -1,0 +1,49 @@
+"""python manage.py export_study --study SLUG --format F --out PATH"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coding.exchange.registry import STUDY_EXPORTS, ExportOptions, load_formats, study_export
+from interviews.management.commands._common import get_study, get_user
+
+
+class Command(BaseCommand):
+    help = "Export a study's coded data in one of the registered formats (see --format)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        load_formats()
+        described = "; ".join(f"{f.name}: {f.description}" for f in STUDY_EXPORTS.values())
+        parser.add_argument("--study", required=True, help="The study's slug.")
+        parser.add_argument("--format", required=True, help=f"One of: {described}")
+        parser.add_argument(
+            "--out", required=True, type=Path, help="File to write ('-' for stdout)."
+        )
+        parser.add_argument(
+            "--layer",
+            default="all",
+            choices=["all", "consensus", "individual"],
+            help="Which codings: every coder's and the consensus (all), or one layer.",
+        )
+        parser.add_argument("--coder", default=None, help="Only this coder's codings (username).")
+        parser.add_argument("--user", default=None, help="Username recorded in the audit trail.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        study = get_study(options["study"])
+        try:
+            export = study_export(options["format"])
+        except KeyError as exc:
+            raise CommandError(str(exc.args[0])) from None
+        export_options = ExportOptions(
+            layer=options["layer"], coder=options["coder"], actor=get_user(options["user"])
+        )
+        out: Path = options["out"]
+        if str(out) == "-":
+            export.write(study=study, out=self.stdout._out.buffer, options=export_options)  # type: ignore[attr-defined]
+            return
+        with out.open("wb") as stream:
+            export.write(study=study, out=stream, options=export_options)
+        self.stderr.write(f"Wrote {out} ({out.stat().st_size:,} bytes, {export.name}).")
