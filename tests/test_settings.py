@@ -22,6 +22,7 @@ CLEAN = {
         "ALLOWED_HOSTS",
         "HEALING_MAX_UPLOAD_BYTES",
         "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
     }
 }
 
