@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, TypedDict
 
 __all__ = [
     "BinaryAgreementSummary",
+    "binary_agreement_from_counts",
     "binary_agreement_summary",
     "cohen_kappa",
+    "cohen_kappa_from_table",
+    "coincidences_from_tallies",
     "confusion_counts",
     "fleiss_kappa",
     "krippendorff_alpha",
+    "krippendorff_alpha_from_coincidences",
     "percent_agreement",
     "scott_pi",
 ]
@@ -447,21 +451,60 @@ def krippendorff_alpha(
                         "data must be >= 0"
                     )
 
+    coincidences = coincidences_from_tallies(
+        (Counter(value for row in coders if (value := row[unit]) is not None), 1)
+        for unit in range(n_units)
+    )
+    return krippendorff_alpha_from_coincidences(coincidences, level=level)
+
+
+def coincidences_from_tallies(
+    tallies: Iterable[tuple[Mapping[Hashable, int], int | Fraction]],
+) -> dict[tuple[Hashable, Hashable], Fraction]:
+    """Krippendorff's coincidence matrix from units given as value tallies.
+
+    Each item is ``(tally, weight)``: ``tally`` counts the values the coders gave one unit
+    (``{value: number of coders}``, missing values left out) and ``weight`` is how many units
+    have exactly that tally. Reports use it to feed millions of identical units (characters
+    coded by the same coders, say) in a handful of items:
+    ``o_ck += weight * (number of c-k pairs in the unit) / (m_u - 1)`` (Krippendorff 2011,
+    sec. C), units with fewer than two values being unpairable and skipped.
+    """
     coincidences: dict[tuple[Hashable, Hashable], Fraction] = {}
-    for unit in range(n_units):
-        values = [row[unit] for row in coders if row[unit] is not None]
-        m_u = len(values)
+    for tally, weight in tallies:
+        if not weight:
+            continue
+        if weight < 0:
+            raise ValueError(f"coincidences_from_tallies: negative weight {weight!r}")
+        m_u = sum(tally.values())
         if m_u < 2:
             continue
-        tally = Counter(values)
         for c, n_c in tally.items():
             for k, n_k in tally.items():
                 pairs = n_c * (n_c - 1) if c == k else n_c * n_k
                 if pairs:
                     coincidences[c, k] = coincidences.get((c, k), Fraction(0)) + Fraction(
-                        pairs, m_u - 1
-                    )
+                        weight
+                    ) * Fraction(pairs, m_u - 1)
+    return coincidences
 
+
+def krippendorff_alpha_from_coincidences(
+    coincidences: Mapping[tuple[Hashable, Hashable], int | Fraction],
+    level: AlphaLevel = "nominal",
+) -> float:
+    """Krippendorff's alpha from a coincidence matrix ``o_ck`` (see :func:`krippendorff_alpha`).
+
+    ``alpha = 1 - (n - 1) * sum_ck o_ck delta_ck**2 / sum_ck n_c n_k delta_ck**2`` with the
+    marginals ``n_c = sum_k o_ck`` and ``n = sum_c n_c`` (Krippendorff 2011, sec. C-F). The matrix
+    must be symmetric, as built by :func:`coincidences_from_tallies`. Raises ValueError when
+    there are no pairable values or alpha is undefined (expected disagreement is zero).
+    """
+    if level not in _ALPHA_LEVELS:
+        raise ValueError(
+            f"Unknown level {level!r}; use 'nominal', 'ordinal', 'interval' or 'ratio'"
+        )
+    coincidences = {pair: Fraction(o) for pair, o in coincidences.items() if o}
     if not coincidences:
         raise ValueError(
             "Krippendorff's alpha is undefined: no unit has values from at least two coders, "
@@ -576,6 +619,59 @@ def binary_agreement_summary(a: Sequence[bool], b: Sequence[bool]) -> BinaryAgre
         "only_a": cells[True, False],
         "only_b": cells[False, True],
         "neither": cells[False, False],
+        "percent": percent,
+        "kappa": kappa,
+    }
+
+
+def cohen_kappa_from_table(table: Sequence[Sequence[int | Fraction]]) -> float:
+    """Cohen's (1960) unweighted kappa from a k x k contingency table of counts.
+
+    ``table[i][j]`` counts the units coder a put in category i and coder b in category j.
+    ``kappa = (p_o - p_e) / (1 - p_e)`` with ``p_o = sum_i table[i][i] / n`` and
+    ``p_e = sum_i (row_i / n) * (column_i / n)`` (see :func:`cohen_kappa`). Reports use it when
+    they have tallied the table themselves rather than listed the units.
+
+    Raises ValueError for a table that is not square, has negative cells, is empty, or whose
+    kappa is undefined (chance agreement is 1: every unit in one and the same category).
+    """
+    k = len(table)
+    if k == 0 or any(len(row) != k for row in table):
+        raise ValueError("Cohen's kappa needs a square k x k table of counts")
+    if any(cell < 0 for row in table for cell in row):
+        raise ValueError("Cohen's kappa: a table cell is negative; cells are counts")
+    disagreement = [[Fraction(int(i != j)) for j in range(k)] for i in range(k)]
+    return float(_kappa_from_table(table, disagreement))
+
+
+def binary_agreement_from_counts(
+    *, both: int, only_a: int, only_b: int, neither: int
+) -> BinaryAgreementSummary:
+    """:func:`binary_agreement_summary` from the four cells of the 2x2 table.
+
+    Same result as listing ``both + only_a + only_b + neither`` units and calling
+    :func:`binary_agreement_summary`, without building the lists: character-level reports count
+    millions of units. ``percent = (both + neither) / n``; ``kappa`` is Cohen's (1960) kappa of
+    the table, ``None`` where undefined (as in :func:`binary_agreement_summary`).
+    """
+    cells = (both, only_a, only_b, neither)
+    if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in cells):
+        raise ValueError(f"binary_agreement_from_counts: cells must be counts >= 0, got {cells}")
+    n = sum(cells)
+    percent: float | None = None
+    kappa: float | None = None
+    if n:
+        percent = float(Fraction(both + neither, n))
+        try:
+            kappa = cohen_kappa_from_table([[both, only_a], [only_b, neither]])
+        except ValueError:
+            kappa = None
+    return {
+        "n": n,
+        "both": both,
+        "only_a": only_a,
+        "only_b": only_b,
+        "neither": neither,
         "percent": percent,
         "kappa": kappa,
     }
