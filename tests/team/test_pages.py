@@ -380,7 +380,8 @@ def test_compare_view_shows_both_layers_and_the_focused_passage(
         f"/interviews/{coded.pk}/compare/?a={coder.pk}&b={coder2.pk}&focus={start}-{start + 10}"
     )
     body = response.content.decode()
-    assert "Ana Ruiz" in body and "Ben Clarke" in body
+    assert "Ana Ruiz" in body
+    assert "Ben Clarke" in body
     assert 'data-codes="OUT.TRUST"' in body
     assert 'id="focus"' in body
     assert body.count('data-codes="ABI.NGU"') == 2  # both coders coded it
@@ -451,7 +452,8 @@ def test_codebook_page_adds_merges_splits_and_moves(
     diff = client.get(
         f"/studies/study/codebook/versions/{study.codebook.version}/"
     ).content.decode()
-    assert "Listening" in diff and "Ears" in diff
+    assert "Listening" in diff
+    assert "Ears" in diff
 
 
 def test_audit_page_filters_and_shows_before_and_after(
