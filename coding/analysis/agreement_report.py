@@ -359,7 +359,9 @@ class AgreementReport:
         self._code_set = set(self.codes)
         m = len(self.coders)
         self.per_code: dict[int, BinaryTally] = {code: BinaryTally(m) for code in self.codes}
-        self.per_interview: list[tuple[int, BinaryTally, Counter[tuple[Hashable, ...]]]] = []
+        self.per_interview: list[
+            tuple[int, int, BinaryTally, Counter[tuple[Hashable, ...]]]
+        ] = []
         # Segment level, overall: the nominal table of each pair and the value tallies.
         self._segment_tables: dict[tuple[int, int], Counter[tuple[Hashable, Hashable]]] = {}
         self._segment_tallies: Counter[tuple[Hashable, ...]] = Counter()
@@ -378,11 +380,13 @@ class AgreementReport:
             by_code.setdefault(span.code, [[] for _ in range(m)])[index].append(span)
         pooled = BinaryTally(m)
         segment_tallies: Counter[tuple[Hashable, ...]] = Counter()
+        units = 0
         if self.unit == "segment":
             for code, layers in by_code.items():
                 tally = self._segments(code, layers, segment_tallies)
                 self.per_code[code].add(tally)
                 pooled.add(tally)
+            units = pooled.units
         else:
             units = data.length if self.unit == "character" else max(1, len(data.turns))
             self.total_units += units
@@ -409,7 +413,7 @@ class AgreementReport:
                     for target in (code_tally.pairs[pair], pooled.pairs[pair]):
                         for index in range(3):
                             target[index] += cells[index]
-        self.per_interview.append((data.id, pooled, segment_tallies))
+        self.per_interview.append((data.id, units, pooled, segment_tallies))
         self.interviews += 1
 
     def _binary_from_intervals(self, sets: list[list[Interval]]) -> BinaryTally:
@@ -574,14 +578,14 @@ class AgreementReport:
             overall = self._nominal_overall(self._segment_tallies, self._segment_tables)
         else:
             pooled = BinaryTally(len(self.coders))
-            for _, tally, _ in self.per_interview:
+            for _, _, tally, _ in self.per_interview:
                 pooled.add(tally)
             overall = _binary_stats(pooled, segment=False)
             overall["coded"] = [pooled.coded.get(i, 0) for i in range(len(self.coders))]
         overall["mean_kappa"] = sum(kappas) / len(kappas) if kappas else None
         overall["codes_with_kappa"] = len(kappas)
         interviews = []
-        for interview_id, tally, tallies in self.per_interview:
+        for interview_id, units, tally, tallies in self.per_interview:
             if segment:
                 stats = self._nominal_overall(tallies, None)
             else:
@@ -589,7 +593,8 @@ class AgreementReport:
             interviews.append(
                 {
                     "interview": interview_id,
-                    "units": stats["units"],
+                    "units": units,
+                    "decisions": stats["units"],
                     "percent": stats["percent"],
                     "kappa": stats["kappa"],
                     "alpha": stats["alpha"],

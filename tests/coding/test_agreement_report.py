@@ -102,7 +102,8 @@ def test_character_level_per_code_and_overall() -> None:
     assert result["per_interview"] == [
         {
             "interview": 7,
-            "units": 200,
+            "units": 100,
+            "decisions": 200,
             "percent": overall["percent"],
             "kappa": overall["kappa"],
             "alpha": overall["alpha"],
