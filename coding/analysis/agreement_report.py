@@ -359,9 +359,7 @@ class AgreementReport:
         self._code_set = set(self.codes)
         m = len(self.coders)
         self.per_code: dict[int, BinaryTally] = {code: BinaryTally(m) for code in self.codes}
-        self.per_interview: list[
-            tuple[int, int, BinaryTally, Counter[tuple[Hashable, ...]]]
-        ] = []
+        self.per_interview: list[tuple[int, int, BinaryTally, Counter[tuple[Hashable, ...]]]] = []
         # Segment level, overall: the nominal table of each pair and the value tallies.
         self._segment_tables: dict[tuple[int, int], Counter[tuple[Hashable, Hashable]]] = {}
         self._segment_tallies: Counter[tuple[Hashable, ...]] = Counter()

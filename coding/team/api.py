@@ -352,16 +352,17 @@ class AgreementReportView(APIView):
 
 
 class AgreementExportView(APIView):
-    """The report as CSV or XLSX (``?format=csv|xlsx``); the export is audited."""
+    """The report as CSV or XLSX (``?as=csv|xlsx``; DRF keeps ``format`` for itself); the
+    export is audited."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"])],
+        parameters=[OpenApiParameter("as", str, enum=["csv", "xlsx"])],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, slug: str, pk: int) -> HttpResponse:
         _, job = _report(request, slug, pk)
         data, content_type, name = reports.agreement_export(
-            job=job, fmt=request.query_params.get("format", "csv"), actor=request.user
+            job=job, fmt=request.query_params.get("as", "csv"), actor=request.user
         )
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
