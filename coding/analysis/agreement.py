@@ -460,7 +460,7 @@ def krippendorff_alpha(
 
 def coincidences_from_tallies(
     tallies: Iterable[tuple[Mapping[Hashable, int], int | Fraction]],
-) -> dict[tuple[Hashable, Hashable], Fraction]:
+) -> dict[tuple[Hashable, Hashable], int | Fraction]:
     """Krippendorff's coincidence matrix from units given as value tallies.
 
     Each item is ``(tally, weight)``: ``tally`` counts the values the coders gave one unit
@@ -470,7 +470,7 @@ def coincidences_from_tallies(
     ``o_ck += weight * (number of c-k pairs in the unit) / (m_u - 1)`` (Krippendorff 2011,
     sec. C), units with fewer than two values being unpairable and skipped.
     """
-    coincidences: dict[tuple[Hashable, Hashable], Fraction] = {}
+    coincidences: dict[tuple[Hashable, Hashable], int | Fraction] = {}
     for tally, weight in tallies:
         if not weight:
             continue
@@ -483,9 +483,9 @@ def coincidences_from_tallies(
             for k, n_k in tally.items():
                 pairs = n_c * (n_c - 1) if c == k else n_c * n_k
                 if pairs:
-                    coincidences[c, k] = coincidences.get((c, k), Fraction(0)) + Fraction(
-                        weight
-                    ) * Fraction(pairs, m_u - 1)
+                    # Whole numbers stay integers (two coders: m_u - 1 = 1), exact either way.
+                    share = weight * pairs if m_u == 2 else Fraction(weight * pairs, m_u - 1)
+                    coincidences[c, k] = coincidences.get((c, k), 0) + share
     return coincidences
 
 
@@ -504,16 +504,16 @@ def krippendorff_alpha_from_coincidences(
         raise ValueError(
             f"Unknown level {level!r}; use 'nominal', 'ordinal', 'interval' or 'ratio'"
         )
-    coincidences = {pair: Fraction(o) for pair, o in coincidences.items() if o}
+    coincidences = {pair: o for pair, o in coincidences.items() if o}
     if not coincidences:
         raise ValueError(
             "Krippendorff's alpha is undefined: no unit has values from at least two coders, "
             "so there are no pairable values"
         )
-    marginals: dict[Hashable, Fraction] = {}
+    marginals: dict[Hashable, int | Fraction] = {}
     for (c, _k), o_ck in coincidences.items():
-        marginals[c] = marginals.get(c, Fraction(0)) + o_ck
-    n_total = sum(marginals.values(), Fraction(0))
+        marginals[c] = marginals.get(c, 0) + o_ck
+    n_total = sum(marginals.values(), 0)
     values_seen = list(marginals)
     if len(values_seen) == 1:
         raise ValueError(
@@ -521,8 +521,14 @@ def krippendorff_alpha_from_coincidences(
             f"({values_seen[0]!r}), so expected disagreement is 0"
         )
 
+    if level == "nominal":
+        # delta is 1 off the diagonal: D_o ~ n - sum_c o_cc, D_e ~ n**2 - sum_c n_c**2.
+        observed_nominal = n_total - sum(o for (c, k), o in coincidences.items() if c == k)
+        expected_nominal = n_total * n_total - sum(m * m for m in marginals.values())
+        return float(1 - Fraction((n_total - 1) * observed_nominal) / expected_nominal)
+
     if level == "ordinal":
-        ordinal = _ordinal_deltas(values_seen, marginals)
+        ordinal = _ordinal_deltas(values_seen, {v: Fraction(m) for v, m in marginals.items()})
 
         def delta(c: Hashable, k: Hashable) -> Fraction:
             return ordinal[c, k]
@@ -640,8 +646,22 @@ def cohen_kappa_from_table(table: Sequence[Sequence[int | Fraction]]) -> float:
         raise ValueError("Cohen's kappa needs a square k x k table of counts")
     if any(cell < 0 for row in table for cell in row):
         raise ValueError("Cohen's kappa: a table cell is negative; cells are counts")
-    disagreement = [[Fraction(int(i != j)) for j in range(k)] for i in range(k)]
-    return float(_kappa_from_table(table, disagreement))
+    # Exact in whole numbers (scaled by n**2): kappa = (n * agree - chance) / (n**2 - chance)
+    # with chance = sum_i row_i * column_i, the same as (p_o - p_e) / (1 - p_e). Sums start at
+    # int 0 so that tables of counts stay in (fast) integers.
+    n = sum(sum(row, 0) for row in table)
+    if n == 0:
+        raise ValueError("Cohen's kappa is undefined for empty data: the table has no units")
+    agree = sum(table[i][i] for i in range(k))
+    rows = [sum(row, 0) for row in table]
+    columns = [sum(table[i][j] for i in range(k)) for j in range(k)]
+    chance = sum(rows[j] * columns[j] for j in range(k))
+    if chance == n * n:
+        raise ValueError(
+            "Cohen's kappa is undefined: every unit is in one and the same category, so chance "
+            "agreement is 1 (expected disagreement is 0)"
+        )
+    return float(Fraction(n * agree - chance) / (n * n - chance))
 
 
 def binary_agreement_from_counts(

@@ -176,10 +176,9 @@ def overlap_ratio(a: Interval, b: Interval) -> float:
     return inter / ((a[1] - a[0]) + (b[1] - b[0]) - inter)
 
 
-def turns_touched(turns: Sequence[Interval], start: int, end: int) -> range:
-    """Indices of the turns (sorted, disjoint) that ``[start, end)`` overlaps."""
-    starts = [t[0] for t in turns]
-    ends = [t[1] for t in turns]
+def turns_touched(starts: Sequence[int], ends: Sequence[int], start: int, end: int) -> range:
+    """Indices of the turns (sorted and disjoint, given by their starts and ends) that
+    ``[start, end)`` overlaps."""
     return range(bisect.bisect_right(ends, start), bisect.bisect_left(starts, end))
 
 
@@ -264,7 +263,9 @@ class BinaryTally:
         return rows
 
 
-def _alpha(coincidences: Mapping[tuple[Hashable, Hashable], Fraction]) -> tuple[float | None, str]:
+def _alpha(
+    coincidences: Mapping[tuple[Hashable, Hashable], int | Fraction],
+) -> tuple[float | None, str]:
     try:
         return krippendorff_alpha_from_coincidences(coincidences), ""
     except ValueError as exc:
@@ -396,12 +397,13 @@ class AgreementReport:
             for tally in self.per_code.values():
                 for pair in combinations(range(m), 2):
                     tally.pairs.setdefault(pair, [0, 0, 0, 0])[3] += units
+            layout = self._turn_layout(data) if self.unit == "turn" else None
             for code, layers in by_code.items():
-                if self.unit == "character":
+                if layout is None:
                     sets = [merge_intervals((s.start, s.end) for s in layer) for layer in layers]
                     tally = self._binary_from_intervals(sets)
                 else:
-                    tally = self._binary_from_turns(data, layers)
+                    tally = self._binary_from_turns(layout, layers)
                 code_tally = self.per_code[code]
                 code_tally.histogram.update(tally.histogram)
                 code_tally.coded.update(tally.coded)
@@ -413,6 +415,14 @@ class AgreementReport:
                             target[index] += cells[index]
         self.per_interview.append((data.id, units, pooled, segment_tallies))
         self.interviews += 1
+
+    @staticmethod
+    def _turn_layout(data: InterviewUnits) -> tuple[list[Interval], list[int], list[int], bool]:
+        """The interview's turns (the whole text when it has none), their starts and ends, and
+        whether they are in order without overlaps (then a binary search finds them)."""
+        turns = list(data.turns) or [(0, max(1, data.length))]
+        ordered = all(turns[k][1] <= turns[k + 1][0] for k in range(len(turns) - 1))
+        return turns, [t[0] for t in turns], [t[1] for t in turns], ordered
 
     def _binary_from_intervals(self, sets: list[list[Interval]]) -> BinaryTally:
         m = len(sets)
@@ -426,15 +436,16 @@ class AgreementReport:
             tally.pairs[(i, j)] = [both, lengths[i] - both, lengths[j] - both, 0]
         return tally
 
-    def _binary_from_turns(self, data: InterviewUnits, layers: list[list[Span]]) -> BinaryTally:
-        turns = list(data.turns) or [(0, max(1, data.length))]
-        ordered = all(turns[k][1] <= turns[k + 1][0] for k in range(len(turns) - 1))
+    def _binary_from_turns(
+        self, layout: tuple[list[Interval], list[int], list[int], bool], layers: list[list[Span]]
+    ) -> BinaryTally:
+        turns, starts, ends, ordered = layout
         touched: list[set[int]] = []
         for layer in layers:
             found: set[int] = set()
             for span in layer:
                 if ordered:
-                    found.update(turns_touched(turns, span.start, span.end))
+                    found.update(turns_touched(starts, ends, span.start, span.end))
                 else:
                     found.update(
                         k for k, (s, e) in enumerate(turns) if s < span.end and e > span.start
@@ -464,29 +475,26 @@ class AgreementReport:
         clusters = segment_clusters(spans, self.threshold)
         tally = BinaryTally(m)
         tally.units = len(clusters)
+        # Units with the same set of coders count alike: tally the sets, then weigh them.
+        by_coders = Counter(clusters)
         for pair in combinations(range(m), 2):
             tally.pairs[pair] = [0, 0, 0, 0]
-        for cluster in clusters:
-            tally.histogram[len(cluster)] += 1
-            for index in cluster:
-                tally.coded[index] += 1
-            values = tuple(code if index in cluster else NOT_CODED for index in range(m))
-            interview_tallies[values] += 1
-            self._segment_tallies[values] += 1
+        for coders, weight in by_coders.items():
+            tally.histogram[len(coders)] += weight
+            for index in coders:
+                tally.coded[index] += weight
+            values = tuple(code if index in coders else NOT_CODED for index in range(m))
+            interview_tallies[values] += weight
+            self._segment_tallies[values] += weight
             for i, j in combinations(range(m), 2):
-                has_i, has_j = i in cluster, j in cluster
+                has_i, has_j = i in coders, j in coders
                 if not (has_i or has_j):
                     continue
                 cells = tally.pairs[(i, j)]
-                cells[3] += 1
-                if has_i and has_j:
-                    cells[0] += 1
-                elif has_i:
-                    cells[1] += 1
-                else:
-                    cells[2] += 1
+                cells[3] += weight
+                cells[0 if has_i and has_j else 1 if has_i else 2] += weight
                 table = self._segment_tables.setdefault((i, j), Counter())
-                table[(values[i], values[j])] += 1
+                table[(values[i], values[j])] += weight
         return tally
 
     # Results ----------------------------------------------------------------------------------

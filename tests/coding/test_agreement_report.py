@@ -345,3 +345,39 @@ def test_kappa_from_a_table_equals_kappa_from_lists() -> None:
         cohen_kappa_from_table([[1, 2]])
     with pytest.raises(ValueError, match="undefined"):
         cohen_kappa_from_table([[5, 0], [0, 0]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(spans, st.lists(st.integers(1, 15), min_size=0, max_size=6))
+def test_turn_report_equals_the_statistics_on_listed_turns(items: list, widths: list) -> None:
+    length = 60
+    turns, position = [], 0
+    for width in widths:
+        if position + width > length:
+            break
+        turns.append((position, position + width))
+        position += width + 2  # a gap, as a speaker label would leave
+    codings = [
+        Span(code, [A, B][coder % 2], start, min(length, start + size))
+        for code, coder, start, size in items
+        if start < length
+    ]
+    built = AgreementReport(unit="turn", coders=[A, B], codes=[0, 1])
+    built.add_interview(InterviewUnits(id=1, length=length, turns=turns, codings=codings))
+    units = turns or [(0, length)]
+    for row in built.result()["codes"]:
+        flags = [
+            [
+                any(s.code == row["code"] and s.coder == who and s.start < e and s.end > b
+                    for s in codings)
+                for b, e in units
+            ]
+            for who in (A, B)
+        ]  # fmt: skip
+        expected = binary_agreement_summary(flags[0], flags[1])
+        assert (row["both"], row["only_a"], row["only_b"], row["neither"]) == (
+            expected["both"],
+            expected["only_a"],
+            expected["only_b"],
+            expected["neither"],
+        )
