@@ -42,7 +42,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 from coding.analysis.agreement import (
     binary_agreement_from_counts,
@@ -86,9 +86,9 @@ SEGMENT_CODE_NOTE = (
 )
 
 
-@dataclass(frozen=True)
-class Span:
-    """One coding: a code by a coder on ``[start, end)`` (code points)."""
+class Span(NamedTuple):
+    """One coding: a code by a coder on ``[start, end)`` (code points). A named tuple: reports
+    make hundreds of thousands of them."""
 
     code: int
     coder: int
@@ -359,6 +359,7 @@ class AgreementReport:
         self._coder_index = {coder: index for index, coder in enumerate(self.coders)}
         self._code_set = set(self.codes)
         m = len(self.coders)
+        self._pairs = list(combinations(range(m), 2))
         self.per_code: dict[int, BinaryTally] = {code: BinaryTally(m) for code in self.codes}
         self.per_interview: list[tuple[int, int, BinaryTally, Counter[tuple[Hashable, ...]]]] = []
         # Segment level, overall: the nominal table of each pair and the value tallies.
@@ -389,14 +390,11 @@ class AgreementReport:
         else:
             units = data.length if self.unit == "character" else max(1, len(data.turns))
             self.total_units += units
-            for code in self.codes:
-                self.per_code[code].units += units
+            # Units nobody coded (and the pair tables' totals) follow from the unit count; the
+            # per-code totals are filled in by result().
             pooled.units = units * len(self.codes)
-            for pair in combinations(range(m), 2):
+            for pair in self._pairs:
                 pooled.pairs[pair] = [0, 0, 0, pooled.units]
-            for tally in self.per_code.values():
-                for pair in combinations(range(m), 2):
-                    tally.pairs.setdefault(pair, [0, 0, 0, 0])[3] += units
             layout = self._turn_layout(data) if self.unit == "turn" else None
             for code, layers in by_code.items():
                 if layout is None:
@@ -404,15 +402,17 @@ class AgreementReport:
                     tally = self._binary_from_intervals(sets)
                 else:
                     tally = self._binary_from_turns(layout, layers)
-                code_tally = self.per_code[code]
-                code_tally.histogram.update(tally.histogram)
-                code_tally.coded.update(tally.coded)
-                pooled.histogram.update(tally.histogram)
-                pooled.coded.update(tally.coded)
-                for pair, cells in tally.pairs.items():
-                    for target in (code_tally.pairs[pair], pooled.pairs[pair]):
-                        for index in range(3):
-                            target[index] += cells[index]
+                for target in (self.per_code[code], pooled):
+                    histogram, coded = target.histogram, target.coded
+                    for k, count in tally.histogram.items():
+                        histogram[k] += count
+                    for index, count in tally.coded.items():
+                        coded[index] += count
+                    for pair, cells in tally.pairs.items():
+                        mine = target.pairs.setdefault(pair, [0, 0, 0, 0])
+                        mine[0] += cells[0]
+                        mine[1] += cells[1]
+                        mine[2] += cells[2]
         self.per_interview.append((data.id, units, pooled, segment_tallies))
         self.interviews += 1
 
@@ -572,6 +572,11 @@ class AgreementReport:
         segment = self.unit == "segment"
         codes = []
         kappas = []
+        if not segment:
+            for tally in self.per_code.values():
+                tally.units = self.total_units
+                for pair in self._pairs:
+                    tally.pairs.setdefault(pair, [0, 0, 0, 0])[3] = self.total_units
         for code in self.codes:
             tally = self.per_code[code]
             stats = _binary_stats(tally, segment=segment)
