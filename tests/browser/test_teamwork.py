@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from coding.models import Adjudication, Layer
 from coding.selectors import default_layer_for
@@ -82,35 +83,36 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
     page.get_by_role("link", name="Study").click()
     page.get_by_role("link", name="Team").click()
     page.get_by_role("button", name="Reveal all layers").click()
-    assert page.get_by_text("Revealed: every coder now sees every layer.").is_visible()
+    expect(page.get_by_text("Revealed: every coder now sees every layer.")).to_be_visible()
 
     page.get_by_role("link", name="Consensus").click()
     page.get_by_role("row", name="D01 · Patient").get_by_role("link", name="disagreements").click()
-    passages = page.locator("article.passage")
-    assert passages.count() == 3
+    expect(page.locator("article.passage")).to_have_count(3)
     attention = passage(page, "VAL.PRES.ATT")
-    assert attention.get_by_text("boundaries differ").is_visible()
+    expect(attention.get_by_text("boundaries differ")).to_be_visible()
 
     # The side-by-side view of the first passage, then back.
     attention.get_by_role("link", name="open side by side").click()
     page.wait_for_url("**/compare/**")
-    assert page.locator("#compare thead th").all_inner_texts() == ["Ana Ruiz", "Ben Clarke"]
-    assert page.locator("mark.focus").count() == 2
+    expect(page.locator("#compare thead th")).to_have_text(["Ana Ruiz", "Ben Clarke"])
+    expect(page.locator("mark.focus")).to_have_count(2)
     page.go_back()
+    page.wait_for_url("**/disagreements/**")
 
     attention = passage(page, "VAL.PRES.ATT")
     attention.get_by_label("Note").fill("The listening itself, not who listened.")
     attention.get_by_role("button", name="Accept Ben Clarke").click()
-    assert page.get_by_text("Decision recorded in the consensus layer.").is_visible()
-    education = passage(page, "POW.EDU")
-    education.get_by_role("button", name="Merge both").click()
-    assert page.locator("article.passage").count() == 1  # OUT.TRUST is left open
+    expect(page.get_by_text("Decision recorded in the consensus layer.")).to_be_visible()
+    expect(page.locator("article.passage")).to_have_count(2)
+    passage(page, "POW.EDU").get_by_role("button", name="Merge both").click()
+    expect(page.locator("article.passage")).to_have_count(1)  # OUT.TRUST is left open
     page.get_by_role("button", name="Mark consensus complete").click()
-    assert page.locator("#complete-badge").is_visible()
+    expect(page.locator("#complete-badge")).to_be_visible()
 
     page.get_by_label("Show").select_option("settled")
     page.get_by_role("button", name="Show", exact=True).click()
-    assert page.get_by_text("The listening itself, not who listened.").is_visible()
+    page.wait_for_url("**show=settled**")
+    expect(page.get_by_text("The listening itself, not who listened.")).to_be_visible()
 
     consensus = page.request.get(
         f"/api/v1/codings/?interview={interview.pk}&layer={Layer.CONSENSUS}"
