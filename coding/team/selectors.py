@@ -352,8 +352,23 @@ class Column:
         return "consensus" if self.coder_id is None else str(self.coder_id)
 
 
-def column_names(*, ids: Sequence[int | None]) -> list[Column]:
-    names = _users([i for i in ids if i is not None])
+def column_names(*, ids: Sequence[int | None], study: Study | None = None) -> list[Column]:
+    """Columns for these user ids (None: the consensus). With a study, only its members and
+    people who coded in it are named; anyone else raises LookupError (the page answers 404)."""
+    wanted = [i for i in ids if i is not None]
+    names = _users(wanted)
+    if study is not None and wanted:
+        known = set(
+            Membership.objects.filter(study=study, user_id__in=wanted).values_list(
+                "user_id", flat=True
+            )
+        ) | set(
+            Coding.objects.filter(interview__dyad__study=study, coder_id__in=wanted)
+            .values_list("coder_id", flat=True)
+            .distinct()
+        )
+        if set(wanted) - known:
+            raise LookupError("Not a coder of this study.")
     return [
         Column(None, "Consensus") if i is None else Column(i, names.get(i, f"user {i}"))
         for i in ids

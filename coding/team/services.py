@@ -377,6 +377,18 @@ def adjudication_decide(
         raise ValidationError({"code": "That code belongs to another study's codebook."})
     if coder_a is None or coder_b is None or coder_a.pk == coder_b.pk:
         raise ValidationError({"b": "Compare two different coders."})
+    pair = {coder_a.pk, coder_b.pk}
+    known = set(
+        Membership.objects.filter(study_id=study_id, user_id__in=pair).values_list(
+            "user_id", flat=True
+        )
+    ) | set(
+        Coding.objects.filter(interview=interview, coder_id__in=pair)
+        .values_list("coder_id", flat=True)
+        .distinct()
+    )
+    if pair - known:
+        raise ValidationError({"b": "Compare two coders of this study."})
     _check_region(interview=interview, start=start, end=end)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:

@@ -516,7 +516,10 @@ def compare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         side is not None and side != request.user.pk for side in (a, b)
     ):
         raise PermissionDenied(BLIND)
-    columns = selectors.column_names(ids=[a, b])  # type: ignore[list-item]
+    try:
+        columns = selectors.column_names(ids=[a, b], study=study)  # type: ignore[list-item]
+    except LookupError:
+        raise Http404("Not found.") from None
     codes = selectors.codes_by_id(study=study)
     code_filter = _int_or_none(request.GET.get("code"))
     focus: tuple[int, int] | None = None

@@ -549,8 +549,9 @@ PINNED = {
     "consensus": 6,
     # session, user, interview+role, coders, codes, both layers, consensus, decisions
     "disagreements": 8,
-    # session, user, interview+role, coders, names, codes, turns, codings
-    "compare": 8,
+    # session, user, interview+role, coders, names, members, coders of the study, codes,
+    # turns, codings
+    "compare": 10,
     # session, user, study+role, codebook, codes, counts
     "codebook": 6,
     # session, user, study+role, codebook, versions

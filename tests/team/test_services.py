@@ -249,6 +249,7 @@ def test_a_new_coding_can_use_another_code(
         ({"decision": "new", "spans": [(5, 2)]}, "not a span"),
         ({"decision": "new", "spans": []}, "Give the span"),
         ({"same_coders": True}, "two different coders"),
+        ({"stranger": True}, "two coders of this study"),
         ({"note": "x" * 10_001}, "under 10,000"),
         ({"other_study_code": True}, "another study"),
     ],
@@ -266,6 +267,8 @@ def test_bad_decisions_change_nothing(
     }
     if change.pop("same_coders", False):
         arguments["coder_b"] = coder
+    if change.pop("stranger", False):
+        arguments["coder_b"] = type(coder).objects.get(username="outsider")
     if change.pop("other_study_code", False):
         arguments["code"] = code(Study.objects.get(slug="other-study"), "VAL")
     arguments.update(change)
