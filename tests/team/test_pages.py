@@ -483,7 +483,7 @@ def test_user_text_is_escaped_on_every_page(
         study=study, text=f"Interviewer: {evil} and <img src=x onerror=alert(2)>\n", dyad="<b>D</b>"
     )
     va = code(study, "VAL")
-    Code.objects.filter(pk=va.pk).update(name=evil, definition=evil, color="#1234567")
+    Code.objects.filter(pk=va.pk).update(name=evil, definition=evil, color="#0;}a{b")
     get_user = type(coder)
     get_user.objects.filter(pk=coder.pk).update(first_name="<img src=x onerror=alert(3)>")
     codings_bulk_create(interview=interview, coder=coder,
@@ -503,7 +503,7 @@ def test_user_text_is_escaped_on_every_page(
         body = client.get(url).content.decode()
         assert "<script>alert" not in body, url
         assert "<img src=x" not in body, url
-        assert "--c: #1234567" not in body, url
+        assert "#0;}a{b" not in body, url
 
 
 # --- Query counts -------------------------------------------------------------------------------
