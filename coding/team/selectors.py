@@ -556,7 +556,9 @@ DIFF_FIELDS = [
     "color",
     "order",
     "is_active",
+    "merged_into",
 ]
+KEY_FIELDS = {"parent", "merged_into"}  # ids of other codes, shown by their keys
 
 
 def snapshot_diff(
@@ -576,10 +578,10 @@ def snapshot_diff(
             {
                 "field": name,
                 "before": parent_key(old[code_id].get(name))
-                if name == "parent"
+                if name in KEY_FIELDS
                 else old[code_id].get(name),
                 "after": parent_key(new[code_id].get(name))
-                if name == "parent"
+                if name in KEY_FIELDS
                 else new[code_id].get(name),
             }
             for name in DIFF_FIELDS

@@ -353,6 +353,11 @@ def test_merging_moves_codings_memos_and_sub_codes_and_handles_duplicates(
     assert moved.codebook_version == counts["version"] == version + 1
     latest = CodebookVersion.objects.get(codebook=attention.codebook, number=counts["version"])
     assert latest.summary == "Merged VAL.PRES.ATT into VAL.PRES.EMP"
+    previous = CodebookVersion.objects.get(codebook=attention.codebook, number=version)
+    changes = snapshot_diff(previous.snapshot, latest.snapshot)["changed"]
+    merged = next(c for c in changes if c["key"] == "VAL.PRES.ATT")
+    assert {"field": "merged_into", "before": None, "after": "VAL.PRES.EMP"} in merged["fields"]
+    assert {"field": "is_active", "before": True, "after": False} in merged["fields"]
     deletes = AuditEvent.objects.filter(object_type="coding", action="delete")
     assert deletes.count() == 2
     assert all("Duplicate of coding" in e.summary for e in deletes)
