@@ -591,3 +591,42 @@ def test_study_overview_gains_one_query_for_my_assignments(
     client.get("/studies/study/")
     with django_assert_max_num_queries(9):
         assert "My assignments" in client.get("/studies/study/").content.decode()
+
+
+def test_every_write_is_refused_to_those_who_may_not(
+    personas: dict[str, Any], study: Study, coded: Interview, lead: Any, coder: Any
+) -> None:
+    attention = code(study, "VAL.PRES.ATT")
+    assignment = Assignment.objects.create(interview=coded, coder=lead)
+    writes = {
+        "/studies/study/members/": {"action": "blind", "blind": "on"},
+        "/studies/study/assignments/": {"interviews": [coded.pk], "coders": [coder.pk]},
+        f"/studies/study/assignments/{assignment.pk}/done/": {"done": "1"},
+        f"/interviews/{coded.pk}/adjudicate/": {"code": attention.pk, "decision": "merge"},
+        f"/interviews/{coded.pk}/consensus-complete/": {"complete": "1"},
+        "/studies/study/codebook/": {"action": "add", "key": "NOPE", "name": "Nope"},
+        f"/studies/study/codebook/codes/{attention.pk}/": {"name": "Renamed"},
+        f"/studies/study/codebook/codes/{attention.pk}/split/": {"child_key": ["X"],
+                                                                 "child_name": ["X"]},
+        f"/studies/study/codebook/codes/{attention.pk}/codings/": {"target": attention.pk},
+    }  # fmt: skip
+
+    def counts() -> tuple[int, ...]:
+        return (
+            Membership.objects.count(),
+            Assignment.objects.filter(done=True).count(),
+            Adjudication.objects.count(),
+            Code.objects.count(),
+            AuditEvent.objects.count(),
+            Study.objects.filter(blind_coding=True).count(),
+        )
+
+    before = counts()
+    for persona in ("coder", "viewer", "outsider", "anonymous"):
+        client = client_for(personas.get(persona))
+        for url, data in writes.items():
+            response = client.post(url, data)
+            expected = {"outsider": 404, "anonymous": 302}.get(persona, 403)
+            assert response.status_code == expected, (persona, url)
+    assert counts() == before
+    assert code(study, "VAL.PRES.ATT").name != "Renamed"
