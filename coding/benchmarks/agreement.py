@@ -31,7 +31,6 @@ def agreement(ctx: BenchContext) -> None:
                 f"agreement report, whole study, {unit}",
                 size,
                 lambda request=request: agreement_report_compute(study=study, request=request),  # type: ignore[misc]
-                repeat=3,
                 extra=lambda result: (
                     f"kappa {result['overall']['kappa']:.3f}, alpha "
                     f"{result['overall']['alpha']:.3f}, {result['units']:,} units"

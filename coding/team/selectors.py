@@ -192,7 +192,7 @@ def agreement_inputs(
             interview_id__in=ids, layer=Layer.INDIVIDUAL, coder_id__in=list(coder_ids)
         )
         .order_by("interview_id")
-        .values_list("interview_id", "code_id", "coder_id", "start", "end", "id")
+        .values_list("interview_id", "code_id", "coder_id", "start", "end")
         .iterator(chunk_size=chunk)
     )
     turns = (
@@ -208,8 +208,8 @@ def agreement_inputs(
     for interview_id, length in lengths.values_list("id", "n").iterator(chunk_size=chunk):
         spans: list[Span] = []
         while next_coding is not None and next_coding[0] == interview_id:
-            _, code, coder, start, end, pk = next_coding
-            spans.append(Span(code, coder, start, end, pk))
+            _, code, coder, start, end = next_coding
+            spans.append(Span(code, coder, start, end))
             next_coding = next(codings, None)
         interview_turns: list[tuple[int, int]] = []
         while next_turn is not None and next_turn[0] == interview_id:
