@@ -26,6 +26,7 @@ from coding.audit import audit_record
 from coding.exchange.refi.archive import Limits, open_project
 from coding.exchange.refi.codes import (
     ATTRIBUTE_TYPES,
+    GROUP_LABELS,
     PALETTE,
     attribute_key,
     color_from_file,
@@ -44,6 +45,7 @@ from coding.exchange.refi.model import (
     RefiNote,
     RefiProject,
     RefiSelection,
+    RefiSet,
     is_guid,
     iter_codes,
 )
@@ -58,6 +60,7 @@ from coding.exchange.refi.parse import parse_codebook
 from coding.exchange.refi.plan import (
     NO_USER,
     build_plan,
+    hint_sets,
     mapping_clean,
     placeholder_username,
 )
@@ -153,6 +156,7 @@ def codebook_merge(
     actor: Any,
     report: ImportReport,
     update_matched: bool = False,
+    groups: dict[str, str] | None = None,
 ) -> CodeMergeResult:
     """Add the file's codes to ``codebook``: a code matched by GUID, key or name (under the same
     parent) is kept (and updated from the file with ``update_matched``); any other is created
@@ -206,7 +210,11 @@ def codebook_merge(
         if new_guid is None:
             report.convert("new GUID", name, f"GUID {refi.guid or '(none)'} unusable or taken")
         taken_guids.add(new_guid or "")
-        group = fields.group or (parent.group if parent is not None else CodeGroup.OTHER)
+        group = (
+            fields.group
+            or (groups or {}).get(refi.guid)
+            or (parent.group if parent is not None else CodeGroup.OTHER)
+        )
         created = code_create(
             codebook=codebook,
             key=free,
@@ -233,6 +241,18 @@ def codebook_merge(
     if result.updated:
         report.count("codes updated", result.updated)
     return result
+
+
+def code_groups(sets: list[RefiSet]) -> dict[str, str]:
+    """Code GUID -> group, from sets named like ours ("Group: Process")."""
+    labels = {f"group: {label}".lower(): group for group, label in GROUP_LABELS.items()}
+    groups: dict[str, str] = {}
+    for refi_set in sets:
+        group = labels.get(refi_set.name.strip().lower())
+        if group:
+            for guid in refi_set.member_codes:
+                groups.setdefault(guid, group)
+    return groups
 
 
 def unique_label_name(name: str, taken: set[str]) -> str:
@@ -280,16 +300,14 @@ def _finish_codebook(
 
 def read_codebook_file(
     data: bytes, *, name: str, limits: Limits | None = None
-) -> tuple[list[RefiCode], str, str, list[str]]:
-    """Codes, origin, namespace and problems of a .qdc (or of a .qdpx's project codebook)."""
+) -> tuple[list[RefiCode], list[RefiSet], str, str, list[str]]:
+    """Codes, sets, origin, namespace and problems of a .qdc (or a .qdpx's codebook)."""
     project_file = open_project(data, name=name, limits=limits)
     root, namespace = parse_xml(project_file.qde, name=project_file.qde_name)
     codes, sets, origin, problems = parse_codebook(root)
     if not codes:
         raise RefiError(f"{name} holds no codes.")
-    if sets:
-        problems.append(f"{len(sets)} sets of codes are not imported (no equivalent here).")
-    return codes, origin, namespace, problems
+    return codes, sets, origin, namespace, problems
 
 
 def qdc_import(
@@ -303,10 +321,16 @@ def qdc_import(
     limits: Limits | None = None,
 ) -> ImportReport:
     """Merge a codebook file into the study's codebook as a new codebook version."""
-    codes, origin, namespace, problems = read_codebook_file(data, name=filename, limits=limits)
+    codes, sets, origin, namespace, problems = read_codebook_file(
+        data, name=filename, limits=limits
+    )
     report = ImportReport(file=filename, origin=origin, namespace=namespace, study=study.slug)
     for problem in problems:
-        report.skip("file", filename, problem)
+        report.convert("file", filename, problem)
+    groups = code_groups(sets)
+    for refi_set in sets:
+        if not any(guid in groups for guid in refi_set.member_codes):
+            report.skip("set", refi_set.name, "sets have no equivalent here")
     progress(20, "Read the codebook")
     with transaction.atomic():
         codebook = Codebook.objects.select_for_update().get(study=study)
@@ -316,6 +340,7 @@ def qdc_import(
             actor=actor,
             report=report,
             update_matched=update_matched,
+            groups=groups,
         )
         if merged.not_codable:
             Code.objects.filter(pk__in=[code.pk for code in merged.not_codable]).update(
@@ -461,6 +486,7 @@ def _import(context: _Context, *, cleaned: dict[str, Any], new: bool, progress: 
         actor=context.user,
         report=report,
         update_matched=cleaned["update_codes"],
+        groups=code_groups(project.sets),
     )
     context.codes = merged.by_guid
     if not new and (merged.created or merged.updated):
@@ -494,8 +520,10 @@ def _import(context: _Context, *, cleaned: dict[str, Any], new: bool, progress: 
                 else ""
             ),
         )
+    hints = hint_sets(project)
     for refi_set in project.sets:
-        report.skip("set", refi_set.name, "sets have no equivalent here")
+        if refi_set.guid not in hints:
+            report.skip("set", refi_set.name, "sets have no equivalent here")
     if project.graphs:
         report.skip("graph", f"{project.graphs} graphs", "graphs have no equivalent here")
     _finish_codebook(
@@ -619,7 +647,7 @@ def _variables(context: _Context) -> dict[str, _Variable]:
             )
             definitions[(entity, key)] = definition
             report.count("attributes")
-            if key != name:
+            if name not in {key, f"{entity}.{key}"}:
                 report.convert("attribute", name, f"{entity} attribute {key}")
         result[variable.guid] = _Variable(entity, key, definition)
     return result
@@ -1002,7 +1030,10 @@ def _selection_notes(context: _Context, item: SourceText, interview: Interview) 
         if not selection.description.strip():
             continue
         coding = context.selection_first_coding.get(selection.guid)
-        title = ("Comment: " + " ".join(selection.name.split()))[:200]
+        label = " ".join((selection.name or (coding.quote if coding else "")).split())
+        if len(label) > 60:
+            label = label[:59].rstrip() + "…"
+        title = f"Comment on “{label}”" if label else "Comment on a selection"
         if coding is not None:
             memo_create(
                 study=context.study,
@@ -1066,8 +1097,11 @@ def _import_notes(context: _Context) -> None:
     sources = {source.guid for source in project.text_sources}
     selections = {s.guid for source in project.text_sources for s in source.selections}
     codes = {code.guid for code in project.all_codes()}
+    note_guids = {note.guid for note in project.notes}
     for link in project.links:
         for note_end, other in ((link.origin, link.target), (link.target, link.origin)):
+            if note_end not in note_guids:
+                continue
             if other in cases:
                 targets[note_end].append(("case", other))
             elif other in sources:
@@ -1076,6 +1110,8 @@ def _import_notes(context: _Context) -> None:
                 targets[note_end].append(("code", other))
             elif other in selections:
                 targets[note_end].append(("selection", other))
+            else:
+                targets[note_end].append(("other", other))
     case_dyads = {guid: Dyad.objects.filter(study=study, guid=guid).first() for guid in cases}
     for note in project.notes:
         text = _note_text(context, note)

@@ -46,7 +46,7 @@ def _perspective_from_words(*texts: str) -> str:
     for text in texts:
         patient, clinician = bool(_PATIENT.search(text)), bool(_CLINICIAN.search(text))
         if patient != clinician:
-            return Perspective.PATIENT if patient else Perspective.CLINICIAN
+            return Perspective.PATIENT.value if patient else Perspective.CLINICIAN.value
     return ""
 
 
@@ -60,6 +60,24 @@ def _source_value(project: RefiProject, source: RefiTextSource, name: str) -> st
         if names.get(value.variable_guid, "").lower() == name:
             return value.value
     return ""
+
+
+def hint_sets(project: RefiProject) -> dict[str, str]:
+    """Sets that say something we use: "Group: Process" (a code group) or a name that says
+    "patient" or "clinician" (a perspective); set GUID -> what it says."""
+    from coding.exchange.refi.codes import GROUP_LABELS
+
+    groups = {f"group: {label}".lower(): group for group, label in GROUP_LABELS.items()}
+    hints: dict[str, str] = {}
+    for refi_set in project.sets:
+        group = groups.get(refi_set.name.strip().lower())
+        if group and refi_set.member_codes:
+            hints[refi_set.guid] = f"group:{group}"
+            continue
+        perspective = _perspective_from_words(refi_set.name)
+        if perspective and refi_set.member_sources:
+            hints[refi_set.guid] = f"perspective:{perspective}"
+    return hints
 
 
 def unique_label(base: str, taken: set[str]) -> str:
@@ -156,7 +174,7 @@ def build_plan(
             perspective = _perspective_from_words(source.name, source.parent_name)
             perspective_from = "name" if perspective else ""
         if not perspective_from:
-            perspective, perspective_from = Perspective.OTHER, "guess"
+            perspective, perspective_from = Perspective.OTHER.value, "guess"
         dyad = case_of_source.get(source.guid, "")
         dyad_from = "case" if dyad else ""
         if not dyad:

@@ -31,6 +31,12 @@ def _parser() -> Any:
     )
 
 
+def _doctype(name: str) -> RefiError:
+    return RefiError(
+        f"{name} declares a DOCTYPE (entities); REFI-QDA files have none, so it is refused."
+    )
+
+
 def parse_xml(data: bytes, *, name: str) -> tuple[Any, str]:
     """The root element of ``data`` with namespaces removed, and the namespace it had.
 
@@ -38,6 +44,9 @@ def parse_xml(data: bytes, *, name: str) -> tuple[Any, str]:
     """
     if not data.strip():
         raise RefiError(f"{name} is empty.")
+    head = data[:65536]
+    if b"<!DOCTYPE" in head or "<!DOCTYPE".encode("utf-16-le") in head:
+        raise _doctype(name)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -45,9 +54,7 @@ def parse_xml(data: bytes, *, name: str) -> tuple[Any, str]:
         raise RefiError(f"{name} is not well-formed XML: {message}.") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise RefiError(
-            f"{name} declares a DOCTYPE (entities); REFI-QDA files have none, so it is refused."
-        )
+        raise _doctype(name)
     namespace = etree.QName(root).namespace or ""
     if namespace and not namespace.startswith(QDA_NAMESPACE_PREFIX):
         raise RefiError(

@@ -17,6 +17,13 @@ REFI_DIR = ROOT.parent / "shared" / "refi"
 SAMPLES = REFI_DIR / "samples"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """The personas' passwords are hashed with a fast hasher here (PBKDF2 costs a second per
+    test for nothing these tests check)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def refi_dir() -> Path:
     if not (REFI_DIR / "Project.xsd").is_file():
@@ -37,3 +44,27 @@ def export_qdpx(study: Any, **options: Any) -> bytes:
     out = io.BytesIO()
     qdpx_write(study=study, out=out, options=ExportOptions(**options))
     return out.getvalue()
+
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+
+
+def make_qdpx(
+    qde: str | bytes, files: dict[str, bytes] | None = None, *, qde_name: str = "project.qde"
+) -> bytes:
+    """A .qdpx (zip) holding ``qde`` under ``qde_name`` and ``files`` (path -> bytes)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(qde_name, qde.encode("utf-8") if isinstance(qde, str) else qde)
+        for name, data in (files or {}).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def project_xml(body: str, *, origin: str = "Test tool 1.0", ns: str = PROJECT_NS) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<Project xmlns="{ns}" name="Test project" origin="{origin}">{body}</Project>'
+    )
