@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -43,10 +42,12 @@ class RefiExportSerializer(StrictSerializer):
     format = serializers.ChoiceField(
         choices=["qdpx", "qdc"], help_text="qdpx: the whole study; qdc: its codebook."
     )
-    layer = serializers.ChoiceField(
-        choices=list(LAYERS),
+    layer = serializers.CharField(
         default="all",
-        help_text="qdpx only: every coder's layer and the consensus (all), or one layer.",
+        help_text=(
+            "qdpx only: " + ", ".join(LAYERS) + " (every coder's layer and the consensus, "
+            "or one layer)."
+        ),
     )
     coder = serializers.CharField(
         required=False,
@@ -172,11 +173,8 @@ class RefiImportConfirmView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(request=RefiConfirmSerializer, responses={202: JobSerializer})
-    def post(self, request: Request, pk: str) -> Response:
-        try:
-            inspect_job = job_get_for_user(user=request.user, pk=int(pk))
-        except ValueError:
-            raise Http404("Not found.") from None
+    def post(self, request: Request, job_id: int) -> Response:
+        inspect_job = job_get_for_user(user=request.user, pk=job_id)
         data = RefiConfirmSerializer(data=request.data or {})
         data.is_valid(raise_exception=True)
         mapping: dict[str, Any] = {

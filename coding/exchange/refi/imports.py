@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from coding.audit import audit_record
+from coding.audit import audit_record, audit_records_bulk, snapshot
 from coding.exchange.refi.archive import Limits, open_project
 from coding.exchange.refi.codes import (
     ATTRIBUTE_TYPES,
@@ -66,10 +66,10 @@ from coding.exchange.refi.plan import (
 )
 from coding.exchange.refi.report import ImportReport
 from coding.exchange.refi.safexml import parse_xml
-from coding.models import Code, Codebook, CodeGroup, Coding, Layer, Memo
+from coding.models import AuditEvent, Code, Codebook, CodeGroup, Coding, Layer, Memo
 from coding.services import (
+    CODE_FIELDS,
     CodingInput,
-    code_create,
     code_update,
     codebook_bump_version,
     codebook_version_record,
@@ -167,9 +167,11 @@ def codebook_merge(
     taken_guids = {str(code.guid) for code in existing}
     matches = match_codes(existing=existing, codes=codes)
     result = CodeMergeResult()
-    sibling_names: dict[int | None, set[str]] = defaultdict(set)
+    sibling_names: dict[Any, set[str]] = defaultdict(set)
     for code in existing:
         sibling_names[code.parent_id].add(code.name.casefold())
+    top = max((code.order for code in existing), default=-1)
+    depth: dict[int, int] = {}  # id(new code) -> depth below the last existing ancestor
     for number, refi in enumerate(iter_codes(codes)):
         guid = refi.guid or f"no-guid-{number}"
         found, how = matches[guid]
@@ -187,7 +189,7 @@ def codebook_merge(
         if len(name) > 200:
             report.convert("name shortened", name[:60], "code name cut to 200 characters")
             name = name[:200]
-        siblings = sibling_names[parent.pk if parent else None]
+        siblings = sibling_names[(parent.pk or f"new {id(parent)}") if parent is not None else None]
         if name.casefold() in siblings:
             renamed = unique_label_name(name, siblings)
             report.convert("renamed duplicate", name, f"a sibling code has this name: {renamed}")
@@ -215,32 +217,64 @@ def codebook_merge(
             or (groups or {}).get(refi.guid)
             or (parent.group if parent is not None else CodeGroup.OTHER)
         )
-        created = code_create(
+        top += 1
+        created = Code(
             codebook=codebook,
+            parent=parent,
             key=free,
             name=name,
-            actor=actor,
-            parent=parent,
-            bump_version=False,
             group=group,
             definition=fields.definition,
             inclusion=fields.inclusion,
             exclusion=fields.exclusion,
             example=fields.example,
             color=color,
+            order=top,
             is_active=True,
             **({"guid": uuid.UUID(new_guid)} if new_guid else {}),
         )
+        created.clean_fields(exclude=["codebook", "parent"])
+        depth[id(created)] = depth.get(id(parent), 0) + 1 if parent is not None else 1
         result.by_guid[guid] = created
         result.created.append(created)
         if not refi.is_codable:
             result.not_codable.append(created)
+    _codes_bulk_create(codebook=codebook, codes=result.created, depth=depth, actor=actor)
     report.count("codes", len(result.created))
     if result.matched:
         report.count("codes matched", result.matched)
     if result.updated:
         report.count("codes updated", result.updated)
     return result
+
+
+def _codes_bulk_create(
+    *, codebook: Codebook, codes: list[Code], depth: dict[int, int], actor: Any
+) -> None:
+    """Insert new codes level by level (a parent gets its id before its children are written),
+    each with its audit record, in a few queries instead of several per code."""
+    levels: dict[int, list[Code]] = defaultdict(list)
+    for code in codes:
+        levels[depth[id(code)]].append(code)
+    for level in sorted(levels):
+        for code in levels[level]:
+            if code.parent is not None:
+                code.parent_id = code.parent.pk
+        Code.objects.bulk_create(levels[level], batch_size=500)
+    audit_records_bulk(
+        [
+            AuditEvent(
+                study_id=codebook.study_id,
+                actor_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+                action=AuditEvent.Action.CREATE,
+                object_type="code",
+                object_id=str(code.pk),
+                after=snapshot(code, CODE_FIELDS),
+                summary=f"Code {code.key} {code.name} added (import)"[:300],
+            )
+            for code in codes
+        ]
+    )
 
 
 def code_groups(sets: list[RefiSet]) -> dict[str, str]:

@@ -30,7 +30,7 @@ api_urlpatterns = [
     ),
     path("refi/imports/", api.RefiNewStudyImportView.as_view(), name="refi-api-import"),
     path(
-        "refi/imports/<str:pk>/confirm/",
+        "refi/imports/<int:job_id>/confirm/",
         api.RefiImportConfirmView.as_view(),
         name="refi-api-import-confirm",
     ),

@@ -186,11 +186,14 @@ def job_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _mapping_from_post(post: Any, plan: dict[str, Any]) -> dict[str, Any]:
+    """The mapping the form sends; rows it does not send keep the plan's proposal."""
     sources = []
     for index, _ in enumerate(plan["sources"]):
         prefix = f"sources-{index}-"
+        if not post.get(prefix + "guid"):
+            continue
         entry: dict[str, Any] = {
-            "guid": post.get(prefix + "guid", ""),
+            "guid": post[prefix + "guid"],
             "action": post.get(prefix + "action", ""),
             "dyad": post.get(prefix + "dyad", ""),
             "perspective": post.get(prefix + "perspective", ""),
@@ -199,16 +202,16 @@ def _mapping_from_post(post: Any, plan: dict[str, Any]) -> dict[str, Any]:
             entry["interview"] = post.get(prefix + "interview")
         sources.append(entry)
     cases = [
-        {"guid": post.get(f"cases-{i}-guid", ""), "dyad": post.get(f"cases-{i}-dyad", "")}
+        {"guid": post[f"cases-{i}-guid"], "dyad": post.get(f"cases-{i}-dyad", "")}
         for i, _ in enumerate(plan["cases"])
+        if post.get(f"cases-{i}-guid")
     ]
     users = []
     for index, _ in enumerate(plan["users"]):
-        choice = post.get(f"users-{index}-choice", "")
-        action, _, username = choice.partition(":")
-        users.append(
-            {"guid": post.get(f"users-{index}-guid", ""), "action": action, "username": username}
-        )
+        if f"users-{index}-guid" not in post:
+            continue
+        action, _, username = post.get(f"users-{index}-choice", "").partition(":")
+        users.append({"guid": post[f"users-{index}-guid"], "action": action, "username": username})
     return {
         "sources": sources,
         "cases": cases,
@@ -254,17 +257,21 @@ def mapping(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _with_posted(plan: dict[str, Any], posted: dict[str, Any]) -> dict[str, Any]:
     """The plan showing what the lead chose, so a form with errors keeps their choices."""
-    shown = {**plan}
-    shown["sources"] = [
-        {**source, **{k: v for k, v in given.items() if k != "guid"}}
-        for source, given in zip(plan["sources"], posted["sources"], strict=True)
-    ]
-    shown["cases"] = [
-        {**case, "dyad": given["dyad"]}
-        for case, given in zip(plan["cases"], posted["cases"], strict=True)
-    ]
-    shown["users"] = [
-        {**user, "action": given["action"], "username": given["username"]}
-        for user, given in zip(plan["users"], posted["users"], strict=True)
-    ]
-    return shown
+    given = {
+        part: {entry["guid"]: entry for entry in posted[part]}
+        for part in ("sources", "cases", "users")
+    }
+
+    def merged(part: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        rows = []
+        for row in plan[part]:
+            chosen = given[part].get(row["guid"], {})
+            rows.append({**row, **{key: chosen[key] for key in keys if key in chosen}})
+        return rows
+
+    return {
+        **plan,
+        "sources": merged("sources", ("action", "dyad", "perspective")),
+        "cases": merged("cases", ("dyad",)),
+        "users": merged("users", ("action", "username")),
+    }
