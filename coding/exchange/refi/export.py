@@ -35,13 +35,11 @@ import uuid
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
@@ -368,17 +366,6 @@ INTERVIEW_COLUMNS = (
 )
 
 
-@contextmanager
-def consistent_snapshot() -> Iterator[None]:
-    """One transaction that sees one state of the database (PostgreSQL: REPEATABLE READ), so an
-    export never refers to an interview deleted while it ran."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield
-
-
 @dataclass
 class _Sources:
     """What streaming the sources learnt, for the parts of project.qde written around them."""
@@ -404,89 +391,86 @@ def qdpx_write(
     options = options or ExportOptions()
     summary = ExportSummary()
     report = progress or (lambda percent, message: None)
-    with consistent_snapshot():
-        codebook = Codebook.objects.get(study=study)
-        codes, children = _codes_in_order(codebook)
-        codings = _codings_query(study=study, options=options)
-        memos = _memos(study=study, codings=codings)
-        definitions = list(AttributeDefinition.objects.filter(study=study).order_by("order", "key"))
-        dyads = list(
-            Dyad.objects.filter(study=study)
-            .select_related("clinician", "patient")
-            .order_by("label")
-        )
-        total = Interview.objects.filter(dyad__study=study).count()
-        report(5, "Read the study")
-        notes = _Notes(study=study)
-        for memo in memos:
-            notes.add_memo(memo)
-        variables = _Variables(study=study)
-        seen = _Sources()
-        codes_by_guid = {str(code.guid): code for code in codes}
-        coding_stream = (
-            codings.order_by("interview_id", "start", "end", "layer", "id")
-            .values_list(*CODING_COLUMNS)
-            .iterator(chunk_size=5000)
-        )
-        interview_stream = (
-            Interview.objects.filter(dyad__study=study)
-            .order_by("id")
-            .values_list(*INTERVIEW_COLUMNS)
-            .iterator(chunk_size=100)
-        )
-        with (
-            tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as sources_xml,
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
-        ):
-            grouped = _group_by_interview(coding_stream)
-            pending = next(grouped, None)
-            for position, row in enumerate(interview_stream):
-                interview_id, guid, text = row[0], str(row[1]), row[9]
-                archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
-                rows: list[tuple[Any, ...]] = []
-                while pending is not None and pending[0] < interview_id:
-                    pending = next(grouped, None)
-                if pending is not None and pending[0] == interview_id:
-                    rows = pending[1]
-                    pending = next(grouped, None)
-                source = _text_source(
-                    study=study,
-                    row=row,
-                    rows=rows,
-                    codes_by_guid=codes_by_guid,
-                    notes=notes,
-                    variables=variables,
-                    seen=seen,
-                    summary=summary,
-                )
-                sources_xml.write(etree.tostring(source, encoding="utf-8"))
-                seen.by_dyad[row[2]].append(guid)
-                seen.by_perspective[row[3]].append(guid)
-                summary.sources += 1
-                if position % 10 == 0:
-                    report(10 + int(70 * position / max(total, 1)), f"Wrote {position} sources")
-            sources_xml.seek(0)
-            report(85, "Writing project.qde")
-            users = _users(study=study, options=options, seen=seen, memos=memos)
-            variables.define_all(definitions=definitions, dyads=bool(dyads), seen=seen)
-            cases = _cases(dyads=dyads, definitions=definitions, variables=variables, seen=seen)
-            summary.variables, summary.cases = len(variables.elements), len(cases)
-            with archive.open("project.qde", "w", force_zip64=True) as qde:
-                _write_project(
-                    qde=qde,
-                    study=study,
-                    options=options,
-                    codes=codes,
-                    children=children,
-                    users=users,
-                    seen=seen,
-                    variables=variables,
-                    cases=cases,
-                    notes=notes,
-                    dyads=dyads,
-                    sources_xml=sources_xml,
-                    summary=summary,
-                )
+    codebook = Codebook.objects.get(study=study)
+    codes, children = _codes_in_order(codebook)
+    codings = _codings_query(study=study, options=options)
+    memos = _memos(study=study, codings=codings)
+    definitions = list(AttributeDefinition.objects.filter(study=study).order_by("order", "key"))
+    dyads = list(
+        Dyad.objects.filter(study=study).select_related("clinician", "patient").order_by("label")
+    )
+    total = Interview.objects.filter(dyad__study=study).count()
+    report(5, "Read the study")
+    notes = _Notes(study=study)
+    for memo in memos:
+        notes.add_memo(memo)
+    variables = _Variables(study=study)
+    seen = _Sources()
+    codes_by_guid = {str(code.guid): code for code in codes}
+    coding_stream = (
+        codings.order_by("interview_id", "start", "end", "layer", "id")
+        .values_list(*CODING_COLUMNS)
+        .iterator(chunk_size=5000)
+    )
+    interview_stream = (
+        Interview.objects.filter(dyad__study=study)
+        .order_by("id")
+        .values_list(*INTERVIEW_COLUMNS)
+        .iterator(chunk_size=100)
+    )
+    with (
+        tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as sources_xml,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        grouped = _group_by_interview(coding_stream)
+        pending = next(grouped, None)
+        for position, row in enumerate(interview_stream):
+            interview_id, guid, text = row[0], str(row[1]), row[9]
+            archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
+            rows: list[tuple[Any, ...]] = []
+            while pending is not None and pending[0] < interview_id:
+                pending = next(grouped, None)
+            if pending is not None and pending[0] == interview_id:
+                rows = pending[1]
+                pending = next(grouped, None)
+            source = _text_source(
+                study=study,
+                row=row,
+                rows=rows,
+                codes_by_guid=codes_by_guid,
+                notes=notes,
+                variables=variables,
+                seen=seen,
+                summary=summary,
+            )
+            sources_xml.write(etree.tostring(source, encoding="utf-8"))
+            seen.by_dyad[row[2]].append(guid)
+            seen.by_perspective[row[3]].append(guid)
+            summary.sources += 1
+            if position % 10 == 0:
+                report(10 + int(70 * position / max(total, 1)), f"Wrote {position} sources")
+        sources_xml.seek(0)
+        report(85, "Writing project.qde")
+        users = _users(study=study, options=options, seen=seen, memos=memos)
+        variables.define_all(definitions=definitions, dyads=bool(dyads), seen=seen)
+        cases = _cases(dyads=dyads, definitions=definitions, variables=variables, seen=seen)
+        summary.variables, summary.cases = len(variables.elements), len(cases)
+        with archive.open("project.qde", "w", force_zip64=True) as qde:
+            _write_project(
+                qde=qde,
+                study=study,
+                options=options,
+                codes=codes,
+                children=children,
+                users=users,
+                seen=seen,
+                variables=variables,
+                cases=cases,
+                notes=notes,
+                dyads=dyads,
+                sources_xml=sources_xml,
+                summary=summary,
+            )
     report(100, "Done")
     return summary
 
@@ -495,9 +479,8 @@ def _memos(*, study: Study, codings: Any) -> list[Memo]:
     """The study's memos; a memo on a coding that is not exported is left out with it."""
     memos = list(
         Memo.objects.filter(study=study)
-        .select_related("dyad")
         .only(
-            "id", "guid", "title", "body", "created", "dyad_id", "dyad__guid", "interview_id",
+            "id", "guid", "title", "body", "created", "dyad_id", "interview_id",
             "code_id", "coding_id", "author_id",
         )
         .order_by("created", "id")
@@ -513,7 +496,7 @@ class _Notes:
     def __init__(self, *, study: Study) -> None:
         self.study = study
         self.elements: list[Any] = []
-        self.links: list[Any] = []
+        self.on_dyad: dict[int, list[str]] = defaultdict(list)
         self.on_project: list[str] = []
         self.on_interview: dict[int, list[str]] = defaultdict(list)
         self.on_code: dict[int, list[str]] = defaultdict(list)
@@ -544,17 +527,7 @@ class _Notes:
         elif memo.code_id:
             self.on_code[memo.code_id].append(guid)
         elif memo.dyad_id:
-            # A Case has no NoteRef in Project.xsd: the memo is linked to the dyad's Case.
-            self.links.append(
-                _element(
-                    "Link",
-                    guid=derived_guid("memo link", guid),
-                    name="Memo on dyad",
-                    direction="OneWay",
-                    originGUID=guid,
-                    targetGUID=str(memo.dyad.guid),  # type: ignore[union-attr]
-                )
-            )
+            self.on_dyad[memo.dyad_id].append(guid)
         else:
             self.on_project.append(guid)
 
@@ -656,7 +629,20 @@ def _write_project(
                         qde.write(chunk)
             summary.notes = len(notes.elements)
             _write_wrapper(xf, "Notes", notes.elements)
-            _write_wrapper(xf, "Links", notes.links)
+            # A Case has no NoteRef in Project.xsd: a memo on a dyad is linked to its Case.
+            links = [
+                _element(
+                    "Link",
+                    guid=derived_guid("memo link", guid),
+                    name="Memo on dyad",
+                    direction="OneWay",
+                    originGUID=guid,
+                    targetGUID=str(dyad.guid),
+                )
+                for dyad in dyads
+                for guid in notes.on_dyad.get(dyad.pk, [])
+            ]
+            _write_wrapper(xf, "Links", links)
             sets = _group_sets(codes, ns=PROJECT_NS, member_attribute="targetGUID")
             for perspective, label in Perspective.choices:
                 members = seen.by_perspective.get(perspective, [])

@@ -218,3 +218,20 @@ def test_the_endpoints_are_in_the_schema(lead: Any) -> None:
         "/api/v1/refi/imports/{job_id}/confirm/",
     ):
         assert "post" in schema["paths"][path], path
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("coder", 404), ("viewer", 404), ("outsider", 404), (None, 401)]
+)
+def test_only_the_uploader_confirms_an_import(
+    personas: dict[str, Any], study: Study, lead: Any, persona: str | None, status: int, run: Run
+) -> None:
+    response = run(
+        lambda: api(lead).post(
+            "/api/v1/studies/study/refi/imports/", {"file": upload()}, format="multipart"
+        )
+    )
+    url = f"/api/v1/refi/imports/{response.json()['id']}/confirm/"
+    assert api(personas.get(persona or "")).post(url, {}, format="json").status_code == status
+    assert Job.objects.count() == 1
+    assert run(lambda: api(lead).post(url, {}, format="json")).status_code == 202

@@ -286,3 +286,55 @@ def test_query_counts_do_not_grow_with_jobs(study: Study, lead: Any, run: Run) -
     assert _queries(client, inspect["Location"]) <= 5
     # session, user, job and files: the plan holds everything else
     assert _queries(client, inspect["Location"] + "mapping/") <= 4
+
+
+@pytest.mark.parametrize(
+    ("persona", "own_job", "others_job", "mapping"),
+    [
+        ("lead", 200, 200, 404),  # a lead sees every job of the study, confirms only their own
+        ("coder", 200, 404, 404),
+        ("viewer", 200, 404, 404),
+        ("outsider", 200, 404, 404),
+    ],
+)
+def test_job_pages_for_every_persona(
+    personas: dict[str, Any],
+    study: Study,
+    coder2: Any,
+    run: Run,
+    persona: str,
+    own_job: int,
+    others_job: int,
+    mapping: int,
+) -> None:
+    user = personas[persona]
+    assert browser(user).get("/exchange/import/").status_code == 200
+    mine = run(
+        lambda: browser(user).post(
+            "/exchange/import/",
+            {
+                "slug": f"s-{persona}",
+                "title": "T",
+                "file": SimpleUploadedFile("x.qdpx", small_project()),
+            },
+        )
+    )
+    assert browser(user).get(mine["Location"]).status_code == own_job
+    assert browser(user).get(mine["Location"] + "mapping/").status_code == 200
+    others = run(
+        lambda: browser(coder2).post(
+            "/studies/study/exchange/", {"action": "export", "format": "qdc"}
+        )
+    )
+    assert browser(user).get(others["Location"]).status_code == others_job
+    inspect = Job.objects.create(
+        kind=JobKind.IMPORT_QDPX,
+        user=coder2,
+        study=study,
+        state=JobState.SUCCEEDED,
+        params={"format": "qdpx", "stage": "inspect"},
+        result={"plan": {"sources": [], "cases": [], "users": []}},
+    )
+    assert browser(user).get(f"/exchange/jobs/{inspect.pk}/mapping/").status_code == mapping
+    assert browser(user).post(f"/exchange/jobs/{inspect.pk}/mapping/", {}).status_code == mapping
+    assert browser(None).get(mine["Location"]).status_code == 302
