@@ -11,6 +11,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_ITEMS = 500
+ORDER = (
+    "codes",
+    "codes matched",
+    "codes updated",
+    "attributes",
+    "dyads",
+    "interviews",
+    "codings",
+    "consensus codings",
+    "memos",
+    "placeholder accounts",
+)
 
 
 @dataclass
@@ -46,7 +58,12 @@ class ImportReport:
             "origin": self.origin,
             "namespace": self.namespace,
             "study": self.study,
-            "imported": dict(self.imported),
+            "imported": {
+                what: self.imported[what]
+                for what in sorted(
+                    self.imported, key=lambda w: ORDER.index(w) if w in ORDER else len(ORDER)
+                )
+            },
             "converted": self.converted,
             "converted_counts": dict(self.converted_counts),
             "converted_total": sum(self.converted_counts.values()),
