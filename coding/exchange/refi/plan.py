@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from coding.exchange.refi.codebook import match_codes
 from coding.exchange.refi.codes import read_description
 from coding.exchange.refi.export import CONSENSUS_USER_GUID, CONSENSUS_USER_NAME
 from coding.exchange.refi.loading import LoadedProject
@@ -325,8 +326,6 @@ def _user_entry(
 
 def code_match_summary(*, study: Study | None, project: RefiProject) -> dict[str, int]:
     """How the file's codes would meet the study's codebook (all new for a new study)."""
-    from coding.exchange.refi.imports import match_codes
-
     existing = list(Code.objects.filter(codebook__study=study)) if study is not None else []
     matches = match_codes(existing=existing, codes=project.codes)
     counts = Counter(how for _, how in matches.values())

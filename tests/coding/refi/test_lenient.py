@@ -309,3 +309,44 @@ def test_position_map_units() -> None:
     points = PositionMap(raw, unit=CODEPOINTS, crlf=CRLF_AS_ONE)
     assert points.convert(4, 5) == (4, 5, False)
     assert points.text[4:5] == "c"
+
+
+@pytest.mark.parametrize(
+    ("encoded", "note"),
+    [
+        (("\ufeff" + TEXT).encode("utf-16-le"), "UTF-16 text"),
+        (TEXT.replace("🙂 ", "").encode("cp1252"), "Windows-1252"),
+    ],
+)
+def test_utf16_and_windows_1252_texts_are_decoded_and_reported(
+    lead: Any, encoded: bytes, note: str
+) -> None:
+    data = make_qdpx(
+        project_xml(
+            users() + codebook() + f"<Sources>{source(S1, f'internal://{S1}.txt')}</Sources>"
+        ),
+        {f"sources/{S1}.txt": encoded},
+    )
+    study, report = run(lead, data)
+    assert "Café" in Interview.objects.get(dyad__study=study).text
+    assert any(note in item["detail"] for item in report["converted"])
+
+
+def test_codings_without_a_user_go_to_the_importer_of_a_new_study(lead: Any) -> None:
+    body = (
+        f'<PlainTextSelection guid="{S2}" startPosition="{CAFE}" endPosition="{CAFE + 4}">'
+        f'<Coding guid="cccccccc-0000-0000-0000-000000000001"><CodeRef targetGUID="{C1}"/>'
+        "</Coding></PlainTextSelection>"
+    )
+    data = make_qdpx(
+        project_xml(codebook() + f"<Sources>{source(S1, f'internal://{S1}.txt', body)}</Sources>"),
+        {f"sources/{S1}.txt": TEXT.encode()},
+    )
+    plan = qdpx_inspect(
+        data=data, filename="x.qdpx", user=lead, new_study={"slug": "x", "title": "X"}
+    )
+    assert [(u["name"], u["action"], u["username"]) for u in plan["users"]] == [
+        ("(no user given)", "member", "lead")
+    ]
+    study, _ = run(lead, data)
+    assert Coding.objects.get(interview__dyad__study=study).coder == lead
