@@ -84,6 +84,9 @@ def load_project(data: bytes, *, name: str, limits: Limits | None = None) -> Loa
         raise RefiError(
             f"{name} has {len(project.text_sources):,} text sources; the limit is {MAX_SOURCES:,}."
         )
+    for note in project.notes:
+        if note.path and not note.path.strip().lower().startswith(EXTERNAL_SCHEMES):
+            check_path(note.path, name=name)
     texts = [_resolve(project_file, project, source) for source in project.text_sources]
     seen: dict[str, str] = {}
     for item in texts:

@@ -105,6 +105,18 @@ BAD_FILES = {
         ),
         "outside the archive",
     ),
+    "note path escaping the archive": (
+        _zip(
+            {
+                "project.qde": VALID.replace(
+                    "</Sources>",
+                    '</Sources><Notes><Note guid="99999999-2222-3333-4444-555555555555" '
+                    'name="N" plainTextPath="internal://../secret.txt"/></Notes>',
+                ).encode()
+            }
+        ),
+        "outside the archive",
+    ),
     "encrypted project": (_encrypted(_zip({"project.qde": VALID.encode()})), "encrypted"),
 }
 
