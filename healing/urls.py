@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/", include("healing.api.urls")),
     path("", include("interviews.urls")),
     path("", include("coding.urls")),
+    path("", include("coding.exchange.refi.urls")),
 ]
