@@ -6,4 +6,6 @@ urlpatterns = [
     path(
         "interviews/<int:pk>/transcript/", views.interview_transcript, name="interview-transcript"
     ),
+    path("studies/<slug:slug>/jobs/", views.study_jobs, name="study-jobs"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
 ]

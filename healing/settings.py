@@ -167,6 +167,8 @@ STORAGES = {
 
 # --- Uploads and imports ---------------------------------------------------------------------
 HEALING_MAX_UPLOAD_BYTES = env_int("HEALING_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Largest REFI-QDA project (.qdpx) accepted for import; it may hold documents and media.
+HEALING_MAX_QDPX_BYTES = env_int("HEALING_MAX_QDPX_BYTES", 100 * 1024 * 1024, minimum=1024)
 # Uploads above this size are streamed to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = HEALING_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("", include("coding.urls")),
     path("", include("coding.team.urls")),
+    path("", include("coding.exchange.refi.urls")),
 ]

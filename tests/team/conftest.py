@@ -12,12 +12,6 @@ from interviews.models import Interview, Study
 from tests.factories import code
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """The personas' passwords are hashed at creation: a fast hasher keeps setup cheap here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def span(interview: Interview, words: str) -> tuple[int, int]:
     start = interview.text.index(words)
     return start, start + len(words)

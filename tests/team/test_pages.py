@@ -630,3 +630,9 @@ def test_every_write_is_refused_to_those_who_may_not(
             assert response.status_code == expected, (persona, url)
     assert counts() == before
     assert code(study, "VAL.PRES.ATT").name != "Renamed"
+
+
+def test_the_job_page_links_to_the_report(study: Study, report: Job, lead: Any) -> None:
+    body = client_for(lead).get(f"/jobs/{report.pk}/").content.decode()
+    assert f"/studies/study/agreement/{report.pk}/" in body
+    assert "per_interview" not in body  # a summary, not the raw result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.exchange.registry import CODEBOOK_EXPORTS, codebook_export, load_formats
@@ -33,8 +34,15 @@ class Command(BaseCommand):
         codebook = Codebook.objects.get(study=study)
         out: Path = options["out"]
         if str(out) == "-":
-            export.write(codebook=codebook, out=self.stdout._out.buffer)  # type: ignore[attr-defined]
+            try:
+                export.write(codebook=codebook, out=self.stdout._out.buffer)  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
             return
-        with out.open("wb") as stream:
-            export.write(codebook=codebook, out=stream)
+        try:
+            with out.open("wb") as stream:
+                export.write(codebook=codebook, out=stream)
+        except ValidationError as exc:
+            out.unlink(missing_ok=True)
+            raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(f"Wrote {out} ({out.stat().st_size:,} bytes, {export.name}).")

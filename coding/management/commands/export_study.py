@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.exchange.registry import STUDY_EXPORTS, ExportOptions, load_formats, study_export
@@ -42,8 +43,15 @@ class Command(BaseCommand):
         )
         out: Path = options["out"]
         if str(out) == "-":
-            export.write(study=study, out=self.stdout._out.buffer, options=export_options)  # type: ignore[attr-defined]
+            try:
+                export.write(study=study, out=self.stdout._out.buffer, options=export_options)  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
             return
-        with out.open("wb") as stream:
-            export.write(study=study, out=stream, options=export_options)
+        try:
+            with out.open("wb") as stream:
+                export.write(study=study, out=stream, options=export_options)
+        except ValidationError as exc:
+            out.unlink(missing_ok=True)
+            raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(f"Wrote {out} ({out.stat().st_size:,} bytes, {export.name}).")
