@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coding.models import Assignment, AuditEvent, Code, CodeGroup, JobState
@@ -68,6 +69,16 @@ def _attempt(request: AuthenticatedRequest, action: Callable[[], Any], success: 
         return False
     messages.success(request, success)
     return True
+
+
+def _next(request: AuthenticatedRequest, default: str) -> str:
+    """Where to go after a write: the form's ``next`` if it is a path on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def _require_sees_others(access: Access) -> None:
@@ -244,7 +255,7 @@ def assignment_done(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRe
     done = request.POST.get("done") == "1"
     services.assignment_set_done(assignment=assignment, done=done, actor=request.user)
     messages.success(request, "Marked done." if done else "Reopened.")
-    return redirect(request.POST.get("next") or reverse("study-overview", args=[study.slug]))
+    return redirect(_next(request, reverse("study-overview", args=[study.slug])))
 
 
 # --- Agreement reports --------------------------------------------------------------------------
@@ -491,7 +502,7 @@ def consensus_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     messages.success(
         request, "Consensus marked complete." if complete else "Consensus reopened for changes."
     )
-    return redirect(request.POST.get("next") or reverse("team-disagreements", args=[pk]))
+    return redirect(_next(request, reverse("team-disagreements", args=[pk])))
 
 
 def _column_id(raw: str | None) -> int | str | None:

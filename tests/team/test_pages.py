@@ -636,3 +636,17 @@ def test_the_job_page_links_to_the_report(study: Study, report: Job, lead: Any) 
     body = client_for(lead).get(f"/jobs/{report.pk}/").content.decode()
     assert f"/studies/study/agreement/{report.pk}/" in body
     assert "per_interview" not in body  # a summary, not the raw result
+
+
+def test_writes_do_not_redirect_off_site(study: Study, interview: Interview, coder: Any) -> None:
+    assignment = Assignment.objects.create(interview=interview, coder=coder)
+    response = client_for(coder).post(
+        f"/studies/study/assignments/{assignment.pk}/done/",
+        {"done": "1", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/studies/study/"
+    response = client_for(coder).post(
+        f"/studies/study/assignments/{assignment.pk}/done/",
+        {"done": "0", "next": "/studies/study/members/"},
+    )
+    assert response["Location"] == "/studies/study/members/"
