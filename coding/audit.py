@@ -65,3 +65,34 @@ def audit_record(
 
 def audit_records_bulk(events: list[AuditEvent]) -> None:
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def audit_export(
+    *,
+    study_id: int,
+    actor: Any,
+    what: str,
+    format: str,
+    interview_id: int | None = None,
+    params: dict[str, Any] | None = None,
+    rows: int | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` exported ``what`` (e.g. "coded segments", "agreement report 12")
+    as ``format``; ``params`` (layer, coder, filters…) and ``rows`` go in the record's ``after``.
+
+    Every export path calls this once per file it hands out, so the trail shows who took which
+    data out of the system and when.
+    """
+    after: dict[str, Any] = {"what": what, "format": format, **(params or {})}
+    if rows is not None:
+        after["rows"] = rows
+    return audit_record(
+        study_id=study_id,
+        interview_id=interview_id,
+        actor=actor,
+        action="export",
+        object_type="export",
+        object_id="",
+        after={key: _jsonable(value) for key, value in after.items()},
+        summary=f"Exported {what} as {format}",
+    )

@@ -1,3 +1,4 @@
 """Job handlers of the coding app (exports, agreement reports, REFI-QDA) register here."""
 
-import coding.exchange.refi.jobs  # noqa: F401  (REFI-QDA import and export)
+import coding.exchange.refi.jobs
+import coding.team.reports  # noqa: F401  (agreement reports)

@@ -83,6 +83,10 @@ class Code(models.Model):
     color = models.CharField(max_length=7, default="#808080", validators=[color_validator])
     order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    # Set when the code was merged into another: its codings moved there and it was switched off.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     guid = models.UUIDField(default=uuid.uuid4)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -400,3 +404,64 @@ class CaseStudySection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_study} · {self.code.key}"
+
+
+class Adjudication(models.Model):
+    """A decision settling a passage where two coders differ on a code, and what it wrote.
+
+    The passage is ``[start, end)`` of the interview; ``source`` keeps both coders' spans there
+    as they were (``{"a": [[coding id, start, end], ...], "b": [...]}``) and ``result`` the
+    consensus codings the decision left (``[[coding id, code id, start, end], ...]``, empty when
+    the accepted coder had not coded the passage).
+    """
+
+    class Decision(models.TextChoices):
+        ACCEPT = "accept", "Accepted one coder's coding"
+        MERGE = "merge", "Merged both coders' spans"
+        NEW = "new", "Wrote a new coding"
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="adjudications")
+    code = models.ForeignKey(Code, on_delete=models.RESTRICT, related_name="adjudications")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    coder_a = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coder_b = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Whose coding was accepted (decision accept).",
+    )
+    note = models.TextField(blank=True)
+    source = models.JSONField(default=dict)
+    result = models.JSONField(default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["interview", "start", "-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=F("end")), name="adjudication_span_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["accept", "merge", "new"]),
+                name="adjudication_decision_valid",
+            ),
+        ]
+        indexes = [
+            # The disagreements page looks up the decisions of an interview's passages.
+            models.Index(fields=["interview", "code", "start"], name="adjudication_by_passage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.code_id} [{self.start}, {self.end})"

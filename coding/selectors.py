@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from coding.models import AuditEvent, Code, Codebook, Coding, Job, Layer, Memo
-from interviews.models import Interview, Role, Study
+from interviews.models import Dyad, Interview, Role, Study
 from interviews.selectors import Access, access_from_annotations, study_ids_seeing_all_layers
 
 # How far back a poll for changes looks again, so a transaction that committed late is not missed.
@@ -213,3 +213,22 @@ def job_get_for_user(*, user: Any, pk: int) -> Job:
     if job is None:
         raise Http404("Not found.")
     return job
+
+
+def default_layer_for(target: Interview | Dyad | Study) -> LayerChoice:
+    """The layer analyses use unless asked otherwise: the consensus where it exists.
+
+    For an interview or a dyad: ``consensus`` when it has at least one consensus coding (or
+    is marked consensus complete), else ``all`` (the union of every coder's individual layer).
+    For a study: ``consensus`` when any of its interviews has one, else ``all``. One query.
+    Pages that use it say which layer they show, and let the reader switch.
+    """
+    if isinstance(target, Interview):
+        interviews = Interview.objects.filter(pk=target.pk)
+    elif isinstance(target, Dyad):
+        interviews = Interview.objects.filter(dyad=target)
+    else:
+        interviews = Interview.objects.filter(dyad__study=target)
+    consensus = Coding.objects.filter(interview=OuterRef("pk"), layer=Layer.CONSENSUS)
+    has_consensus = interviews.filter(Q(consensus_complete=True) | Exists(consensus)).exists()
+    return LayerChoice("consensus") if has_consensus else LayerChoice("all")

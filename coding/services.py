@@ -123,7 +123,12 @@ def _copy_codes(*, source: Codebook, target: Codebook) -> None:
 
 def codebook_snapshot(*, codebook: Codebook) -> list[dict[str, Any]]:
     return [
-        {"id": code.pk, "guid": str(code.guid), **snapshot(code, CODE_FIELDS)}
+        {
+            "id": code.pk,
+            "guid": str(code.guid),
+            **snapshot(code, CODE_FIELDS),
+            "merged_into": code.merged_into_id,
+        }
         for code in codebook.codes.order_by("order", "id")
     ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", include("healing.api.urls")),
     path("", include("interviews.urls")),
     path("", include("coding.urls")),
+    path("", include("coding.team.urls")),
     path("", include("coding.exchange.refi.urls")),
 ]

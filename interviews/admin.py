@@ -1,5 +1,9 @@
-from django.contrib import admin
+import logging
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from coding.admin import AuditedAdmin
 from interviews.models import (
     AttributeDefinition,
     Dyad,
@@ -22,16 +26,30 @@ class AttributeDefinitionInline(admin.TabularInline):
     extra = 0
 
 
+logger = logging.getLogger("healing.audit")
+
+
 @admin.register(Study)
-class StudyAdmin(admin.ModelAdmin):
+class StudyAdmin(AuditedAdmin):
     list_display = ["title", "slug", "blind_coding", "created"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MembershipInline, AttributeDefinitionInline]
 
+    def delete_model(self, request: HttpRequest, obj: Study) -> None:
+        # A study's audit trail goes with it; the server log keeps who deleted it and when.
+        logger.warning(
+            "Study %s (%r, id %s) deleted in the admin by %s, with its whole audit trail",
+            obj.slug,
+            obj.title,
+            obj.pk,
+            request.user,
+        )
+        obj.delete()
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "study", "role", "created"]
     list_filter = ["role", "study"]
     search_fields = ["user__username", "study__title"]
@@ -52,7 +70,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dyad)
-class DyadAdmin(admin.ModelAdmin):
+class DyadAdmin(AuditedAdmin):
     list_display = ["label", "study", "clinician", "patient"]
     list_filter = ["study"]
     search_fields = ["label", "clinician__pseudonym", "patient__pseudonym"]
@@ -68,7 +86,7 @@ class TurnInline(admin.TabularInline):
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
+class InterviewAdmin(AuditedAdmin):
     list_display = ["__str__", "dyad", "perspective", "word_count", "source_format", "created"]
     list_filter = ["perspective", "dyad__study", "consensus_complete"]
     search_fields = ["dyad__label", "title", "source_name"]

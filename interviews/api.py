@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coding.selectors import LAYER_NAMES, coding_changes, layer_choice
+from coding.team.services import study_update
 from coding.workspace import workspace_payload
 from healing.api.base import StrictSerializer, int_param
 from healing.api.errors import error_response
@@ -136,9 +137,7 @@ class StudyViewSet(viewsets.GenericViewSet):
         study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
         data = StudyUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        for name, value in data.validated_data.items():
-            setattr(study, name, value)
-        study.save(update_fields=list(data.validated_data) or None)
+        study_update(study=study, actor=request.user, **data.validated_data)
         return Response(StudySerializer(self.get_queryset().get(pk=study.pk)).data)
 
 

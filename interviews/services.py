@@ -30,7 +30,7 @@ from interviews.models import (
     Turn,
 )
 
-MEMBERSHIP_FIELDS = ["study", "user", "role"]
+MEMBERSHIP_FIELDS = ["study", "user", "role", "adjudicator"]
 INTERVIEW_FIELDS = [
     "dyad",
     "perspective",
@@ -75,22 +75,32 @@ def study_create(
     return study
 
 
-def membership_set(*, study: Study, user: Any, role: str, actor: Any) -> Membership:
-    """Add ``user`` to the study or change their role; a study always keeps at least one lead."""
+def membership_set(
+    *, study: Study, user: Any, role: str, actor: Any, adjudicator: bool | None = None
+) -> Membership:
+    """Add ``user`` to the study or change their role (and whether they adjudicate).
+
+    A study always keeps at least one lead. ``adjudicator=None`` leaves the flag as it is.
+    """
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}: use lead, coder or viewer."})
     with transaction.atomic():
         membership = Membership.objects.select_for_update().filter(study=study, user=user).first()
         before = snapshot(membership, MEMBERSHIP_FIELDS) if membership else None
         if membership is None:
-            membership = Membership.objects.create(study=study, user=user, role=role)
-        elif membership.role != role:
-            if membership.role == Role.LEAD:
+            membership = Membership.objects.create(
+                study=study, user=user, role=role, adjudicator=bool(adjudicator)
+            )
+        else:
+            if membership.role == Role.LEAD and role != Role.LEAD:
                 _ensure_another_lead(study=study, leaving=membership)
             membership.role = role
-            membership.save(update_fields=["role"])
-        else:
-            return membership
+            if adjudicator is not None:
+                membership.adjudicator = adjudicator
+            if snapshot(membership, MEMBERSHIP_FIELDS) == before:
+                return membership
+            membership.save(update_fields=["role", "adjudicator"])
+        after = snapshot(membership, MEMBERSHIP_FIELDS)
         audit_record(
             study_id=study.pk,
             actor=actor,
@@ -98,8 +108,9 @@ def membership_set(*, study: Study, user: Any, role: str, actor: Any) -> Members
             object_type="membership",
             object_id=membership.pk,
             before=before,
-            after=snapshot(membership, MEMBERSHIP_FIELDS),
-            summary=f"{user.get_username()} is {role}",
+            after=after,
+            summary=f"{user.get_username()} is {role}"
+            + (" and adjudicates" if membership.adjudicator else ""),
         )
     return membership
 

@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, TypedDict
 
 __all__ = [
     "BinaryAgreementSummary",
+    "binary_agreement_from_counts",
     "binary_agreement_summary",
     "cohen_kappa",
+    "cohen_kappa_from_table",
+    "coincidences_from_tallies",
     "confusion_counts",
     "fleiss_kappa",
     "krippendorff_alpha",
+    "krippendorff_alpha_from_coincidences",
     "percent_agreement",
     "scott_pi",
 ]
@@ -447,30 +451,69 @@ def krippendorff_alpha(
                         "data must be >= 0"
                     )
 
-    coincidences: dict[tuple[Hashable, Hashable], Fraction] = {}
-    for unit in range(n_units):
-        values = [row[unit] for row in coders if row[unit] is not None]
-        m_u = len(values)
+    coincidences = coincidences_from_tallies(
+        (Counter(value for row in coders if (value := row[unit]) is not None), 1)
+        for unit in range(n_units)
+    )
+    return krippendorff_alpha_from_coincidences(coincidences, level=level)
+
+
+def coincidences_from_tallies(
+    tallies: Iterable[tuple[Mapping[Hashable, int], int | Fraction]],
+) -> dict[tuple[Hashable, Hashable], int | Fraction]:
+    """Krippendorff's coincidence matrix from units given as value tallies.
+
+    Each item is ``(tally, weight)``: ``tally`` counts the values the coders gave one unit
+    (``{value: number of coders}``, missing values left out) and ``weight`` is how many units
+    have exactly that tally. Reports use it to feed millions of identical units (characters
+    coded by the same coders, say) in a handful of items:
+    ``o_ck += weight * (number of c-k pairs in the unit) / (m_u - 1)`` (Krippendorff 2011,
+    sec. C), units with fewer than two values being unpairable and skipped.
+    """
+    coincidences: dict[tuple[Hashable, Hashable], int | Fraction] = {}
+    for tally, weight in tallies:
+        if not weight:
+            continue
+        if weight < 0:
+            raise ValueError(f"coincidences_from_tallies: negative weight {weight!r}")
+        m_u = sum(tally.values())
         if m_u < 2:
             continue
-        tally = Counter(values)
         for c, n_c in tally.items():
             for k, n_k in tally.items():
                 pairs = n_c * (n_c - 1) if c == k else n_c * n_k
                 if pairs:
-                    coincidences[c, k] = coincidences.get((c, k), Fraction(0)) + Fraction(
-                        pairs, m_u - 1
-                    )
+                    # Whole numbers stay integers (two coders: m_u - 1 = 1), exact either way.
+                    share = weight * pairs if m_u == 2 else Fraction(weight * pairs, m_u - 1)
+                    coincidences[c, k] = coincidences.get((c, k), 0) + share
+    return coincidences
 
+
+def krippendorff_alpha_from_coincidences(
+    coincidences: Mapping[tuple[Hashable, Hashable], int | Fraction],
+    level: AlphaLevel = "nominal",
+) -> float:
+    """Krippendorff's alpha from a coincidence matrix ``o_ck`` (see :func:`krippendorff_alpha`).
+
+    ``alpha = 1 - (n - 1) * sum_ck o_ck delta_ck**2 / sum_ck n_c n_k delta_ck**2`` with the
+    marginals ``n_c = sum_k o_ck`` and ``n = sum_c n_c`` (Krippendorff 2011, sec. C-F). The matrix
+    must be symmetric, as built by :func:`coincidences_from_tallies`. Raises ValueError when
+    there are no pairable values or alpha is undefined (expected disagreement is zero).
+    """
+    if level not in _ALPHA_LEVELS:
+        raise ValueError(
+            f"Unknown level {level!r}; use 'nominal', 'ordinal', 'interval' or 'ratio'"
+        )
+    coincidences = {pair: o for pair, o in coincidences.items() if o}
     if not coincidences:
         raise ValueError(
             "Krippendorff's alpha is undefined: no unit has values from at least two coders, "
             "so there are no pairable values"
         )
-    marginals: dict[Hashable, Fraction] = {}
+    marginals: dict[Hashable, int | Fraction] = {}
     for (c, _k), o_ck in coincidences.items():
-        marginals[c] = marginals.get(c, Fraction(0)) + o_ck
-    n_total = sum(marginals.values(), Fraction(0))
+        marginals[c] = marginals.get(c, 0) + o_ck
+    n_total = sum(marginals.values(), 0)
     values_seen = list(marginals)
     if len(values_seen) == 1:
         raise ValueError(
@@ -478,8 +521,14 @@ def krippendorff_alpha(
             f"({values_seen[0]!r}), so expected disagreement is 0"
         )
 
+    if level == "nominal":
+        # delta is 1 off the diagonal: D_o ~ n - sum_c o_cc, D_e ~ n**2 - sum_c n_c**2.
+        observed_nominal = n_total - sum(o for (c, k), o in coincidences.items() if c == k)
+        expected_nominal = n_total * n_total - sum(m * m for m in marginals.values())
+        return float(1 - Fraction((n_total - 1) * observed_nominal) / expected_nominal)
+
     if level == "ordinal":
-        ordinal = _ordinal_deltas(values_seen, marginals)
+        ordinal = _ordinal_deltas(values_seen, {v: Fraction(m) for v, m in marginals.items()})
 
         def delta(c: Hashable, k: Hashable) -> Fraction:
             return ordinal[c, k]
@@ -576,6 +625,73 @@ def binary_agreement_summary(a: Sequence[bool], b: Sequence[bool]) -> BinaryAgre
         "only_a": cells[True, False],
         "only_b": cells[False, True],
         "neither": cells[False, False],
+        "percent": percent,
+        "kappa": kappa,
+    }
+
+
+def cohen_kappa_from_table(table: Sequence[Sequence[int | Fraction]]) -> float:
+    """Cohen's (1960) unweighted kappa from a k x k contingency table of counts.
+
+    ``table[i][j]`` counts the units coder a put in category i and coder b in category j.
+    ``kappa = (p_o - p_e) / (1 - p_e)`` with ``p_o = sum_i table[i][i] / n`` and
+    ``p_e = sum_i (row_i / n) * (column_i / n)`` (see :func:`cohen_kappa`). Reports use it when
+    they have tallied the table themselves rather than listed the units.
+
+    Raises ValueError for a table that is not square, has negative cells, is empty, or whose
+    kappa is undefined (chance agreement is 1: every unit in one and the same category).
+    """
+    k = len(table)
+    if k == 0 or any(len(row) != k for row in table):
+        raise ValueError("Cohen's kappa needs a square k x k table of counts")
+    if any(cell < 0 for row in table for cell in row):
+        raise ValueError("Cohen's kappa: a table cell is negative; cells are counts")
+    # Exact in whole numbers (scaled by n**2): kappa = (n * agree - chance) / (n**2 - chance)
+    # with chance = sum_i row_i * column_i, the same as (p_o - p_e) / (1 - p_e). Sums start at
+    # int 0 so that tables of counts stay in (fast) integers.
+    n = sum(sum(row, 0) for row in table)
+    if n == 0:
+        raise ValueError("Cohen's kappa is undefined for empty data: the table has no units")
+    agree = sum(table[i][i] for i in range(k))
+    rows = [sum(row, 0) for row in table]
+    columns = [sum(table[i][j] for i in range(k)) for j in range(k)]
+    chance = sum(rows[j] * columns[j] for j in range(k))
+    if chance == n * n:
+        raise ValueError(
+            "Cohen's kappa is undefined: every unit is in one and the same category, so chance "
+            "agreement is 1 (expected disagreement is 0)"
+        )
+    return float(Fraction(n * agree - chance) / (n * n - chance))
+
+
+def binary_agreement_from_counts(
+    *, both: int, only_a: int, only_b: int, neither: int
+) -> BinaryAgreementSummary:
+    """:func:`binary_agreement_summary` from the four cells of the 2x2 table.
+
+    Same result as listing ``both + only_a + only_b + neither`` units and calling
+    :func:`binary_agreement_summary`, without building the lists: character-level reports count
+    millions of units. ``percent = (both + neither) / n``; ``kappa`` is Cohen's (1960) kappa of
+    the table, ``None`` where undefined (as in :func:`binary_agreement_summary`).
+    """
+    cells = (both, only_a, only_b, neither)
+    if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in cells):
+        raise ValueError(f"binary_agreement_from_counts: cells must be counts >= 0, got {cells}")
+    n = sum(cells)
+    percent: float | None = None
+    kappa: float | None = None
+    if n:
+        percent = float(Fraction(both + neither, n))
+        try:
+            kappa = cohen_kappa_from_table([[both, only_a], [only_b, neither]])
+        except ValueError:
+            kappa = None
+    return {
+        "n": n,
+        "both": both,
+        "only_a": only_a,
+        "only_b": only_b,
+        "neither": neither,
         "percent": percent,
         "kappa": kappa,
     }

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
+from coding.team.api import TEAM_URLS
 from interviews.api import ApiTokenViewSet, DyadViewSet, InterviewViewSet, StudyViewSet
 
 router = DefaultRouter()
@@ -20,6 +21,7 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
+    *TEAM_URLS,
     path("v1/", include(refi_api_urlpatterns)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

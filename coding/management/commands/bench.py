@@ -13,7 +13,11 @@ from django.db import connection
 from coding.benchmarks import SUITES, BenchContext
 
 # Each module registers its suites on import.
-SUITE_MODULES = ["coding.benchmarks.foundation", "coding.benchmarks.refi"]
+SUITE_MODULES = [
+    "coding.benchmarks.foundation",
+    "coding.benchmarks.refi",
+    "coding.benchmarks.agreement",
+]
 
 
 class Command(BaseCommand):
