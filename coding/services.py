@@ -13,6 +13,7 @@ from django.db.models import Max
 from coding.audit import audit_record, audit_records_bulk, snapshot
 from coding.codebooks import healing
 from coding.models import AuditEvent, Code, Codebook, CodebookVersion, Coding, Layer, Memo
+from coding.selectors import CodingTarget, interview_text_length
 from interviews.models import Dyad, Interview, Study
 
 CODE_FIELDS = [
@@ -390,6 +391,83 @@ def codings_bulk_create(
             {"start": "This coder already has this code on exactly this span in this layer."}
         ) from None
     return created
+
+
+def coding_create_at_target(
+    *,
+    target: CodingTarget,
+    coder: Any,
+    start: int,
+    end: int,
+    layer: str = Layer.INDIVIDUAL,
+    memo: str = "",
+    code_key_given: bool = False,
+) -> Coding:
+    """Create one coding where ``coding_target_for_user`` read its interview, code and quote.
+
+    The same checks and audit record as ``codings_bulk_create``, in two statements (the coding
+    and its audit event) inside one transaction. The caller checked the user's role.
+    """
+    if layer not in Layer.values:
+        raise ValidationError({"layer": f"Unknown layer {layer!r}: use individual or consensus."})
+    if target.code_id is None:
+        if code_key_given:
+            raise ValidationError(
+                {"code_key": [f"No code {target.requested_code!r} in this study's codebook."]}
+            )
+        if target.requested_code is None:
+            raise ValidationError({"code": ["Give code (an id) or code_key."]})
+        raise ValidationError(
+            {"code": f"Code {target.requested_code} is not in this study's codebook."}
+        )
+    if not target.code_active:
+        raise ValidationError({"code": f"Code {target.code_key} is inactive; switch it on first."})
+    if (
+        isinstance(start, bool)
+        or isinstance(end, bool)
+        or start < 0
+        or end <= start
+        or len(target.quote) != end - start
+    ):
+        # The span is outside the text: find out how, with the same messages as everywhere.
+        _check_span(
+            text_length=interview_text_length(interview_id=target.interview_id),
+            start=start,
+            end=end,
+        )
+    coding = Coding(
+        interview_id=target.interview_id,
+        code_id=target.code_id,
+        coder=coder,
+        layer=layer,
+        start=start,
+        end=end,
+        quote=target.quote,
+        memo=_clean_memo(memo),
+        codebook_version=target.codebook_version or 1,
+    )
+    try:
+        with transaction.atomic():
+            coding.save(force_insert=True)
+            AuditEvent.objects.bulk_create(
+                [
+                    AuditEvent(
+                        study_id=target.study_id,
+                        interview_id=target.interview_id,
+                        actor_id=coder.pk,
+                        action=AuditEvent.Action.CREATE,
+                        object_type="coding",
+                        object_id=str(coding.pk),
+                        after=snapshot(coding, CODING_FIELDS),
+                        summary=f"{target.code_key} [{start}, {end})",
+                    )
+                ]
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"start": "This coder already has this code on exactly this span in this layer."}
+        ) from None
+    return coding
 
 
 def coding_update(

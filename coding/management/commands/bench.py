@@ -13,7 +13,7 @@ from django.db import connection
 from coding.benchmarks import SUITES, BenchContext
 
 # Each module registers its suites on import.
-SUITE_MODULES = ["coding.benchmarks.foundation"]
+SUITE_MODULES = ["coding.benchmarks.foundation", "coding.benchmarks.workspace"]
 
 
 class Command(BaseCommand):

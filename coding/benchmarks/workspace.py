@@ -1,0 +1,134 @@
+"""Workspace figures: loading an interview's workspace JSON and creating one coding, in process.
+
+Sizes follow issue #3: a 20,000-word transcript with 2,000 codings of 12 codes. Requests go
+through Django's test Client (URL routing, middleware, session authentication, DRF, JSON
+rendering), one at a time, so the figures are the server's whole cost of a request without the
+network. ``workspace-browser`` measures the page in Chromium (it needs Playwright and Chromium).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import Client
+
+from coding.benchmarks import BenchContext, benchmark
+from coding.benchmarks.data import bench_study, bench_user, delete_study, random_codings, transcript
+from coding.models import Code, Coding
+from coding.services import codings_bulk_create
+from interviews.models import Interview, Study
+from interviews.services import dyad_get_or_create, interview_import
+
+WORDS = 20_000
+CODINGS = 2_000
+CODES = 12
+
+
+@dataclass
+class WorkspaceData:
+    study: Study
+    interview: Interview
+    codes: list[Code]
+    user: Any
+    words: int
+
+    @property
+    def size(self) -> str:
+        return f"{self.words:,} words, {CODINGS:,} codings, {len(self.codes)} codes"
+
+
+def workspace_data(*, label: str, username: str = "bench") -> WorkspaceData:
+    """A study with one 20,000-word interview holding 2,000 codings of 12 codes (with audit)."""
+    user = bench_user(username)
+    study = bench_study(user=user, label=label)
+    dyad, _ = dyad_get_or_create(study=study, label="W01")
+    text = transcript(words=WORDS)
+    interview = interview_import(
+        dyad=dyad, perspective="patient", filename="bench.txt", data=text.encode("utf-8"),
+        imported_by=user, force=True,
+    ).interview  # fmt: skip
+    codes = list(
+        Code.objects.filter(codebook__study=study, is_active=True).order_by("order")[:CODES]
+    )
+    items = random_codings(interview=interview, codes=codes, count=CODINGS)
+    codings_bulk_create(interview=interview, coder=user, items=items)
+    return WorkspaceData(study, interview, codes, user, len(text.split()))
+
+
+def _ok(response: Any, status: int) -> Any:
+    if response.status_code != status:
+        raise RuntimeError(
+            f"expected HTTP {status}, got {response.status_code}: {response.content!r}"
+        )
+    return response
+
+
+@benchmark("workspace")
+def workspace(ctx: BenchContext) -> None:
+    data = workspace_data(label="workspace")
+    try:
+        client = Client()
+        client.force_login(data.user)
+        url = f"/api/v1/interviews/{data.interview.pk}/workspace/?layer=mine"
+        _ok(client.get(url), 200)  # warm up: URL resolver, imports, connection
+
+        def load() -> Any:
+            return _ok(client.get(url), 200)
+
+        def describe(response: Any) -> str:
+            payload = json.loads(response.content)
+            return (
+                f"{len(response.content) / 1000:.0f} KB, {len(payload['codings'])} codings, "
+                f"{len(payload['turns'])} turns"
+            )
+
+        ctx.measure(
+            "load workspace JSON (GET …/workspace/)", data.size, load, extra=describe,
+            repeat=max(ctx.repeat, 20),
+        )  # fmt: skip
+
+        text = data.interview.text
+        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        starts = itertools.count(0, 7)
+        code_ids = itertools.cycle(code.pk for code in data.codes)
+
+        def create() -> Any:
+            first = next(starts) % (len(spaces) - 20)
+            body = {
+                "interview": data.interview.pk,
+                "code": next(code_ids),
+                "start": spaces[first] + 1,
+                "end": spaces[first + 9],
+            }
+            return _ok(client.post("/api/v1/codings/", body, content_type="application/json"), 201)
+
+        create()  # warm up
+        ctx.measure(
+            "create one coding (POST /api/v1/codings/)", data.size, create,
+            repeat=max(ctx.repeat, 50),
+        )  # fmt: skip
+        since = Coding.objects.filter(interview=data.interview).count()
+        changes_url = (
+            f"/api/v1/interviews/{data.interview.pk}/changes/?layer=mine&since="
+            f"{_cursor(client, url)}"
+        )
+        ctx.measure(
+            "poll for changes (GET …/changes/)", f"{since:,} codings in the interview",
+            lambda: _ok(client.get(changes_url), 200), repeat=max(ctx.repeat, 20),
+            extra=lambda r: f"{len(json.loads(r.content)['upserts'])} recent upserts resent",
+        )  # fmt: skip
+        page_url = f"/interviews/{data.interview.pk}/"
+        _ok(client.get(page_url), 200)
+        ctx.measure(
+            "workspace page HTML (GET /interviews/<id>/)", "shell; data comes from the API",
+            lambda: _ok(client.get(page_url), 200), repeat=max(ctx.repeat, 20),
+        )  # fmt: skip
+    finally:
+        delete_study(data.study)
+
+
+def _cursor(client: Client, url: str) -> int:
+    return int(json.loads(_ok(client.get(url), 200).content)["cursor"])
