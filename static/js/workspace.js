@@ -945,7 +945,10 @@ function startEdit(id) {
   const coding = state.codings.get(id);
   if (!canEdit(coding)) return;
   state.editing = id;
-  setSelectionSpan(coding);
+  // The old span stays marked; the selection starts empty so that a new one can be dragged
+  // anywhere (dragging inside a selection would move the selected text instead). Shift+arrow
+  // keys start from the old span.
+  getSelection().removeAllRanges();
   const range = state.transcript.rangeFor(coding.start, coding.end);
   const turn = range && range.startContainer.parentElement.closest(".ws-turn");
   if (turn) setFocusedTurn(turn, true);
@@ -980,8 +983,16 @@ function cancelEdit() {
 
 // --- keyboard -------------------------------------------------------------------------------
 
+/** Arrow keys move in the transcript when focus is in it, or nowhere in particular (the page,
+ * or the main area after the skip link). */
 function inTranscript(node) {
-  return node === document.body || node === document.documentElement || els.transcript.contains(node);
+  return (
+    node === document.body ||
+    node === document.documentElement ||
+    node === document.getElementById("main") ||
+    node === els.center ||
+    els.transcript.contains(node)
+  );
 }
 
 function moveTurn(step) {
@@ -1004,6 +1015,8 @@ function ensureCaret() {
 
 /** Move or extend the selection natively (Selection.modify), then keep focus on its turn. */
 function modifySelection(alter, direction, granularity, { moveStart = false } = {}) {
+  const editing = state.codings.get(state.editing);
+  if (editing && alter === "extend" && !readSelectionSpan()) setSelectionSpan(editing);
   if (!ensureCaret()) return;
   const selection = getSelection();
   if (moveStart && !selection.isCollapsed) {
