@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from typing import Any
 
 from django.test import Client
 
-from coding.benchmarks import BenchContext, benchmark
+from coding.benchmarks import BenchContext, Measurement, benchmark
 from coding.benchmarks.data import bench_study, bench_user, delete_study, random_codings, transcript
 from coding.models import Code, Coding
 from coding.services import codings_bulk_create
@@ -132,3 +134,126 @@ def workspace(ctx: BenchContext) -> None:
 
 def _cursor(client: Client, url: str) -> int:
     return int(json.loads(_ok(client.get(url), 200).content)["cursor"])
+
+
+# --- in Chromium ----------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+BENCH_PASSWORD = "bench-workspace-browser"  # noqa: S105 - a throw-away benchmark user
+
+
+def _chromium() -> str | None:
+    return (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@benchmark("workspace-browser")
+def workspace_browser(ctx: BenchContext) -> None:
+    """Time until the workspace is interactive in Chromium: from navigation start to the page's
+    ``workspace:interactive`` mark (HTML, four ES modules, the workspace JSON, the transcript
+    with its highlights, and every coding stripe laid out)."""
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        ctx.note("skipped: needs Playwright (pip install -r requirements-dev.txt)")
+        return
+    if executable is None:
+        ctx.note("skipped: needs Chromium (apt-get install chromium, or set CHROMIUM_PATH)")
+        return
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    data = workspace_data(label="workspace-browser", username="bench-browser")
+    data.user.set_password(BENCH_PASSWORD)
+    data.user.save(update_fields=["password"])
+    server = LiveServerThread("localhost", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    try:
+        if server.error:
+            raise server.error
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                _measure_in_browser(ctx, browser, f"http://localhost:{server.port}", data)
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.join()
+        delete_study(data.study)
+
+
+def _measure_in_browser(
+    ctx: BenchContext, browser: Any, base_url: str, data: WorkspaceData
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=base_url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(data.user.get_username())
+    page.get_by_label("Password").fill(BENCH_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    url = f"/interviews/{data.interview.pk}/"
+
+    def interactive_ms() -> float:
+        page.goto(url)
+        page.wait_for_selector("body[data-workspace=ready]", timeout=30_000)
+        return float(
+            page.evaluate("performance.getEntriesByName('workspace:interactive')[0].startTime")
+        )
+
+    interactive_ms()  # warm up: the server's first request, Chromium's module cache
+    runs = [interactive_ms() / 1000 for _ in range(max(ctx.repeat, 5))]
+    stripes = page.locator(".stripe").count()
+    measurement = Measurement(
+        "workspace interactive in Chromium (1280×800)",
+        data.size,
+        runs,
+        None,
+        f"{stripes} stripes drawn",
+    )
+    ctx.results.append(measurement)
+    ctx.print_row(measurement)
+
+    # Coding one more passage: from Enter in the picker to its highlight and stripe drawn.
+    applied: list[float] = []
+    for turn in range(3, 3 + max(ctx.repeat, 5)):
+        page.evaluate(
+            """(turn) => {
+              const said = document.querySelector(`#turn-${turn} .ws-said [data-s]`);
+              const range = document.createRange();
+              range.selectNodeContents(said);
+              getSelection().removeAllRanges();
+              getSelection().addRange(range);
+            }""",
+            turn,
+        )
+        page.wait_for_selector("#ws-selection:not([hidden])")
+        page.keyboard.press("c")
+        page.keyboard.type(data.codes[turn % len(data.codes)].key)
+        before = page.locator(".stripe").count()
+        started = page.evaluate("performance.now()")
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll('.stripe').length > {before}")
+        applied.append((page.evaluate("performance.now()") - started) / 1000)
+    measurement = Measurement(
+        "code a passage in Chromium (Enter → stripe)", data.size, applied, None, "POST + redraw"
+    )
+    ctx.results.append(measurement)
+    ctx.print_row(measurement)
+    context.close()

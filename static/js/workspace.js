@@ -102,7 +102,9 @@ async function load(layer, { fallback = true } = {}) {
   const generation = ++state.generation;
   els.transcript.setAttribute("aria-busy", "true");
   try {
+    performance.mark("workspace:request");
     const payload = await api(`${config.urls.workspace}?${layerParams(layer)}`);
+    performance.mark("workspace:data");
     if (generation !== state.generation) return;
     els.error.hidden = true;
     start(payload);
@@ -135,6 +137,8 @@ function start(payload) {
   state.here = [];
   state.editing = null;
   state.span = null;
+  if (state.transcript) state.transcript.dispose();
+  els.margin.replaceChildren();
   state.transcript = new Transcript({
     root: els.transcript,
     margin: els.margin,
@@ -144,6 +148,7 @@ function start(payload) {
     describe,
   });
   state.transcript.render(codingList(), marks());
+  performance.mark("workspace:text");
   els.transcript.removeAttribute("aria-busy");
   document.body.classList.toggle("ws-readonly", !state.writesTo);
   els.codebookVersion.textContent = payload.codebook.version ? `v${payload.codebook.version}` : "";
@@ -166,7 +171,9 @@ function start(payload) {
     state.picker.codes = state.usableCodes;
     state.picker.paths = state.paths;
   }
-  layoutStripes();
+  // The first stripes are laid out at once (one forced layout), so "interactive" means drawn.
+  state.transcript.layoutStripes(codingList(), state.selectedId);
+  performance.mark("workspace:stripes");
   applyHash();
   schedulePoll(config.poll_ms);
   setLive("ok");
@@ -192,7 +199,10 @@ function marks() {
   const list = [];
   if (state.target) list.push(state.target);
   const selected = state.codings.get(state.selectedId);
-  if (selected) list.push({ kind: "selected", start: selected.start, end: selected.end });
+  if (selected) {
+    const color = state.codes.get(selected.code)?.color;
+    list.push({ kind: "selected", start: selected.start, end: selected.end, color });
+  }
   return list;
 }
 
@@ -588,7 +598,6 @@ function selectCoding(id, { scroll = false, keepHere = false, focusStripe = fals
   const spans = [previous, current].filter(Boolean);
   if (spans.length) redraw(spans);
   if (current) {
-    els.transcript.style.setProperty("--sel-color", safeColor(state.codes.get(current.code)?.color));
     if (scroll) {
       const range = state.transcript.rangeFor(current.start, current.end);
       const node = range && range.startContainer.parentElement;
@@ -1383,7 +1392,12 @@ document.addEventListener("visibilitychange", () => {
   if (!document.hidden && state.payload) schedulePoll(0);
 });
 
-const resize = new ResizeObserver(() => {
+// The stripes follow the text when it reflows (a narrower window, a larger font).
+let observedWidth = 0;
+const resize = new ResizeObserver((entries) => {
+  const width = entries[entries.length - 1].contentRect.width;
+  if (width === observedWidth) return;
+  observedWidth = width;
   layoutStripes();
   drawCaret();
 });

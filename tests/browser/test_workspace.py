@@ -94,7 +94,8 @@ def test_overlapping_codes_then_edit_a_span_delete_and_undo(
     second = Coding.objects.get(code=hope)
     assert second.quote == "the clinic in 2009"
     overlap = page.locator("#transcript mark.hl", has_text="the clinic").first
-    assert overlap.get_attribute("style").count("linear-gradient") == 2
+    tints = overlap.evaluate("(mark) => getComputedStyle(mark).backgroundImage")
+    assert tints.count("linear-gradient") == 2  # both codes' colours, layered
     assert highlighted(page) == ["We met at the clinic in 2009"]
 
     # Edit its span: select it by its stripe, then select the new passage and save.

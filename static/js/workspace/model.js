@@ -128,7 +128,7 @@ export function segmentPiece(piece, codings, marks = []) {
       start,
       end,
       codings: covering.filter((item) => item.id !== undefined),
-      marks: covering.filter((item) => item.id === undefined).map((mark) => mark.kind),
+      marks: covering.filter((item) => item.id === undefined),
     });
   }
   return segments;

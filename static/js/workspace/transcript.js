@@ -16,6 +16,8 @@ const MAX_TINTS = 3;
 const MAX_BANDS = 3;
 const LANE_WIDTH = 4;
 const COLUMN_GAP = 6;
+const MIN_LANE_WIDTH = 2;
+const MIN_COLUMN_GAP = 2;
 const ROLE_NAMES = {
   interviewer: "Interviewer",
   patient: "Patient",
@@ -38,10 +40,15 @@ export class Transcript {
     this.pieces = buildPieces(index, turns);
     this.pieceElements = [];
     this.turnElements = new Map();
+    // One CSS rule per combination of codes (not an inline style per segment: cheaper to
+    // create and to restyle), in a stylesheet of the page's own.
     this.styles = new Map();
+    this.sheet = new CSSStyleSheet();
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, this.sheet];
     this.codings = [];
     this.marks = [];
     this.stripes = new Map();
+    this.stripeState = new Map(); // coding id → {style, label} last written
     this.elements = null; // mapped elements in text order, rebuilt lazily after a render
   }
 
@@ -130,24 +137,28 @@ export class Transcript {
       const child = document.createElement(coded ? "mark" : "span");
       child.dataset.s = String(segment.start);
       child.textContent = this.index.slice(segment.start, segment.end);
-      if (coded) {
-        child.className = "hl";
-        child.style.cssText = this.styleFor(segment.codings);
+      if (coded) child.className = `hl ${this.styleFor(segment.codings)}`;
+      for (const mark of segment.marks) {
+        child.classList.add(`mk-${mark.kind}`);
+        if (mark.color) child.style.setProperty("--mark-color", safeColor(mark.color));
       }
-      for (const kind of segment.marks) child.classList.add(`mk-${kind}`);
       children.push(child);
     }
     element.replaceChildren(...children);
   }
 
-  /** Tints of up to three codes layered (overlaps show as mixed colour) and colour bands. */
+  /**
+   * The class of a segment covered by these codings: tints of up to three codes layered (so
+   * overlaps show as a mixed colour) and a colour band per code under the text.
+   */
   styleFor(codings) {
     const codeIds = [...new Set(codings.map((coding) => coding.code))].sort(
       (a, b) => this.codeOrder(a) - this.codeOrder(b),
     );
     const key = codeIds.join(",");
-    let style = this.styles.get(key);
-    if (style === undefined) {
+    let name = this.styles.get(key);
+    if (name === undefined) {
+      name = `hl-${this.styles.size}`;
       const colors = codeIds.map((id) => safeColor(this.codes.get(id)?.color));
       const tints = colors
         .slice(0, MAX_TINTS)
@@ -155,10 +166,19 @@ export class Transcript {
       const bands = colors
         .slice(0, MAX_BANDS)
         .map((color, i) => `inset 0 -${2 * (i + 1)}px 0 ${color}`);
-      style = `background-image: ${tints.join(", ")}; box-shadow: ${bands.join(", ")}`;
-      this.styles.set(key, style);
+      this.sheet.insertRule(
+        `#transcript mark.${name} { background-image: ${tints.join(", ")}; ` +
+          `box-shadow: ${bands.join(", ")}; }`,
+        this.sheet.cssRules.length,
+      );
+      this.styles.set(key, name);
     }
-    return style;
+    return name;
+  }
+
+  /** Forget this transcript's styles (a new layer is drawn by a new Transcript). */
+  dispose() {
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== this.sheet);
   }
 
   codeOrder(codeId) {
@@ -243,8 +263,7 @@ export class Transcript {
       byCode.get(extent.coding.code).push(extent);
     }
     const codeIds = [...byCode.keys()].sort((a, b) => this.codeOrder(a) - this.codeOrder(b));
-    const columns = [];
-    let x = 0;
+    const laneCounts = new Map();
     for (const codeId of codeIds) {
       const list = byCode.get(codeId).sort((a, b) => a.top - b.top || a.bottom - b.bottom);
       const laneEnds = [];
@@ -257,33 +276,42 @@ export class Transcript {
         laneEnds[lane] = extent.bottom + 2;
         extent.lane = lane;
       }
-      const width = Math.max(1, laneEnds.length) * LANE_WIDTH;
-      for (const extent of list) extent.left = x + extent.lane * LANE_WIDTH;
-      columns.push({ codeId, left: x, width });
-      x += width + COLUMN_GAP;
+      laneCounts.set(codeId, Math.max(1, laneEnds.length));
     }
-    this.drawStripes(extents, columns, Math.max(x, 24), selectedId);
+    // The margin has a fixed width (so the text never reflows because of its stripes); when
+    // the columns need more, lanes and gaps narrow to fit.
+    const available = Math.max(24, this.margin.clientWidth - 4);
+    const lanes = [...laneCounts.values()].reduce((sum, count) => sum + count, 0);
+    const ideal = lanes * LANE_WIDTH + codeIds.length * COLUMN_GAP;
+    const scale = ideal > available ? available / ideal : 1;
+    const laneWidth = Math.max(MIN_LANE_WIDTH, LANE_WIDTH * scale);
+    const gap = Math.max(MIN_COLUMN_GAP, COLUMN_GAP * scale);
+    this.margin.classList.toggle("is-dense", scale < 1);
+    const columns = [];
+    let x = 0;
+    for (const codeId of codeIds) {
+      const width = laneCounts.get(codeId) * laneWidth;
+      for (const extent of byCode.get(codeId)) {
+        extent.left = Math.round((x + extent.lane * laneWidth) * 10) / 10;
+        extent.width = laneWidth;
+      }
+      columns.push({ codeId, left: Math.round(x * 10) / 10, width });
+      x += width + gap;
+    }
+    this.drawStripes(extents, columns, selectedId);
     return { columns, count: extents.length };
   }
 
-  drawStripes(extents, columns, width, selectedId) {
+  drawStripes(extents, columns, selectedId) {
+    // Only what changed is written: rewriting 2,000 stripes costs a style pass each time.
     const head = this.margin.querySelector(".ws-margin-head") || this.marginHead();
     const area = this.margin.querySelector(".ws-stripes") || this.stripeArea();
-    this.margin.style.setProperty("--margin-width", `${width}px`);
-    head.replaceChildren(
-      ...columns.map((column) => {
-        const code = this.codes.get(column.codeId);
-        const label = document.createElement("span");
-        label.className = "ws-col";
-        label.style.left = `${column.left}px`;
-        label.style.setProperty("--code-color", safeColor(code?.color));
-        label.textContent = code ? code.key : "?";
-        label.title = code ? `${code.key} ${code.name}` : "";
-        return label;
-      }),
-    );
+    const headKey = columns.map((column) => `${column.codeId}@${column.left}`).join(" ");
+    if (this.headKey !== headKey) {
+      this.headKey = headKey;
+      head.replaceChildren(...columns.map((column) => this.columnLabel(column)));
+    }
     const keep = new Set();
-    const fresh = [];
     for (const extent of extents) {
       const { coding } = extent;
       keep.add(coding.id);
@@ -295,29 +323,47 @@ export class Transcript {
         stripe.tabIndex = -1;
         stripe.dataset.coding = String(coding.id);
         this.stripes.set(coding.id, stripe);
-        fresh.push(stripe);
       }
       const { code, coderName } = this.describe(coding);
-      const quote = preview(this.index.slice(coding.start, coding.end), 80);
-      const layer = coding.layer === "consensus" ? "consensus" : coderName;
-      stripe.setAttribute(
-        "aria-label",
-        `${code ? `${code.key} ${code.name}` : "Unknown code"}, ${layer}: “${quote}”`,
-      );
-      stripe.style.cssText =
+      const color = safeColor(code?.color);
+      const style =
         `top: ${extent.top.toFixed(1)}px; height: ${(extent.bottom - extent.top).toFixed(1)}px; ` +
-        `left: ${extent.left}px; --code-color: ${safeColor(code?.color)}`;
-      stripe.classList.toggle("is-selected", coding.id === selectedId);
-      stripe.classList.toggle("is-consensus", coding.layer === "consensus");
+        `left: ${extent.left}px; width: ${Math.max(2, extent.width - 1)}px; --code-color: ${color}`;
+      let written = this.stripeState.get(coding.id);
+      if (!written) {
+        written = { style: "", label: "" };
+        this.stripeState.set(coding.id, written);
+      }
+      if (written.style !== style) {
+        stripe.style.cssText = style;
+        written.style = style;
+      }
+      const layer = coding.layer === "consensus" ? "consensus" : coderName;
+      const labelKey = `${coding.code}|${coding.start}|${coding.end}|${layer}`;
+      if (written.label !== labelKey) {
+        const quote = preview(this.index.slice(coding.start, coding.end), 80);
+        stripe.setAttribute(
+          "aria-label",
+          `${code ? `${code.key} ${code.name}` : "Unknown code"}, ${layer}: “${quote}”`,
+        );
+        written.label = labelKey;
+      }
+      if (stripe.classList.contains("is-selected") !== (coding.id === selectedId)) {
+        stripe.classList.toggle("is-selected", coding.id === selectedId);
+      }
+      if (stripe.classList.contains("is-consensus") !== (coding.layer === "consensus")) {
+        stripe.classList.toggle("is-consensus", coding.layer === "consensus");
+      }
     }
     for (const [id, stripe] of this.stripes) {
       if (!keep.has(id)) {
         stripe.remove();
         this.stripes.delete(id);
+        this.stripeState.delete(id);
       }
     }
-    if (fresh.length) area.append(...fresh);
-    // Keep the stripes in text order for arrow-key navigation and screen readers.
+    // Keep the stripes in text order (for arrow keys and screen readers), moving only those
+    // out of place.
     const ordered = extents
       .slice()
       .sort(
@@ -325,13 +371,32 @@ export class Transcript {
           a.coding.start - b.coding.start || a.coding.end - b.coding.end || a.coding.id - b.coding.id,
       )
       .map((extent) => this.stripes.get(extent.coding.id));
-    const current = Array.from(area.children);
-    if (current.length !== ordered.length || current.some((node, i) => node !== ordered[i])) {
-      area.replaceChildren(...ordered);
+    if (!area.firstChild) {
+      area.append(...ordered);
+    } else {
+      let cursor = area.firstChild;
+      for (const stripe of ordered) {
+        if (cursor === stripe) cursor = cursor.nextSibling;
+        else area.insertBefore(stripe, cursor);
+      }
     }
     const focusable =
       (selectedId !== null && this.stripes.get(selectedId)) || ordered[0] || null;
-    for (const stripe of ordered) stripe.tabIndex = stripe === focusable ? 0 : -1;
+    for (const stripe of area.querySelectorAll('.stripe[tabindex="0"]')) {
+      if (stripe !== focusable) stripe.tabIndex = -1;
+    }
+    if (focusable && focusable.tabIndex !== 0) focusable.tabIndex = 0;
+  }
+
+  columnLabel(column) {
+    const code = this.codes.get(column.codeId);
+    const label = document.createElement("span");
+    label.className = "ws-col";
+    label.style.left = `${column.left}px`;
+    label.style.setProperty("--code-color", safeColor(code?.color));
+    label.textContent = code ? code.key : "?";
+    label.title = code ? `${code.key} ${code.name}` : "";
+    return label;
   }
 
   marginHead() {
