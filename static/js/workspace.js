@@ -1279,7 +1279,14 @@ async function applyHash() {
 }
 
 /** A linked coding not in this layer: find its layer (if the user may see it) and go there. */
+const lookedUp = new Set();
+
 async function openCodingElsewhere(id) {
+  if (lookedUp.has(id)) {
+    showError(`Coding ${id} is not in this layer.`);
+    return;
+  }
+  lookedUp.add(id);
   let coding;
   try {
     coding = await api(`${config.urls.codings}${id}/`);
