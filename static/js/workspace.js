@@ -98,7 +98,7 @@ function layerParams(layer) {
   return params;
 }
 
-async function load(layer, { fallback = true } = {}) {
+async function load(layer, { fallback = true, keepError = false } = {}) {
   const generation = ++state.generation;
   els.transcript.setAttribute("aria-busy", "true");
   try {
@@ -106,14 +106,14 @@ async function load(layer, { fallback = true } = {}) {
     const payload = await api(`${config.urls.workspace}?${layerParams(layer)}`);
     performance.mark("workspace:data");
     if (generation !== state.generation) return;
-    els.error.hidden = true;
+    if (!keepError) els.error.hidden = true;
     start(payload);
   } catch (error) {
     if (generation !== state.generation) return;
     showError(`${error.message}${fallback ? " Showing the default layer instead." : ""}`);
     if (fallback && error instanceof ApiError && (error.status === 400 || error.status === 403)) {
       const name = config.role === "viewer" ? "consensus" : "mine";
-      await load({ name, coder: null }, { fallback: false });
+      await load({ name, coder: null }, { fallback: false, keepError: true });
       rememberLayer();
     }
   }

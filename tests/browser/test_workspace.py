@@ -407,6 +407,7 @@ def test_layers_for_a_lead_and_blind_coding_for_a_coder(
     login(page, "coder")
     open_workspace(page, interview.pk, "?layer=all")
     # Blind: "all" is refused, the page falls back to the coder's own layer.
+    expect(page.locator("#ws-error")).to_be_visible()
     expect(page.locator("#ws-error")).to_contain_text("Blind coding")
     expect(page.locator("#ws-layer")).to_have_value("mine")
     options = page.locator("#ws-layer option").all_text_contents()
