@@ -110,6 +110,8 @@ def test_study_overview_and_dyad_page_open_interviews_in_the_workspace(
         body = client.get(url).content.decode()
         assert f'href="/interviews/{interview.pk}/"' in body, url
         assert f'href="/interviews/{interview.pk}/transcript/"' in body, url
+    transcript = client.get(f"/interviews/{interview.pk}/transcript/").content.decode()
+    assert f'href="/interviews/{interview.pk}/"' in transcript
 
 
 def _queries(client: Client, url: str) -> tuple[int, Any]:
