@@ -109,6 +109,19 @@ def test_overlapping_codes_then_edit_a_span_delete_and_undo(
     assert second.quote == "the clinic in 2009 and she listened"
     assert (second.start, second.end) == span_of(interview, "the clinic in 2009 and she listened")
 
+    # Change its code with the picker (C on a selected coding), then undo that.
+    page.keyboard.press("c")
+    expect(page.locator("#ws-picker-title")).to_have_text("Change the code")
+    page.keyboard.type("connecting")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-coding")).to_contain_text("VAL.CON")
+    second.refresh_from_db()
+    assert second.code.key == "VAL.CON"
+    page.keyboard.press("Control+z")
+    expect(page.locator("#ws-coding")).to_contain_text("OUT.HOPE")
+    second.refresh_from_db()
+    assert second.code_id == hope.pk
+
     # Delete it, then undo.
     page.get_by_role("button", name=re.compile("^Delete")).click()
     expect(page.locator(".stripe")).to_have_count(1)
@@ -156,16 +169,31 @@ def test_coding_with_the_keyboard_only(page: Any, study: Study, interview: Inter
     whole = Coding.objects.get(code__key="OUT.TRUST")
     assert (whole.start, whole.end) == (turn.start, turn.end)
 
+    # Several codes at once: Shift+Enter marks one, Enter applies the marked and the highlighted.
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Shift+End")
+    expect(page.locator("#ws-selection-quote")).to_have_text("What happened next?")
+    page.keyboard.press("c")
+    page.keyboard.type("being known")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("connecting")
+    page.keyboard.press("Enter")
+    expect(page.locator(".stripe")).to_have_count(5)
+    both = Coding.objects.filter(quote="What happened next?")
+    assert sorted(both.values_list("code__key", flat=True)) == ["OUT.KNOWN", "VAL.CON"]
+
     # Move between codings, delete one, undo.
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
+    page.keyboard.press("Home")  # the first turn
     page.keyboard.press("n")
     expect(page.locator("#ws-coding")).to_contain_text("Café talk")
     page.keyboard.press("Delete")
-    expect(page.locator(".stripe")).to_have_count(2)
+    expect(page.locator(".stripe")).to_have_count(4)
     assert not Coding.objects.filter(quote="Café talk").exists()
     page.keyboard.press("Control+z")
-    expect(page.locator(".stripe")).to_have_count(3)
+    expect(page.locator(".stripe")).to_have_count(5)
     assert Coding.objects.filter(quote="Café talk", code__key="OUT.HOPE").exists()
 
     # The help lists the shortcuts.
@@ -401,6 +429,14 @@ def test_layers_for_a_lead_and_blind_coding_for_a_coder(
     page.locator("#ws-layer").select_option(label="Consensus")
     expect(page.locator(".stripe")).to_have_count(0)
     expect(page.locator("#ws-layer-note")).to_contain_text("settled version")
+    drag_select(page, "She explained the diabetes")
+    page.keyboard.press("c")
+    page.keyboard.type("POW.EDU")
+    page.keyboard.press("Enter")
+    expect(page.locator(".stripe")).to_have_count(1)
+    settled = Coding.objects.get(code__key="POW.EDU")
+    assert settled.layer == "consensus"
+    assert settled.quote == "She explained the diabetes"
 
     Study.objects.filter(pk=study.pk).update(blind_coding=True)
     page.get_by_role("button", name="Log out").click()

@@ -184,6 +184,7 @@ export class Picker {
     item.scrollIntoView({ block: "nearest" });
     this.renderDefinition(entry.code);
     this.showDefinition(entry.code);
+    this.updateApplyLabel();
   }
 
   renderDefinition(code) {
@@ -210,8 +211,14 @@ export class Picker {
       item.setAttribute("aria-selected", String(checked));
       item.classList.toggle("is-checked", checked);
     }
-    const count = this.checked.size;
-    if (this.multiple) this.applyButton.textContent = count > 1 ? `Apply ${count} codes` : "Apply";
+    this.updateApplyLabel();
+  }
+
+  updateApplyLabel() {
+    if (!this.multiple) return;
+    const active = this.options[this.active];
+    const count = this.checked.size + (active && !this.checked.has(active.code.id) ? 1 : 0);
+    this.applyButton.textContent = count > 1 ? `Apply ${count} codes` : "Apply";
   }
 
   toggle(i) {
@@ -263,10 +270,14 @@ export class Picker {
     this.apply([this.options[i].code.id]);
   }
 
-  /** Apply the marked codes (and the given ones); with none marked, the highlighted code. */
-  apply(extra = []) {
-    const chosen = new Set([...this.checked, ...extra]);
-    if (!chosen.size && this.options[this.active]) chosen.add(this.options[this.active].code.id);
+  /**
+   * Apply the marked codes and the highlighted one (Enter, the Apply button), or the marked
+   * codes and the given ones (a number key, a click on a code).
+   */
+  apply(extra = null) {
+    const chosen = new Set(this.checked);
+    if (extra) extra.forEach((id) => chosen.add(id));
+    else if (this.options[this.active]) chosen.add(this.options[this.active].code.id);
     if (!chosen.size) return;
     const ids = this.multiple ? [...chosen] : [[...chosen].at(-1)];
     this.close(true, true);
