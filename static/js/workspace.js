@@ -359,7 +359,7 @@ function renderMemoPanel() {
           renderMemoPanel();
           announce("Memo saved.");
         } catch (error) {
-          toast(error.message, { error: true });
+          failed(error);
         }
       },
       remove: async (memo) => {
@@ -369,7 +369,7 @@ function renderMemoPanel() {
           renderMemoPanel();
           announce("Memo deleted.");
         } catch (error) {
-          toast(error.message, { error: true });
+          failed(error);
         }
       },
       refresh: () => renderMemoPanel(),
@@ -396,7 +396,7 @@ els.memoForm.addEventListener("submit", async (event) => {
     renderMemoPanel();
     announce("Memo added.");
   } catch (error) {
-    toast(error.message, { error: true });
+    failed(error);
   }
 });
 
@@ -745,6 +745,8 @@ function renderLayerSelectFacts() {
   els.facts.textContent = `${payload.interview.word_count.toLocaleString()} words · ${state.codings.size} coding${state.codings.size === 1 ? "" : "s"} in this layer`;
 }
 
+const inFlight = new Set();
+
 async function applyCodes(codeIds, span, { silent = false } = {}) {
   if (!state.writesTo || !span || !codeIds.length) return [];
   const duplicates = codeIds.filter((codeId) =>
@@ -756,6 +758,10 @@ async function applyCodes(codeIds, span, { silent = false } = {}) {
     return [];
   }
   const layer = state.writesTo;
+  // A double click on a code must not send the same coding twice.
+  const flight = `${span.start}-${span.end}-${fresh.join(",")}`;
+  if (inFlight.has(flight)) return [];
+  inFlight.add(flight);
   let created;
   try {
     if (fresh.length === 1) {
@@ -772,8 +778,10 @@ async function applyCodes(codeIds, span, { silent = false } = {}) {
       });
     }
   } catch (error) {
-    toast(error.message, { error: true });
+    failed(error);
     return [];
+  } finally {
+    inFlight.delete(flight);
   }
   const rows = created.map(rowFromApi);
   rows.forEach(upsert);
@@ -799,7 +807,7 @@ async function updateCoding(id, changes, message, { recordUndo = true } = {}) {
   try {
     saved = rowFromApi(await api(`${config.urls.codings}${id}/`, { method: "PATCH", body: changes }));
   } catch (error) {
-    toast(error.message, { error: true });
+    failed(error);
     return null;
   }
   upsert(saved);
@@ -817,7 +825,7 @@ async function deleteCoding(id, { recordUndo = true } = {}) {
     await api(`${config.urls.codings}${id}/`, { method: "DELETE" });
   } catch (error) {
     if (error.status !== 404) {
-      toast(error.message, { error: true });
+      failed(error);
       return false;
     }
   }
@@ -859,7 +867,7 @@ async function undo() {
       hideToast();
     } catch (error) {
       state.undo.push(action);
-      toast(error.message, { error: true });
+      failed(error);
     }
   } else if (action.type === "create") {
     for (const id of action.ids) await deleteCoding(id, { recordUndo: false });
@@ -1239,6 +1247,26 @@ function showError(message) {
   els.error.hidden = false;
 }
 
+/** A write failed: say why; when the session has ended, say how to go on. */
+function failed(error) {
+  toast(error.message, { error: true });
+  if (error instanceof ApiError && error.status === 401) showSignedOut();
+}
+
+function showSignedOut() {
+  const link = document.createElement("a");
+  link.href = `/accounts/login/?next=${encodeURIComponent(location.pathname + location.search)}`;
+  link.textContent = "Log in again";
+  els.live.textContent = "Signed out";
+  els.live.classList.add("is-offline");
+  els.error.replaceChildren(
+    "Your session has ended, so other coders' changes no longer arrive and nothing can be saved. ",
+    link,
+    ".",
+  );
+  els.error.hidden = false;
+}
+
 // --- deep links -----------------------------------------------------------------------------
 
 function clearTarget() {
@@ -1329,6 +1357,10 @@ async function poll() {
   } catch (error) {
     if (generation !== state.generation) return;
     setLive("offline", error.message);
+    if (error instanceof ApiError && error.status === 401) {
+      showSignedOut();
+      return; // no more polling until the page is opened again
+    }
   }
   schedulePoll(config.poll_ms);
 }

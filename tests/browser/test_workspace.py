@@ -513,3 +513,16 @@ def test_inactive_codes_cannot_be_applied(page: Any, study: Study, interview: In
     page.keyboard.press("Escape")
     expect(page.locator("#ws-picker")).to_be_hidden()
     assert selection_text(page) == "We met"  # the selection comes back after the picker
+
+
+def test_a_session_that_ends_is_said_so(page: Any, study: Study, interview: Interview) -> None:
+    from django.contrib.sessions.models import Session
+
+    login(page, "coder")
+    open_workspace(page, interview.pk)
+    Session.objects.all().delete()  # logged out elsewhere, or expired
+    expect(page.locator("#ws-error")).to_contain_text("session has ended", timeout=10_000)
+    expect(page.locator("#ws-live")).to_have_text("Signed out")
+    page.get_by_role("link", name="Log in again").click()
+    page.wait_for_url("**/accounts/login/**")
+    assert f"next=/interviews/{interview.pk}/" in page.url.replace("%2F", "/")
