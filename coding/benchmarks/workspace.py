@@ -180,6 +180,17 @@ def workspace_browser(ctx: BenchContext) -> None:
     if executable is None:
         ctx.note("skipped: needs Chromium (apt-get install chromium, or set CHROMIUM_PATH)")
         return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            measure_workspace_in_browser(ctx, browser)
+        finally:
+            browser.close()
+
+
+def measure_workspace_in_browser(ctx: BenchContext, browser: Any) -> None:
+    """The browser suite with a Chromium already launched (Playwright's sync API allows one
+    per thread): generate the data, serve the app on a free port, measure, clean up."""
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
 
@@ -193,12 +204,7 @@ def workspace_browser(ctx: BenchContext) -> None:
     try:
         if server.error:
             raise server.error
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            try:
-                _measure_in_browser(ctx, browser, f"http://localhost:{server.port}", data)
-            finally:
-                browser.close()
+        _measure_in_browser(ctx, browser, f"http://localhost:{server.port}", data)
     finally:
         server.terminate()
         server.join()
