@@ -13,6 +13,8 @@ import itertools
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,17 +182,25 @@ def workspace_browser(ctx: BenchContext) -> None:
     if executable is None:
         ctx.note("skipped: needs Chromium (apt-get install chromium, or set CHROMIUM_PATH)")
         return
-    with sync_playwright() as playwright:
+    # The data and the server are made before Playwright starts: its sync API runs an event loop
+    # in this thread, inside which Django refuses database calls.
+    with workspace_server() as (data, base_url), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            measure_workspace_in_browser(ctx, browser)
+            _measure_in_browser(ctx, browser, base_url, data)
         finally:
             browser.close()
 
 
 def measure_workspace_in_browser(ctx: BenchContext, browser: Any) -> None:
-    """The browser suite with a Chromium already launched (Playwright's sync API allows one
-    per thread): generate the data, serve the app on a free port, measure, clean up."""
+    """The browser suite with a Chromium already launched (as the browser tests have one)."""
+    with workspace_server() as (data, base_url):
+        _measure_in_browser(ctx, browser, base_url, data)
+
+
+@contextmanager
+def workspace_server() -> Iterator[tuple[WorkspaceData, str]]:
+    """The benchmark data, and the app served on a free port (static files included)."""
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
 
@@ -204,7 +214,7 @@ def measure_workspace_in_browser(ctx: BenchContext, browser: Any) -> None:
     try:
         if server.error:
             raise server.error
-        _measure_in_browser(ctx, browser, f"http://localhost:{server.port}", data)
+        yield data, f"http://localhost:{server.port}"
     finally:
         server.terminate()
         server.join()
