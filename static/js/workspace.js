@@ -10,6 +10,8 @@ import { api, ApiError } from "./api.js";
 import { TextIndex, offsetToPoint, pointToOffset, rangeToSpan } from "./offsets.js";
 import { RecentSlots, codePaths, codebookTree, preview, safeColor, snapToWords } from "./workspace/model.js";
 import { criteriaList, renderCoding, renderCodebook, renderHere, renderMemos, updateCounts } from "./workspace/panels.js";
+import { keyAction } from "./workspace/keys.js";
+import { ChangesPoller, mergeChanges, reconcile } from "./workspace/live.js";
 import { Picker } from "./workspace/picker.js";
 import { Transcript } from "./workspace/transcript.js";
 
@@ -84,7 +86,6 @@ const state = {
   pointerDown: false,
   deferred: null, // changes that arrived while the mouse was selecting
   focusedTurn: null,
-  pollTimer: null,
   generation: 0, // bumps on every (re)load so stale responses are ignored
 };
 const recent = new RecentSlots(storage, `healing.recent-codes.${config.study}`);
@@ -175,7 +176,7 @@ function start(payload) {
   state.transcript.layoutStripes(codingList(), state.selectedId);
   performance.mark("workspace:stripes");
   applyHash();
-  schedulePoll(config.poll_ms);
+  poller.restart();
   setLive("ok");
   performance.mark("workspace:interactive");
   document.body.dataset.workspace = "ready";
@@ -1099,96 +1100,49 @@ function applyRecent(number) {
   applyCodes([codeId], span);
 }
 
-document.addEventListener("keydown", (event) => {
-  if (event.defaultPrevented || !state.index) return;
-  if (els.help.open) return;
-  if (state.picker && state.picker.isOpen) return;
-  const target = event.target;
-  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-  const { key } = event;
-  const ctrl = event.ctrlKey || event.metaKey;
-  const selected = state.codings.get(state.selectedId);
-  const focusInText = inTranscript(document.activeElement);
-
-  if (key === "?" || (key === "/" && event.shiftKey)) {
-    event.preventDefault();
-    openHelp();
-    return;
-  }
-  if ((ctrl && !event.shiftKey && key.toLowerCase() === "z") || (!ctrl && !event.altKey && key === "u")) {
-    event.preventDefault();
-    undo();
-    return;
-  }
-  if (key === "Escape") {
+const keyActions = {
+  help: () => openHelp(),
+  undo: () => undo(),
+  escape: () => {
     if (state.editing) cancelEdit();
     else if (state.span) getSelection().collapseToEnd();
     else if (state.selectedId !== null) selectCoding(null);
     else if (state.target) clearTarget();
     hideToast();
-    return;
-  }
-  if (ctrl && key !== "ArrowLeft" && key !== "ArrowRight") return;
+  },
+  moveTurn: (step) => moveTurn(step),
+  modify: (alter, direction, granularity, options) =>
+    modifySelection(alter, direction, granularity, options),
+  applyRecent: (number) => applyRecent(number),
+  saveEdit: () => saveEdit(),
+  pickForSelection: () => openPickerForSelection(),
+  changeCode: () => openPickerForChange(state.selectedId),
+  needSelection: () => announce("Select some text first."),
+  codeTurn: () => openPickerForTurn(),
+  toggleSnap: () => setSnap(!state.snap),
+  nextCoding: (step) => nextCoding(step),
+  editSpan: () => startEdit(state.selectedId),
+  editMemo: () => $("ws-coding-memo")?.focus(),
+  deleteCoding: () => deleteCoding(state.selectedId),
+  focusLayer: () => els.layer.focus(),
+};
 
-  if (key.startsWith("Arrow") || key === "Home" || key === "End") {
-    if (!focusInText) return;
-    event.preventDefault();
-    const forward = key === "ArrowRight" || key === "ArrowDown" || key === "End";
-    const direction = forward ? "forward" : "backward";
-    if (key === "ArrowDown" || key === "ArrowUp") {
-      if (event.shiftKey) modifySelection("extend", direction, "line");
-      else moveTurn(forward ? 1 : -1);
-    } else if (key === "Home" || key === "End") {
-      if (event.shiftKey) modifySelection("extend", direction, "lineboundary");
-      else moveTurn(forward ? Infinity : -Infinity);
-    } else {
-      const granularity = ctrl ? "word" : "character";
-      if (event.shiftKey) modifySelection("extend", direction, granularity, { moveStart: event.altKey });
-      else modifySelection("move", direction, granularity);
-    }
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || !state.index) return;
+  if (els.help.open || (state.picker && state.picker.isOpen)) return;
+  if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) {
     return;
   }
-  if (event.altKey) return;
-  const lower = key.toLowerCase();
-  if (/^[1-9]$/.test(key) && state.writesTo) {
-    event.preventDefault();
-    applyRecent(Number(key));
-  } else if (key === "Enter" && state.editing && focusInText) {
-    event.preventDefault();
-    saveEdit();
-  } else if ((lower === "c" || (key === "Enter" && focusInText)) && state.writesTo) {
-    if (state.span && !state.editing) {
-      event.preventDefault();
-      openPickerForSelection();
-    } else if (lower === "c" && canEdit(selected)) {
-      event.preventDefault();
-      openPickerForChange(selected.id);
-    } else if (lower === "c") {
-      announce("Select some text first.");
-    }
-  } else if (lower === "t" && state.writesTo) {
-    event.preventDefault();
-    openPickerForTurn();
-  } else if (lower === "w") {
-    event.preventDefault();
-    setSnap(!state.snap);
-  } else if (lower === "n" || lower === "p") {
-    event.preventDefault();
-    nextCoding(lower === "n" ? 1 : -1);
-  } else if (lower === "e" && canEdit(selected)) {
-    event.preventDefault();
-    startEdit(selected.id);
-  } else if (lower === "m" && canEdit(selected)) {
-    event.preventDefault();
-    const memo = $("ws-coding-memo");
-    if (memo) memo.focus();
-  } else if ((key === "Delete" || key === "Backspace") && canEdit(selected)) {
-    event.preventDefault();
-    deleteCoding(selected.id);
-  } else if (lower === "l") {
-    event.preventDefault();
-    els.layer.focus();
-  }
+  const action = keyAction(event, {
+    focusInText: inTranscript(document.activeElement),
+    hasSelection: Boolean(state.span),
+    editing: Boolean(state.editing),
+    canCode: Boolean(state.writesTo),
+    canEditSelected: canEdit(state.codings.get(state.selectedId)),
+  });
+  if (!action) return;
+  if (action.name !== "escape" && action.name !== "needSelection") event.preventDefault();
+  keyActions[action.name](...action.args);
 });
 
 // --- layers, help, toasts -------------------------------------------------------------------
@@ -1338,69 +1292,42 @@ window.addEventListener("hashchange", () => applyHash());
 
 // --- live updates ---------------------------------------------------------------------------
 
-function schedulePoll(delay) {
-  clearTimeout(state.pollTimer);
-  state.pollTimer = setTimeout(poll, document.hidden ? Math.max(delay, 30000) : delay);
-}
-
-async function poll() {
-  const generation = state.generation;
-  const params = layerParams(state.layer);
-  params.set("since", String(state.cursor));
-  try {
-    const changes = await api(`${config.urls.changes}?${params}`);
-    if (generation !== state.generation) return;
+const poller = new ChangesPoller({
+  interval: config.poll_ms,
+  request: () => {
+    const params = layerParams(state.layer);
+    params.set("since", String(state.cursor));
+    return api(`${config.urls.changes}?${params}`);
+  },
+  onChanges: (changes) => {
     state.cursor = Math.max(state.cursor, changes.cursor);
+    // Changes wait while the mouse is selecting, so the selection is not redrawn under it.
     if (state.pointerDown) state.deferred = mergeChanges(state.deferred, changes);
     else applyChanges(changes);
     setLive("ok");
-  } catch (error) {
-    if (generation !== state.generation) return;
+  },
+  onError: (error) => {
     setLive("offline", error.message);
     if (error instanceof ApiError && error.status === 401) {
       showSignedOut();
-      return; // no more polling until the page is opened again
+      return false; // no more polling until the page is opened again
     }
-  }
-  schedulePoll(config.poll_ms);
-}
-
-function mergeChanges(into, changes) {
-  if (!into) return { upserts: [...changes.upserts], deleted: [...changes.deleted] };
-  return { upserts: [...into.upserts, ...changes.upserts], deleted: [...into.deleted, ...changes.deleted] };
-}
-
-function sameCoding(a, b) {
-  return a.code === b.code && a.start === b.start && a.end === b.end && a.memo === b.memo && a.layer === b.layer && a.coder === b.coder;
-}
+    return true;
+  },
+});
 
 /** Apply other coders' changes: newer versions replace older ones; deletions remove. */
 function applyChanges(changes) {
-  const spans = [];
-  let fromOthers = 0;
-  for (const row of changes.upserts) {
-    const existing = state.codings.get(row.id);
-    if (existing && (existing.updated > row.updated || sameCoding(existing, row))) continue;
-    if (row.coder !== me) fromOthers++;
-    state.codings.set(row.id, row);
-    if (!state.coderNames.has(row.coder)) state.coderNames.set(row.coder, `Coder ${row.coder}`);
-    spans.push(row);
-    if (existing) spans.push(existing);
-  }
-  let selectedGone = false;
-  for (const id of changes.deleted) {
-    const existing = state.codings.get(id);
-    if (!existing) continue;
-    if (existing.coder !== me) fromOthers++;
-    state.codings.delete(id);
-    spans.push(existing);
-    if (state.selectedId === id) {
-      state.selectedId = null;
-      state.editing = null;
-      selectedGone = true;
-    }
-  }
+  const { spans, removed, fromOthers } = reconcile(state.codings, changes, me);
   if (!spans.length) return;
+  for (const row of changes.upserts) {
+    if (!state.coderNames.has(row.coder)) state.coderNames.set(row.coder, `Coder ${row.coder}`);
+  }
+  const selectedGone = removed.includes(state.selectedId);
+  if (selectedGone) {
+    state.selectedId = null;
+    state.editing = null;
+  }
   afterCodingsChanged(spans);
   if (selectedGone) {
     showCoding();
@@ -1426,10 +1353,6 @@ function setLive(status, detail = "") {
     els.live.classList.add("is-offline");
   }
 }
-
-document.addEventListener("visibilitychange", () => {
-  if (!document.hidden && state.payload) schedulePoll(0);
-});
 
 // The stripes follow the text when it reflows (a narrower window, a larger font).
 let observedWidth = 0;

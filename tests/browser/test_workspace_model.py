@@ -121,3 +121,81 @@ def test_picker_filter_codebook_tree_and_recent_slots(model_page: Any) -> None:
         "slots": [[1, 2], [2, 1], [3, 3]],
         "color": ["#12abEF", "#808080", "#808080"],
     }
+
+
+def test_key_table_and_merging_live_changes(model_page: Any) -> None:
+    got = model_page.evaluate(
+        """async () => {
+          const { keyAction } = await import("/static/js/workspace/keys.js");
+          const { reconcile, mergeChanges } = await import("/static/js/workspace/live.js");
+          const key = (k, mods = {}, ctx = {}) => {
+            const action = keyAction(
+              { key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods },
+              { focusInText: true, hasSelection: false, editing: false, canCode: true,
+                canEditSelected: false, ...ctx });
+            return action && [action.name, ...action.args];
+          };
+          const codings = new Map([
+            [1, { id: 1, code: 5, coder: 7, layer: "individual", start: 0, end: 4, memo: "",
+                  updated: "2026-01-01T10:00:00+00:00" }],
+            [2, { id: 2, code: 5, coder: 9, layer: "individual", start: 5, end: 9, memo: "",
+                  updated: "2026-01-01T10:00:00+00:00" }],
+          ]);
+          const result = reconcile(codings, {
+            upserts: [
+              { ...codings.get(1) },  // the same: nothing to do
+              { ...codings.get(2), end: 12, updated: "2026-01-01T10:00:05+00:00" },  // newer
+              { id: 3, code: 6, coder: 9, layer: "individual", start: 1, end: 2, memo: "",
+                updated: "2026-01-01T10:00:06+00:00" },
+            ],
+            deleted: [1, 99],
+          }, 7);
+          return {
+            keys: [
+              key("?"), key("z", { ctrlKey: true }), key("ArrowDown"),
+              key("ArrowRight", { shiftKey: true, ctrlKey: true }),
+              key("ArrowLeft", { shiftKey: true, altKey: true }),
+              key("End", { shiftKey: true }), key("3"), key("3", {}, { canCode: false }),
+              key("c"), key("c", {}, { hasSelection: true }),
+              key("c", {}, { canEditSelected: true }),
+              key("Enter", {}, { hasSelection: true }), key("Enter", {}, { editing: true }),
+              key("Delete"), key("Delete", {}, { canEditSelected: true }), key("t"),
+              key("ArrowDown", {}, { focusInText: false }), key("x"), key("a", { ctrlKey: true }),
+            ],
+            ids: [...codings.keys()].sort(),
+            end: codings.get(2).end,
+            spans: result.spans.map((s) => [s.start, s.end]),
+            removed: result.removed,
+            fromOthers: result.fromOthers,
+            merged: mergeChanges(mergeChanges(null, { upserts: [1], deleted: [] }),
+                                 { upserts: [2], deleted: [3] }),
+          };
+        }"""
+    )
+    assert got["keys"] == [
+        ["help"],
+        ["undo"],
+        ["moveTurn", 1],
+        ["modify", "extend", "forward", "word", {"moveStart": False}],
+        ["modify", "extend", "backward", "character", {"moveStart": True}],
+        ["modify", "extend", "forward", "lineboundary"],
+        ["applyRecent", 3],
+        None,  # a viewer: the number goes to the browser
+        ["needSelection"],
+        ["pickForSelection"],
+        ["changeCode"],
+        ["pickForSelection"],
+        ["saveEdit"],
+        None,  # nothing of one's own selected: Delete is left alone
+        ["deleteCoding"],
+        ["codeTurn"],
+        None,  # arrows move the page when focus is elsewhere
+        None,
+        None,
+    ]
+    assert got["ids"] == [2, 3]
+    assert got["end"] == 12
+    assert got["spans"] == [[5, 12], [5, 9], [1, 2], [0, 4]]
+    assert got["removed"] == [1]
+    assert got["fromOthers"] == 2  # 2 and 3 are another coder's; deleting 1 was the user's own
+    assert got["merged"] == {"upserts": [1, 2], "deleted": [3]}
