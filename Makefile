@@ -15,5 +15,8 @@ lint:  ## ruff and mypy
 bench:  ## benchmarks at stated sizes (set DATABASE_URL for PostgreSQL figures)
 	$(PYTHON) dev.py bench
 
+screenshots:  ## retake docs/screenshots/ (the workspace with the demo study, in Chromium)
+	$(PYTHON) dev.py screenshots
+
 ci:  ## what CI runs (needs PostgreSQL and Redis on 127.0.0.1)
 	.ci/run

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""One entry point that needs nothing but Python 3.11+: python3 dev.py run | test | lint | bench.
+"""One entry point that needs nothing but Python 3.11+: python3 dev.py run | test | lint | bench |
+screenshots.
 
 It creates .venv/, installs the pinned requirements into it (again only when a requirements file
 changed), and runs the app, the test suite, the linters or the benchmarks inside it.
@@ -96,7 +97,20 @@ def cmd_bench(args: list[str]) -> None:
     manage("bench", *args)
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "lint": cmd_lint, "bench": cmd_bench}
+def cmd_screenshots(args: list[str]) -> None:
+    """Retake the workspace screenshots in docs/screenshots/ (Chromium, the demo study)."""
+    ensure_venv("requirements-dev.txt")
+    env = {**os.environ, "HEALING_SCREENSHOTS": "1"}
+    run([str(PYTHON), "-m", "pytest", "-q", "tests/browser/test_screenshots.py", *args], env=env)
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "lint": cmd_lint,
+    "bench": cmd_bench,
+    "screenshots": cmd_screenshots,
+}
 
 
 def main() -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from coding.audit import audit_record, audit_records_bulk, snapshot
 from coding.codebooks import healing
 from coding.models import AuditEvent, Code, Codebook, CodebookVersion, Coding, Layer, Memo
+from coding.selectors import CodingTarget, interview_text_length
 from interviews.models import Dyad, Interview, Study
 
 CODE_FIELDS = [
@@ -395,6 +397,138 @@ def codings_bulk_create(
             {"start": "This coder already has this code on exactly this span in this layer."}
         ) from None
     return created
+
+
+def coding_create_at_target(
+    *,
+    target: CodingTarget,
+    coder: Any,
+    start: int,
+    end: int,
+    layer: str = Layer.INDIVIDUAL,
+    memo: str = "",
+    code_key_given: bool = False,
+) -> Coding:
+    """Create one coding where ``coding_target_for_user`` read its interview, code and quote.
+
+    The same checks and audit record as ``codings_bulk_create``, in two statements (the coding
+    and its audit event) inside one transaction. The caller checked the user's role.
+    """
+    if layer not in Layer.values:
+        raise ValidationError({"layer": f"Unknown layer {layer!r}: use individual or consensus."})
+    if target.code_id is None:
+        if code_key_given:
+            raise ValidationError(
+                {"code_key": [f"No code {target.requested_code!r} in this study's codebook."]}
+            )
+        if target.requested_code is None:
+            raise ValidationError({"code": ["Give code (an id) or code_key."]})
+        raise ValidationError(
+            {"code": f"Code {target.requested_code} is not in this study's codebook."}
+        )
+    if not target.code_active:
+        raise ValidationError({"code": f"Code {target.code_key} is inactive; switch it on first."})
+    if (
+        isinstance(start, bool)
+        or isinstance(end, bool)
+        or start < 0
+        or end <= start
+        or len(target.quote) != end - start
+    ):
+        # The span is outside the text: find out how, with the same messages as everywhere.
+        _check_span(
+            text_length=interview_text_length(interview_id=target.interview_id),
+            start=start,
+            end=end,
+        )
+    coding = Coding(
+        interview_id=target.interview_id,
+        code_id=target.code_id,
+        coder=coder,
+        layer=layer,
+        start=start,
+        end=end,
+        quote=target.quote,
+        memo=_clean_memo(memo),
+        codebook_version=target.codebook_version or 1,
+    )
+    event = AuditEvent(
+        study_id=target.study_id,
+        interview_id=target.interview_id,
+        actor_id=coder.pk,
+        action=AuditEvent.Action.CREATE,
+        object_type="coding",
+        after=snapshot(coding, CODING_FIELDS),
+        summary=f"{target.code_key} [{start}, {end})",
+    )
+    try:
+        if connection.vendor == "postgresql":
+            _insert_with_event_postgresql(coding, event)
+        else:
+            with transaction.atomic():
+                coding.save(force_insert=True)
+                event.object_id = str(coding.pk)
+                event.save(force_insert=True)
+    except IntegrityError:
+        raise ValidationError(
+            {"start": "This coder already has this code on exactly this span in this layer."}
+        ) from None
+    return coding
+
+
+def _insert_values(instance: Any, *, leave_out: set[str]) -> tuple[list[str], list[Any]]:
+    """Quoted columns and database values of an unsaved model instance (as Django's insert)."""
+    fields = [
+        field
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and field.name not in leave_out
+    ]
+    columns = [connection.ops.quote_name(field.column) for field in fields]
+    values = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+    ]
+    return columns, values
+
+
+def _insert_with_event_postgresql(coding: Coding, event: AuditEvent) -> None:
+    """Insert a coding and its audit event in one statement (a data-modifying CTE): atomic by
+    itself, one round trip and no transaction to open and commit. The event's object id is
+    the new coding's id."""
+    q = connection.ops.quote_name
+    coding_columns, coding_values = _insert_values(coding, leave_out=set())
+    event_columns, event_values = _insert_values(event, leave_out={"object_id"})
+    # Only table and column names (from the models) are written into the SQL; every value is
+    # a parameter.
+    insert_coding = " ".join(
+        [
+            "INSERT INTO",
+            q(Coding._meta.db_table),
+            f"({', '.join(coding_columns)})",
+            f"VALUES ({', '.join(['%s'] * len(coding_values))})",
+            "RETURNING id",
+        ]
+    )
+    insert_event = " ".join(
+        [
+            "INSERT INTO",
+            q(AuditEvent._meta.db_table),
+            f"({', '.join([*event_columns, q('object_id')])})",
+            "SELECT",
+            ", ".join([*["%s"] * len(event_values), "new.id::text"]),
+            "FROM new",
+        ]
+    )
+    sql = " ".join(["WITH new AS (", insert_coding, "), event AS (", insert_event, ")"])
+    sql += " SELECT id FROM new"
+    # Inside a request's or a test's transaction, a savepoint keeps a refused insert (the same
+    # coding twice) from spoiling the rest of it.
+    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, [*coding_values, *event_values])
+        coding.pk = cursor.fetchone()[0]
+    coding._state.adding = False
+    coding._state.db = connection.alias
+    event.object_id = str(coding.pk)
 
 
 def coding_update(

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import select_template
+from django.urls import reverse
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 from coding.models import JobFile
 from coding.selectors import job_get_for_user, jobs_for_user
 from healing.types import AuthenticatedRequest
-from interviews.selectors import interview_get_for_user, study_get_for_user, turns_for_interview
+from interviews.selectors import (
+    Access,
+    interview_get_for_user,
+    study_get_for_user,
+    turns_for_interview,
+)
+
+# How often the workspace asks the server for other coders' changes while the tab is visible.
+WORKSPACE_POLL_MS = 3000
 
 
 @login_required
@@ -68,4 +80,50 @@ def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "outputs": outputs,
             "report": report.render({"job": job, "result": job.result}, request),
         },
+    )
+
+
+def _default_layer(access: Access) -> str:
+    """Coders and leads open their own codings; viewers, who have none, open everyone's."""
+    return "mine" if access.can_code else "all"
+
+
+@login_required
+@ensure_csrf_cookie
+def interview_workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The coding workspace: a page shell whose script loads the workspace JSON from the API.
+
+    One query besides the session: the interview (without its text) and the user's access.
+    The layer in the address (``?layer=…&coder=…``) is checked by the API when the page loads.
+    """
+    interview, access = interview_get_for_user(user=request.user, pk=pk, with_text=False)
+    study = interview.dyad.study
+    config: dict[str, Any] = {
+        "interview": interview.pk,
+        "study": study.slug,
+        "user": {
+            "id": request.user.pk,
+            "username": request.user.get_username(),
+            "name": request.user.get_full_name() or request.user.get_username(),
+        },
+        "role": access.role,
+        "layer": {
+            "name": request.GET.get("layer") or _default_layer(access),
+            "coder": request.GET.get("coder") or None,
+        },
+        "urls": {
+            "workspace": reverse("interview-workspace-api", args=[interview.pk]),
+            "changes": reverse("interview-changes", args=[interview.pk]),
+            "codings": reverse("coding-list"),
+            "bulk": reverse("coding-bulk"),
+            "memos": reverse("memo-list"),
+            "transcript": reverse("interview-transcript", args=[interview.pk]),
+            "page": reverse("interview-workspace", args=[interview.pk]),
+        },
+        "poll_ms": WORKSPACE_POLL_MS,
+    }
+    return render(
+        request,
+        "coding/workspace.html",
+        {"interview": interview, "study": study, "access": access, "config": config},
     )

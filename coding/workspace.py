@@ -6,9 +6,11 @@ from typing import Any
 
 from coding.selectors import (
     LayerChoice,
+    codebook_rows,
     coders_of_interview,
     coding_rows,
     codings_in_layer,
+    interview_memo_rows,
     latest_event_id,
 )
 from interviews.models import Interview, Turn
@@ -21,6 +23,9 @@ def writable_layer(*, layer: LayerChoice, access: Access, user: Any) -> str | No
         return "individual"
     if layer.name == "coder" and layer.coder_id == user.pk and access.can_code:
         return "individual"
+    # "All coders" shows the coder's own layer among the others: new codings go to their own.
+    if layer.name == "all" and access.can_code:
+        return "individual"
     if layer.name == "consensus" and access.can_adjudicate:
         return "consensus"
     return None
@@ -29,7 +34,8 @@ def writable_layer(*, layer: LayerChoice, access: Access, user: Any) -> str | No
 def workspace_payload(
     *, interview: Interview, access: Access, layer: LayerChoice, user: Any
 ) -> dict[str, Any]:
-    """Four queries after the interview itself, whatever the number of turns and codings."""
+    """Six queries after the interview itself, whatever the number of turns and codings: turns,
+    coders, codings, cursor, codebook and the interview's memos."""
     study = interview.dyad.study
     turns = list(
         Turn.objects.filter(interview=interview)
@@ -55,6 +61,8 @@ def workspace_payload(
         "layer": layer.as_dict(),
         "codings": coding_rows(codings_in_layer(interview=interview, layer=layer)),
         "coders": coders,
+        "codebook": codebook_rows(study=study),
+        "memos": interview_memo_rows(interview=interview),
         "cursor": latest_event_id(interview=interview),
         "permissions": {
             "role": access.role,

@@ -448,7 +448,8 @@ class InterviewViewSet(viewsets.GenericViewSet):
         ],
         responses=OpenApiTypes.OBJECT,
     )
-    @action(detail=True, methods=["get"])
+    # Named "interview-workspace-api": "interview-workspace" is the page at /interviews/<id>/.
+    @action(detail=True, methods=["get"], url_name="workspace-api")
     def workspace(self, request: Request, pk: str) -> Response:
         """Everything the coding page needs in one request: text, turns, and a layer's codings."""
         interview, access = interview_get_for_user(user=request.user, pk=_pk(pk))

@@ -15,6 +15,7 @@ from coding.benchmarks import SUITES, BenchContext
 # Each module registers its suites on import.
 SUITE_MODULES = [
     "coding.benchmarks.foundation",
+    "coding.benchmarks.workspace",
     "coding.benchmarks.refi",
     "coding.benchmarks.agreement",
 ]

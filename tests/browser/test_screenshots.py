@@ -1,0 +1,75 @@
+"""Screenshots of the workspace with the demo study, for docs/screenshots/.
+
+Every run takes them (so they cannot silently break); ``make screenshots`` (``python3 dev.py
+screenshots``) runs this file with HEALING_SCREENSHOTS=1, which writes them into
+docs/screenshots/ instead of a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interviews.demo.build import DEMO_USERS, demo_load
+from interviews.models import Interview
+from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.workspace_helpers import drag_select, open_workspace
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    if os.environ.get("HEALING_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path
+
+
+def password_of(username: str) -> str:
+    return next(user.password for user in DEMO_USERS if user.username == username)
+
+
+def test_workspace_screenshots(page: Any, folder: Path) -> None:
+    demo_load()
+    interview = Interview.objects.get(
+        dyad__study__slug="demo", dyad__label="D01", perspective="patient"
+    )
+    login(page, "ana", password_of("ana"))
+    open_workspace(page, interview.pk)
+    page.locator(".stripe").nth(2).click()  # a coding selected: its panel, definition, stripe
+    page.mouse.move(5, 400)
+    page.screenshot(path=str(folder / "workspace.png"))
+
+    drag_select(page, "go to the clinic on Fifth")
+    page.keyboard.press("c")
+    page.keyboard.type("pres")
+    page.screenshot(path=str(folder / "workspace-picker.png"))
+    page.keyboard.press("Escape")
+
+    page.get_by_role("button", name="Log out").click()
+    login(page, "lead", password_of("lead"))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_workspace(page, interview.pk, "?layer=all")
+    page.locator(".stripe").nth(5).hover()
+    page.screenshot(path=str(folder / "workspace-all-coders-1920.png"))
+
+    for name, size in [
+        ("workspace.png", (1280, 800)),
+        ("workspace-picker.png", (1280, 800)),
+        ("workspace-all-coders-1920.png", (1920, 1080)),
+    ]:
+        assert png_size(folder / name) == size
+        assert (folder / name).stat().st_size > 30_000, f"{name} looks empty"
+    assert page.script_errors == []
