@@ -8,7 +8,9 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.models import Code, CodeGroup, Coding, Job, JobFile, Layer, Memo
+from coding.models import Code, CodeGroup, Coding, Job, JobFile, JobKind, JobState, Layer, Memo
 from coding.selectors import (
     CodingTarget,
     coding_get_for_user,
@@ -38,7 +40,15 @@ from coding.services import (
     memo_delete,
     memo_update,
 )
-from healing.api.base import CodingCursorPagination, StrictSerializer, int_param
+from healing.api.base import (
+    MAX_ID,
+    MAX_INT32,
+    CodingCursorPagination,
+    StrictSerializer,
+    id_field,
+    offset_field,
+)
+from healing.api.filters import DateTimeFilter, IdFilter, StrictOrderingFilter
 from interviews.models import Perspective, Role, Study
 from interviews.selectors import (
     Access,
@@ -51,9 +61,15 @@ from interviews.selectors import (
 
 def _pk(raw: Any) -> int:
     try:
-        return int(raw)
+        value = int(raw)
     except (TypeError, ValueError):
         raise Http404("Not found.") from None
+    if not 1 <= value <= MAX_ID:
+        raise Http404("Not found.")
+    return value
+
+
+FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
 
 
 # --- Codebook and codes -------------------------------------------------------------------------
@@ -87,7 +103,7 @@ class CodeSerializer(serializers.ModelSerializer):
 
 class CodeWriteSerializer(StrictSerializer):
     study = serializers.SlugField(required=False, help_text="Required when creating.")
-    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
+    parent = id_field(required=False, allow_null=True)  # type: ignore[assignment]
     key = serializers.CharField(max_length=40, required=False)
     name = serializers.CharField(max_length=200, required=False)
     group = serializers.ChoiceField(choices=CodeGroup.choices, required=False)
@@ -96,7 +112,7 @@ class CodeWriteSerializer(StrictSerializer):
     exclusion = serializers.CharField(required=False, allow_blank=True)
     example = serializers.CharField(required=False, allow_blank=True)
     color = serializers.CharField(max_length=7, required=False)
-    order = serializers.IntegerField(min_value=0, required=False)
+    order = serializers.IntegerField(min_value=0, max_value=MAX_INT32, required=False)
     is_active = serializers.BooleanField(required=False)
 
 
@@ -109,19 +125,37 @@ def _codes_of(user: Any, slug: str | None) -> QuerySet[Code]:
     return queryset.order_by("codebook__study__slug", "order", "id")
 
 
+class CodeFilter(django_filters.FilterSet):
+    study = django_filters.CharFilter(field_name="codebook__study__slug", help_text="Study slug")
+    group = django_filters.ChoiceFilter(choices=CodeGroup.choices)
+    parent = IdFilter(field_name="parent_id", help_text="Parent code id")
+    top_level = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", help_text="Only codes without a parent"
+    )
+    is_active = django_filters.BooleanFilter()
+    key = django_filters.CharFilter()
+
+    class Meta:
+        model = Code
+        fields: list[str] = []
+
+
 class CodeViewSet(viewsets.GenericViewSet):
     """Codes of the user's studies' codebooks (``?study=SLUG``). Leads add and change codes;
     every change makes a new codebook version."""
 
     serializer_class = CodeSerializer
     queryset = Code.objects.none()
+    filter_backends = FILTER_BACKENDS
+    filterset_class = CodeFilter
+    ordering_fields = ["order", "key", "name", "created", "updated"]
+    ordering = ["codebook__study__slug", "order", "id"]
 
     def get_queryset(self) -> QuerySet[Code]:
-        return _codes_of(self.request.user, self.request.query_params.get("study"))
+        return _codes_of(self.request.user, None)
 
-    @extend_schema(parameters=[OpenApiParameter("study", str, description="Study slug")])
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(CodeSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -248,34 +282,34 @@ def created_coding_body(coding: Coding, *, target: CodingTarget, coder: Any) -> 
 
 
 class CodingCreateSerializer(StrictSerializer):
-    interview = serializers.IntegerField()
-    code = serializers.IntegerField(required=False, help_text="Code id (or give code_key).")
+    interview = id_field()
+    code = id_field(required=False, help_text="Code id (or give code_key).")
     code_key = serializers.CharField(required=False, max_length=40)
-    start = serializers.IntegerField(help_text="Code-point offset, inclusive.")
-    end = serializers.IntegerField(help_text="Code-point offset, exclusive.")
+    start = offset_field(help_text="Code-point offset, inclusive.")
+    end = offset_field(help_text="Code-point offset, exclusive.")
     memo = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
     layer = serializers.ChoiceField(choices=Layer.choices, default=Layer.INDIVIDUAL)
 
 
 class CodingItemSerializer(StrictSerializer):
-    code = serializers.IntegerField(required=False)
+    code = id_field(required=False)
     code_key = serializers.CharField(required=False, max_length=40)
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    start = offset_field()
+    end = offset_field()
     memo = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
 
 
 class CodingBulkSerializer(StrictSerializer):
-    interview = serializers.IntegerField()
+    interview = id_field()
     layer = serializers.ChoiceField(choices=Layer.choices, default=Layer.INDIVIDUAL)
     items = CodingItemSerializer(many=True, allow_empty=False, max_length=5000)  # type: ignore[call-arg]
 
 
 class CodingUpdateSerializer(StrictSerializer):
-    code = serializers.IntegerField(required=False)
+    code = id_field(required=False)
     code_key = serializers.CharField(required=False, max_length=40)
-    start = serializers.IntegerField(required=False)
-    end = serializers.IntegerField(required=False)
+    start = offset_field(required=False)
+    end = offset_field(required=False)
     memo = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
@@ -283,24 +317,23 @@ class CodingFilter(django_filters.FilterSet):
     study = django_filters.CharFilter(
         field_name="interview__dyad__study__slug", help_text="Study slug"
     )
-    dyad = django_filters.NumberFilter(field_name="interview__dyad_id")
+    dyad = IdFilter(field_name="interview__dyad_id")
     dyad_label = django_filters.CharFilter(field_name="interview__dyad__label")
-    interview = django_filters.NumberFilter(field_name="interview_id")
+    interview = IdFilter(field_name="interview_id")
     perspective = django_filters.ChoiceFilter(
         field_name="interview__perspective", choices=Perspective.choices
     )
-    code = django_filters.NumberFilter(
-        method="filter_code", help_text="Code id; its sub-codes are included"
-    )
+    code = IdFilter(method="filter_code", help_text="Code id; its sub-codes are included")
     code_key = django_filters.CharFilter(
         method="filter_code_key", help_text="Code key; its sub-codes are included"
     )
-    coder = django_filters.NumberFilter(field_name="coder_id")
+    coder = IdFilter(field_name="coder_id")
     coder_username = django_filters.CharFilter(field_name="coder__username")
     layer = django_filters.ChoiceFilter(choices=Layer.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte")
+    created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
+    updated_after = DateTimeFilter(field_name="updated", lookup_expr="gte")
+    updated_before = DateTimeFilter(field_name="updated", lookup_expr="lt")
 
     class Meta:
         model = Coding
@@ -378,7 +411,10 @@ class CodingViewSet(viewsets.GenericViewSet):
     serializer_class = CodingSerializer
     queryset = Coding.objects.none()
     pagination_class = CodingCursorPagination
+    filter_backends = FILTER_BACKENDS
     filterset_class = CodingFilter
+    ordering_fields = ["id", "created", "updated"]
+    ordering = ["id"]
 
     def get_queryset(self) -> QuerySet[Coding]:
         return (
@@ -531,10 +567,10 @@ class MemoSerializer(serializers.ModelSerializer):
 
 class MemoCreateSerializer(StrictSerializer):
     study = serializers.SlugField()
-    dyad = serializers.IntegerField(required=False, allow_null=True)
-    interview = serializers.IntegerField(required=False, allow_null=True)
-    code = serializers.IntegerField(required=False, allow_null=True)
-    coding = serializers.IntegerField(required=False, allow_null=True)
+    dyad = id_field(required=False, allow_null=True)
+    interview = id_field(required=False, allow_null=True)
+    code = id_field(required=False, allow_null=True)
+    coding = id_field(required=False, allow_null=True)
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     body = serializers.CharField(max_length=50_000)
 
@@ -544,30 +580,39 @@ class MemoUpdateSerializer(StrictSerializer):
     body = serializers.CharField(required=False, max_length=50_000)
 
 
+class MemoFilter(django_filters.FilterSet):
+    study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
+    dyad = IdFilter(field_name="dyad_id")
+    interview = IdFilter(field_name="interview_id")
+    code = IdFilter(field_name="code_id")
+    coding = IdFilter(field_name="coding_id")
+    author = django_filters.CharFilter(field_name="author__username", help_text="Username")
+    created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
+    updated_after = DateTimeFilter(field_name="updated", lookup_expr="gte")
+    updated_before = DateTimeFilter(field_name="updated", lookup_expr="lt")
+
+    class Meta:
+        model = Memo
+        fields: list[str] = []
+
+
 class MemoViewSet(viewsets.GenericViewSet):
     """Memos on a study, or on one dyad, interview, code or coding of it. Coders and leads write
     memos; the author (or a lead) edits and deletes them."""
 
     serializer_class = MemoSerializer
     queryset = Memo.objects.none()
+    filter_backends = FILTER_BACKENDS
+    filterset_class = MemoFilter
+    ordering_fields = ["created", "updated", "title"]
+    ordering = ["-updated", "-id"]
 
     def get_queryset(self) -> QuerySet[Memo]:
-        queryset = memos_visible_to(user=self.request.user).select_related("study")
-        params = self.request.query_params
-        if params.get("study"):
-            queryset = queryset.filter(study__slug=params["study"])
-        for name in ("dyad", "interview", "code", "coding"):
-            value = int_param(params, name)
-            if value is not None:
-                queryset = queryset.filter(**{f"{name}_id": value})
-        return queryset.order_by("-updated", "-id")
+        return memos_visible_to(user=self.request.user).select_related("study")
 
-    @extend_schema(
-        parameters=[OpenApiParameter("study", str)]
-        + [OpenApiParameter(name, int) for name in ("dyad", "interview", "code", "coding")]
-    )
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(MemoSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -666,26 +711,38 @@ class JobSerializer(serializers.ModelSerializer):
         return list(JobFileSerializer(outputs, many=True).data)
 
 
+class JobFilter(django_filters.FilterSet):
+    study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
+    state = django_filters.ChoiceFilter(choices=JobState.choices)
+    kind = django_filters.ChoiceFilter(choices=JobKind.choices)
+    created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
+
+    class Meta:
+        model = Job
+        fields: list[str] = []
+
+
 class JobViewSet(viewsets.GenericViewSet):
-    """Background jobs the user started (a lead sees all jobs of their studies)."""
+    """Background jobs the user started (a lead sees all jobs of their studies): state, progress,
+    result, error, and output files to download."""
 
     serializer_class = JobSerializer
     queryset = Job.objects.none()
+    filter_backends = FILTER_BACKENDS
+    filterset_class = JobFilter
+    ordering_fields = ["created", "finished", "state", "kind"]
+    ordering = ["-created", "-id"]
 
     def get_queryset(self) -> QuerySet[Job]:
         from django.db.models import Prefetch
 
-        queryset = jobs_for_user(user=self.request.user).prefetch_related(
+        return jobs_for_user(user=self.request.user).prefetch_related(
             Prefetch("files", queryset=JobFile.objects.defer("data").order_by("id"))
         )
-        if self.request.query_params.get("study"):
-            queryset = queryset.filter(study__slug=self.request.query_params["study"])
-        if self.request.query_params.get("state"):
-            queryset = queryset.filter(state=self.request.query_params["state"])
-        return queryset
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(JobSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -694,7 +751,7 @@ class JobViewSet(viewsets.GenericViewSet):
             raise Http404("Not found.")
         return Response(JobSerializer(job).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>\d+)")
     def download(self, request: Request, pk: str, file_id: str) -> HttpResponse:
         """Download one of the job's output files."""

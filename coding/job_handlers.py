@@ -1,4 +1,119 @@
 """Job handlers of the coding app (exports, agreement reports, REFI-QDA) register here."""
 
-import coding.exchange.refi.jobs
-import coding.team.reports  # noqa: F401  (agreement reports)
+from __future__ import annotations
+
+import tempfile
+from importlib import import_module
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from coding.exchange.registry import ExportOptions
+from coding.jobs import JobError, Progress, job_add_output, job_handler, job_inputs
+from coding.models import Job, JobKind
+from interviews.selectors import study_access_for_user
+
+# REFI-QDA's import and export handlers live with the format; agreement reports with teamwork.
+import_module("coding.exchange.refi.jobs")
+import_module("coding.team.reports")
+
+
+def _message(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+@job_handler(JobKind.EXPORT)
+def export(job: Job, progress: Progress) -> dict[str, Any]:
+    """params: {"target": "study" | "codebook", "format", "layer", "coder"}; one output file."""
+    from coding.exports import (
+        codebook_format,
+        export_codebook_write,
+        export_filename,
+        export_study_write,
+        study_format,
+    )
+
+    if job.study is None:
+        raise JobError("An export needs a study.")
+    params = job.params
+    target = params.get("target", "study")
+    # Roles can change between starting a job and running it: check again.
+    access = study_access_for_user(user=job.user, study=job.study)
+    if access is None:
+        raise JobError("You are no longer a member of this study.")
+    hidden = params.get("layer") != "consensus" and params.get("coder") != job.user.username
+    if target == "study" and not access.sees_other_coders and hidden:
+        raise JobError("Blind coding is on: export the consensus layer or your own codings.")
+    try:
+        with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buffer:
+            if target == "codebook":
+                fmt = codebook_format(str(params.get("format")))
+                progress(10, f"Writing the codebook as {fmt.name}")
+                export_codebook_write(
+                    study=job.study,
+                    fmt=fmt,
+                    out=buffer,
+                    actor=job.user,
+                    via="job",
+                )
+                name = export_filename(study=job.study, fmt=fmt, options=None)
+            else:
+                fmt = study_format(str(params.get("format")))
+                options = ExportOptions(
+                    layer=params.get("layer") or "all",
+                    coder=params.get("coder") or None,
+                    actor=job.user,
+                    progress=progress,
+                )
+                progress(1, f"Exporting as {fmt.name}")
+                export_study_write(
+                    study=job.study,
+                    fmt=fmt,
+                    out=buffer,
+                    options=options,
+                    via="job",
+                )
+                name = export_filename(study=job.study, fmt=fmt, options=options)
+            progress(99, "Saving the file")
+            buffer.seek(0)
+            stored = job_add_output(
+                job=job, name=name, data=buffer.read(), content_type=fmt.content_type
+            )
+    except ValidationError as exc:
+        raise JobError(_message(exc)) from None
+    return {
+        "format": fmt.name,
+        "target": target,
+        "file": stored.name,
+        "file_id": stored.pk,
+        "size": stored.size,
+        "download": f"/api/v1/jobs/{job.pk}/files/{stored.pk}/",
+    }
+
+
+@job_handler(JobKind.IMPORT_STUDY)
+def import_study(job: Job, progress: Progress) -> dict[str, Any]:
+    """params: {"slug": optional new slug}; input: the whole-study JSON file."""
+    from coding.exchange.study_import import StudyImportError, study_import
+
+    inputs = job_inputs(job)
+    if not inputs:
+        raise JobError("The study file was not uploaded with the job.")
+    try:
+        study = study_import(
+            data=bytes(inputs[0].data),
+            actor=job.user,
+            slug=job.params.get("slug") or None,
+            progress=progress,
+        )
+    except StudyImportError as exc:
+        raise JobError(f"{inputs[0].name}: {exc}") from None
+    Job.objects.filter(pk=job.pk).update(study=study)
+    return {
+        "study": study.slug,
+        "dyads": study.dyads.count(),
+        "interviews": study.dyads.values("interviews").exclude(interviews=None).count(),
+        "url": f"/api/v1/studies/{study.slug}/",
+    }

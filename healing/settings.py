@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "healing.api.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,7 +217,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"MemberRoleEnum": "interviews.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "interviews.models.Role",
+        "ParticipantRoleEnum": "interviews.models.ParticipantRole",
+        "TurnRoleEnum": "interviews.models.TurnRole",
+        "ExportLayerEnum": "coding.exports_api.EXPORT_LAYERS",
+        "CodingLayerEnum": "coding.models.Layer",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "healing.api.schema.add_error_responses",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------

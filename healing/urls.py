@@ -16,3 +16,7 @@ urlpatterns = [
     path("", include("coding.team.urls")),
     path("", include("coding.exchange.refi.urls")),
 ]
+
+handler404 = "healing.views.not_found"
+handler500 = "healing.views.server_error"
+handler400 = "healing.views.bad_request"

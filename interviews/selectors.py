@@ -19,6 +19,7 @@ from interviews.models import (
     Dyad,
     Interview,
     Membership,
+    Participant,
     Role,
     Study,
     Turn,
@@ -149,6 +150,49 @@ def interview_get_for_user(
     )
     assert interview is not None
     return interview, access
+
+
+def participant_get_for_user(
+    *, user: Any, pk: int, min_role: str = Role.VIEWER
+) -> tuple[Participant, Access]:
+    """A clinician or patient of one of the user's studies (one query), or 404 / 403."""
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    participant = (
+        Participant.objects.select_related("study")
+        .filter(pk=pk, study__memberships__user=user)
+        .annotate(
+            my_role=F("study__memberships__role"),
+            my_adjudicator=F("study__memberships__adjudicator"),
+        )
+        .first()
+    )
+    access = access_from_annotations(
+        participant, min_role, blind=bool(participant and participant.study.blind_coding)
+    )
+    assert participant is not None
+    return participant, access
+
+
+def attribute_definition_get_for_user(
+    *, user: Any, pk: int, min_role: str = Role.VIEWER
+) -> tuple[AttributeDefinition, Access]:
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    definition = (
+        AttributeDefinition.objects.select_related("study")
+        .filter(pk=pk, study__memberships__user=user)
+        .annotate(
+            my_role=F("study__memberships__role"),
+            my_adjudicator=F("study__memberships__adjudicator"),
+        )
+        .first()
+    )
+    access = access_from_annotations(
+        definition, min_role, blind=bool(definition and definition.study.blind_coding)
+    )
+    assert definition is not None
+    return definition, access
 
 
 def dyads_for_study(*, study: Study) -> QuerySet[Dyad]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from coding.audit import audit_record, snapshot
 from interviews.attributes import coerce_attribute_value, infer_attribute_type
@@ -148,7 +150,9 @@ def attribute_define(
     type: str,
     label: str = "",
     choices: Sequence[str] = (),
+    actor: Any = None,
 ) -> AttributeDefinition:
+    """Declare a typed attribute; with an ``actor`` (a person defining it) it is audited."""
     definition = AttributeDefinition(
         study=study,
         entity=entity,
@@ -161,8 +165,113 @@ def attribute_define(
     definition.full_clean()
     if type == AttributeType.CHOICE and not choices:
         raise ValidationError({"choices": "A choice attribute needs its list of choices."})
-    definition.save()
+    if type != AttributeType.CHOICE and choices:
+        raise ValidationError({"choices": "Only a choice attribute has choices."})
+    with transaction.atomic():
+        definition.save()
+        if actor is not None:
+            audit_record(
+                study_id=study.pk,
+                actor=actor,
+                action="create",
+                object_type="attribute",
+                object_id=definition.pk,
+                after=snapshot(definition, ATTRIBUTE_FIELDS),
+                summary=f"Attribute {entity}.{key} defined",
+            )
     return definition
+
+
+ATTRIBUTE_FIELDS = ["entity", "key", "label", "type", "choices", "order"]
+
+
+def _attribute_holders(definition: AttributeDefinition) -> Any:
+    """The participants or dyads that can carry a value of this attribute."""
+    if definition.entity == Entity.DYAD:
+        return Dyad.objects.filter(study_id=definition.study_id)
+    return Participant.objects.filter(study_id=definition.study_id, role=definition.entity)
+
+
+def attribute_update(
+    *,
+    definition: AttributeDefinition,
+    actor: Any,
+    label: str | None = None,
+    choices: Sequence[str] | None = None,
+    order: int | None = None,
+) -> AttributeDefinition:
+    """Relabel, reorder, or change the choices of an attribute (its key and type stay).
+
+    New choices must still include every value already given.
+    """
+    before = snapshot(definition, ATTRIBUTE_FIELDS)
+    if label is not None:
+        definition.label = label.strip() or definition.key.replace("_", " ").capitalize()
+    if order is not None:
+        definition.order = order
+    if choices is not None:
+        if definition.type != AttributeType.CHOICE:
+            raise ValidationError({"choices": "Only a choice attribute has choices."})
+        choices = [str(c).strip() for c in choices if str(c).strip()]
+        if not choices:
+            raise ValidationError({"choices": "A choice attribute needs its list of choices."})
+        in_use = set(
+            _attribute_holders(definition)
+            .filter(attributes__has_key=definition.key)
+            .values_list(f"attributes__{definition.key}", flat=True)
+        )
+        missing = sorted(str(v) for v in in_use if v not in choices)
+        if missing:
+            raise ValidationError(
+                {"choices": f"Values in use would no longer be a choice: {', '.join(missing)}."}
+            )
+        definition.choices = choices
+    definition.full_clean()
+    after = snapshot(definition, ATTRIBUTE_FIELDS)
+    if after == before:
+        return definition
+    with transaction.atomic():
+        definition.save()
+        audit_record(
+            study_id=definition.study_id,
+            actor=actor,
+            action="update",
+            object_type="attribute",
+            object_id=definition.pk,
+            before=before,
+            after=after,
+            summary=f"Attribute {definition.entity}.{definition.key} changed",
+        )
+    return definition
+
+
+def attribute_delete(*, definition: AttributeDefinition, actor: Any) -> int:
+    """Delete an attribute and its value on every clinician, patient or dyad; returns how many
+    values were removed (they stay in the audit trail)."""
+    key = definition.key
+    with transaction.atomic():
+        holders = list(
+            _attribute_holders(definition)
+            .select_for_update()
+            .filter(attributes__has_key=key)
+            .only("id", "attributes")
+        )
+        removed = {str(holder.pk): holder.attributes.get(key) for holder in holders}
+        for holder in holders:
+            del holder.attributes[key]
+        model = Dyad if definition.entity == Entity.DYAD else Participant
+        model.objects.bulk_update(holders, ["attributes"], batch_size=500)
+        audit_record(
+            study_id=definition.study_id,
+            actor=actor,
+            action="delete",
+            object_type="attribute",
+            object_id=definition.pk,
+            before={**snapshot(definition, ATTRIBUTE_FIELDS), "values": removed},
+            summary=f"Attribute {definition.entity}.{key} deleted ({len(removed)} values)",
+        )
+        definition.delete()
+    return len(removed)
 
 
 def attributes_clean(
@@ -224,6 +333,130 @@ def participant_get_or_create(
     return participant
 
 
+PARTICIPANT_FIELDS = ["role", "pseudonym", "attributes"]
+
+
+def participant_create(
+    *,
+    study: Study,
+    role: str,
+    pseudonym: str,
+    actor: Any,
+    attributes: Mapping[str, Any] | None = None,
+) -> Participant:
+    """A new clinician or patient; attributes must be defined in the study (checked and typed)."""
+    if role not in ParticipantRole.values:
+        raise ValidationError({"role": f"Unknown participant role {role!r}: clinician or patient."})
+    pseudonym = pseudonym.strip()
+    if not pseudonym or len(pseudonym) > 120:
+        raise ValidationError({"pseudonym": "A pseudonym is 1 to 120 characters."})
+    if Participant.objects.filter(study=study, role=role, pseudonym=pseudonym).exists():
+        raise ValidationError({"pseudonym": f"This study already has a {role} {pseudonym!r}."})
+    cleaned = attributes_clean(study=study, entity=role, values=attributes or {})
+    with transaction.atomic():
+        participant = Participant.objects.create(
+            study=study, role=role, pseudonym=pseudonym, attributes=cleaned
+        )
+        audit_record(
+            study_id=study.pk,
+            actor=actor,
+            action="create",
+            object_type="participant",
+            object_id=participant.pk,
+            after=snapshot(participant, PARTICIPANT_FIELDS),
+            summary=f"{role.capitalize()} {pseudonym} added",
+        )
+    return participant
+
+
+def participant_update(
+    *,
+    participant: Participant,
+    actor: Any,
+    pseudonym: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
+) -> Participant:
+    """Rename a participant or change their attributes; a value set to null or "" is removed."""
+    before = snapshot(participant, PARTICIPANT_FIELDS)
+    if pseudonym is not None:
+        pseudonym = pseudonym.strip()
+        if not pseudonym or len(pseudonym) > 120:
+            raise ValidationError({"pseudonym": "A pseudonym is 1 to 120 characters."})
+        taken = (
+            Participant.objects.filter(
+                study_id=participant.study_id, role=participant.role, pseudonym=pseudonym
+            )
+            .exclude(pk=participant.pk)
+            .exists()
+        )
+        if taken:
+            raise ValidationError(
+                {"pseudonym": f"This study already has a {participant.role} {pseudonym!r}."}
+            )
+        participant.pseudonym = pseudonym
+    if attributes is not None:
+        participant.attributes = _merged_attributes(
+            study=participant.study,
+            entity=participant.role,
+            current=participant.attributes,
+            changes=attributes,
+        )
+    after = snapshot(participant, PARTICIPANT_FIELDS)
+    if after == before:
+        return participant
+    with transaction.atomic():
+        participant.save(update_fields=["pseudonym", "attributes"])
+        audit_record(
+            study_id=participant.study_id,
+            actor=actor,
+            action="update",
+            object_type="participant",
+            object_id=participant.pk,
+            before=before,
+            after=after,
+            summary=f"{participant.role.capitalize()} {participant.pseudonym} changed",
+        )
+    return participant
+
+
+def participant_delete(*, participant: Participant, actor: Any) -> None:
+    """Delete a participant who is in no dyad (take them out of their dyads first)."""
+    labels = sorted(
+        Dyad.objects.filter(Q(clinician=participant) | Q(patient=participant)).values_list(
+            "label", flat=True
+        )
+    )
+    if labels:
+        raise ValidationError(
+            f"{participant.pseudonym} is in dyad(s) {', '.join(labels)}; "
+            "take them out of those dyads first."
+        )
+    with transaction.atomic():
+        audit_record(
+            study_id=participant.study_id,
+            actor=actor,
+            action="delete",
+            object_type="participant",
+            object_id=participant.pk,
+            before=snapshot(participant, PARTICIPANT_FIELDS),
+            summary=f"{participant.role.capitalize()} {participant.pseudonym} deleted",
+        )
+        participant.delete()
+
+
+def _merged_attributes(
+    *, study: Study, entity: str, current: Mapping[str, Any], changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``current`` with ``changes`` applied: checked and typed; null or "" removes a value."""
+    removed = {k for k, v in changes.items() if v is None or v == ""}
+    cleaned = attributes_clean(
+        study=study,
+        entity=entity,
+        values={k: v for k, v in changes.items() if k not in removed},
+    )
+    return {**{k: v for k, v in current.items() if k not in removed}, **cleaned}
+
+
 def dyad_get_or_create(
     *,
     study: Study,
@@ -268,15 +501,28 @@ def dyad_get_or_create(
     return dyad, created
 
 
+class Keep(enum.Enum):
+    """Marks an optional argument that leaves the value as it is (None would clear it)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+DYAD_FIELDS = ["label", "clinician", "patient", "attributes"]
+
+
 def dyad_update(
     *,
     dyad: Dyad,
     actor: Any,
     label: str | None = None,
     attributes: Mapping[str, Any] | None = None,
+    clinician: Participant | Keep | None = KEEP,
+    patient: Participant | Keep | None = KEEP,
 ) -> Dyad:
-    """Rename a dyad or change its attributes; an attribute set to null or "" is removed."""
-    before = {"label": dyad.label, "attributes": dict(dyad.attributes)}
+    """Rename a dyad, change its attributes (null or "" removes one), or set or clear
+    (``None``) its clinician or patient."""
+    before = snapshot(dyad, DYAD_FIELDS)
     if label is not None:
         label = label.strip()
         if not label or len(label) > 60:
@@ -284,20 +530,24 @@ def dyad_update(
         if Dyad.objects.filter(study_id=dyad.study_id, label=label).exclude(pk=dyad.pk).exists():
             raise ValidationError({"label": "This study already has a dyad with this label."})
         dyad.label = label
+    for person, role in (
+        (clinician, ParticipantRole.CLINICIAN),
+        (patient, ParticipantRole.PATIENT),
+    ):
+        if person is KEEP:
+            continue
+        if person is not None and (person.study_id != dyad.study_id or person.role != role):
+            raise ValidationError({role: f"{person} is not a {role} of this study."})
+        setattr(dyad, role, person)
     if attributes is not None:
-        removed = {k for k, v in attributes.items() if v is None or v == ""}
-        cleaned = attributes_clean(
-            study=dyad.study,
-            entity=Entity.DYAD,
-            values={k: v for k, v in attributes.items() if k not in removed},
+        dyad.attributes = _merged_attributes(
+            study=dyad.study, entity=Entity.DYAD, current=dyad.attributes, changes=attributes
         )
-        merged = {k: v for k, v in dyad.attributes.items() if k not in removed}
-        dyad.attributes = {**merged, **cleaned}
-    after = {"label": dyad.label, "attributes": dict(dyad.attributes)}
+    after = snapshot(dyad, DYAD_FIELDS)
     if after == before:
         return dyad
     with transaction.atomic():
-        dyad.save(update_fields=["label", "attributes"])
+        dyad.save(update_fields=DYAD_FIELDS)
         audit_record(
             study_id=dyad.study_id,
             actor=actor,
@@ -309,6 +559,43 @@ def dyad_update(
             summary=f"Dyad {dyad.label} changed",
         )
     return dyad
+
+
+def dyad_delete(*, dyad: Dyad, actor: Any) -> None:
+    """Delete a dyad with its interviews, as long as nobody has coded them yet.
+
+    Coded work is never deleted in passing: delete the codings first (they stay in the audit
+    trail), or keep the dyad.
+    """
+    from coding.models import Coding
+
+    coded = Coding.objects.filter(interview__dyad=dyad).count()
+    if coded:
+        raise ValidationError(
+            f"Dyad {dyad.label} has {coded} coding(s); delete them first or keep the dyad."
+        )
+    with transaction.atomic():
+        interviews = list(dyad.interviews.defer("text"))
+        for interview in interviews:
+            audit_record(
+                study_id=dyad.study_id,
+                actor=actor,
+                action="delete",
+                object_type="interview",
+                object_id=interview.pk,
+                before=snapshot(interview, INTERVIEW_FIELDS),
+                summary=f"Interview {interview.pk} deleted with dyad {dyad.label}",
+            )
+        audit_record(
+            study_id=dyad.study_id,
+            actor=actor,
+            action="delete",
+            object_type="dyad",
+            object_id=dyad.pk,
+            before=snapshot(dyad, DYAD_FIELDS),
+            summary=f"Dyad {dyad.label} deleted",
+        )
+        dyad.delete()
 
 
 # --- Transcript import --------------------------------------------------------------------------
@@ -409,6 +696,73 @@ def interview_import(
             summary=f"{filename} imported into {dyad.label} ({perspective})",
         )
     return ImportOutcome(interview=interview, warnings=list(parsed.warnings), speaker_roles=roles)
+
+
+def interview_update(
+    *,
+    interview: Interview,
+    actor: Any,
+    title: str | None = None,
+    conducted_on: dt.date | Keep | None = KEEP,
+    interviewer: str | None = None,
+    perspective: str | None = None,
+) -> Interview:
+    """Change an interview's description (its text and turns are what was imported)."""
+    before = snapshot(interview, INTERVIEW_FIELDS)
+    if title is not None:
+        interview.title = title.strip()[:200]
+    if interviewer is not None:
+        interview.interviewer = interviewer.strip()[:120]
+    if conducted_on is not KEEP:
+        interview.conducted_on = conducted_on
+    if perspective is not None:
+        if perspective not in Perspective.values:
+            raise ValidationError(
+                {"perspective": f"Use patient, clinician or other, not {perspective!r}."}
+            )
+        interview.perspective = perspective
+    after = snapshot(interview, INTERVIEW_FIELDS)
+    if after == before:
+        return interview
+    with transaction.atomic():
+        interview.save(
+            update_fields=["title", "interviewer", "conducted_on", "perspective", "updated"]
+        )
+        audit_record(
+            study_id=interview.dyad.study_id,
+            actor=actor,
+            action="update",
+            object_type="interview",
+            object_id=interview.pk,
+            interview_id=interview.pk,
+            before=before,
+            after=after,
+            summary=f"Interview {interview.pk} changed",
+        )
+    return interview
+
+
+def interview_delete(*, interview: Interview, actor: Any) -> None:
+    """Delete an interview nobody has coded yet (its turns go with it)."""
+    from coding.models import Coding
+
+    coded = Coding.objects.filter(interview=interview).count()
+    if coded:
+        raise ValidationError(
+            f"Interview {interview.pk} has {coded} coding(s); delete them first or keep it."
+        )
+    with transaction.atomic():
+        audit_record(
+            study_id=interview.dyad.study_id,
+            actor=actor,
+            action="delete",
+            object_type="interview",
+            object_id=interview.pk,
+            before=snapshot(interview, INTERVIEW_FIELDS),
+            summary=f"Interview {interview.pk} ({interview.dyad.label}, "
+            f"{interview.perspective}) deleted",
+        )
+        interview.delete()
 
 
 @dataclass

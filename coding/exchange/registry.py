@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +21,15 @@ from typing import Any
 @dataclass(frozen=True)
 class ExportOptions:
     """Which codings to export: ``layer`` is "all" (every coder's layer and the consensus),
-    "consensus" or "individual"; ``coder`` narrows to one coder's username."""
+    "consensus" or "individual"; ``coder`` narrows to one coder's username. ``progress``
+    (percent, message) is called now and then by long exports (jobs show it); ``stamp`` is the
+    export stamp to state (``coding.exchange.tabular.ExportStamp``), made when not given."""
 
     layer: str = "all"
     coder: str | None = None
     actor: Any = None
+    progress: Callable[[int, str], None] | None = None
+    stamp: Any = None
 
 
 StudyWriter = Callable[..., None]
@@ -39,6 +43,9 @@ class ExportFormat:
     content_type: str
     description: str
     write: Callable[..., None]
+    # Formats that can be sent row by row also give ``stream(*, study, options)``, an iterator
+    # of bytes: the API streams those with flat memory, whatever the size of the study.
+    stream: Callable[..., Iterator[bytes]] | None = None
 
 
 STUDY_EXPORTS: dict[str, ExportFormat] = {}
@@ -46,10 +53,17 @@ CODEBOOK_EXPORTS: dict[str, ExportFormat] = {}
 
 
 def register_study_export(
-    name: str, *, extension: str, content_type: str, description: str
+    name: str,
+    *,
+    extension: str,
+    content_type: str,
+    description: str,
+    stream: Callable[..., Iterator[bytes]] | None = None,
 ) -> Callable[[StudyWriter], StudyWriter]:
     def register(write: StudyWriter) -> StudyWriter:
-        STUDY_EXPORTS[name] = ExportFormat(name, extension, content_type, description, write)
+        STUDY_EXPORTS[name] = ExportFormat(
+            name, extension, content_type, description, write, stream
+        )
         return write
 
     return register

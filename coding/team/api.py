@@ -193,6 +193,8 @@ class WithdrawnSerializer(serializers.Serializer):
 class AssignmentsView(APIView):
     """A study's assignments: the lead sees and makes all; a coder sees their own."""
 
+    pagination_class = PageNumberPagination  # so the schema shows the paged shape
+
     @extend_schema(
         parameters=[OpenApiParameter("coder", int), OpenApiParameter("interview", int)],
         responses=AssignmentSerializer(many=True),
@@ -773,6 +775,8 @@ def _audit_response(
 class StudyAuditView(APIView):
     """The study's audit trail, newest first (lead)."""
 
+    pagination_class = PageNumberPagination  # so the schema shows the paged shape
+
     @extend_schema(parameters=AUDIT_PARAMETERS, responses=AuditEventSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
@@ -781,6 +785,8 @@ class StudyAuditView(APIView):
 
 class InterviewAuditView(APIView):
     """One interview's audit trail, newest first (lead)."""
+
+    pagination_class = PageNumberPagination  # so the schema shows the paged shape
 
     @extend_schema(parameters=AUDIT_PARAMETERS, responses=AuditEventSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:

@@ -7,24 +7,46 @@ Django ValidationErrors raised by services become 400s with their field messages
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+logger = logging.getLogger(__name__)
 
-def _flatten(detail: Any) -> Any:
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Errors as ``{"field path": [messages]}``: nested errors get paths like ``items[3].end``
+    or ``choices[1]``; errors about a list or object as a whole are under its own name."""
+    fields: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        return {str(k): _flatten(v) for k, v in detail.items()}
-    if isinstance(detail, list):
+        for key, value in detail.items():
+            name = str(key)
+            if name == "non_field_errors" and prefix:
+                path = prefix
+            elif name.isdigit():
+                path = f"{prefix}[{name}]"
+            else:
+                path = f"{prefix}.{name}" if prefix else name
+            for field, messages in _flatten(value, path).items():
+                fields.setdefault(field, []).extend(messages)
+    elif isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
-            return [str(item) for item in detail]
-        return [_flatten(item) for item in detail]
-    return [str(detail)]
+            if detail:
+                fields.setdefault(prefix or "non_field_errors", []).extend(str(i) for i in detail)
+        else:
+            for index, item in enumerate(detail):
+                for field, messages in _flatten(item, f"{prefix}[{index}]").items():
+                    fields.setdefault(field, []).extend(messages)
+    elif detail not in (None, ""):
+        fields.setdefault(prefix or "non_field_errors", []).append(str(detail))
+    return fields
 
 
 def _first_message(fields: Any, key: str = "") -> str:
@@ -58,8 +80,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         fields = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
-        fields = _flatten(fields)
-        return error_response(400, "invalid", _first_message(fields), fields)
+        flat = _flatten(fields)
+        return error_response(400, "invalid", _first_message(flat), flat)
+    if isinstance(exc, OverflowError | DataError):
+        # A number or text the database cannot hold; inputs are bounded, this is the safety net
+        # (logged: it means a check is missing).
+        logger.warning("A value reached the database out of range: %s", exc)
+        return error_response(400, "invalid", "A value in the request is out of range.")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
@@ -74,11 +101,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if k in {"WWW-Authenticate", "Retry-After", "Allow"}
     }
     if isinstance(exc, exceptions.ValidationError):
-        fields = (
-            _flatten(exc.detail)
-            if isinstance(exc.detail, dict)
-            else {"non_field_errors": _flatten(exc.detail)}
-        )
+        fields = _flatten(exc.detail)
         return error_response(
             status.HTTP_400_BAD_REQUEST, "invalid", _first_message(fields), fields, headers
         )

@@ -6,11 +6,26 @@ from rest_framework.routers import DefaultRouter
 
 from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
+from coding.exports_api import (
+    CodebookExportDownloadView,
+    StudyExportDownloadView,
+    StudyExportsView,
+    StudyImportView,
+)
 from coding.team.api import TEAM_URLS
-from interviews.api import ApiTokenViewSet, DyadViewSet, InterviewViewSet, StudyViewSet
+from interviews.api import (
+    ApiTokenViewSet,
+    AttributeDefinitionViewSet,
+    DyadViewSet,
+    InterviewViewSet,
+    ParticipantViewSet,
+    StudyViewSet,
+)
 
 router = DefaultRouter()
 router.register("studies", StudyViewSet, basename="study")
+router.register("attributes", AttributeDefinitionViewSet, basename="attribute")
+router.register("participants", ParticipantViewSet, basename="participant")
 router.register("dyads", DyadViewSet, basename="dyad")
 router.register("interviews", InterviewViewSet, basename="interview")
 router.register("codes", CodeViewSet, basename="code")
@@ -22,6 +37,18 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
     *TEAM_URLS,
+    path(
+        "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
+        CodebookExportDownloadView.as_view(),
+        name="codebook-export",
+    ),
+    path("v1/studies/<slug:slug>/exports/", StudyExportsView.as_view(), name="study-exports"),
+    path(
+        "v1/studies/<slug:slug>/exports/<str:fmt>/",
+        StudyExportDownloadView.as_view(),
+        name="study-export",
+    ),
+    path("v1/study-imports/", StudyImportView.as_view(), name="study-import"),
     path("v1/", include(refi_api_urlpatterns)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -18,6 +18,7 @@ SUITE_MODULES = [
     "coding.benchmarks.workspace",
     "coding.benchmarks.refi",
     "coding.benchmarks.agreement",
+    "coding.benchmarks.exports",
 ]
 
 

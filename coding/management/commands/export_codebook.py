@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.exchange.registry import CODEBOOK_EXPORTS, codebook_export, load_formats
-from coding.models import Codebook
-from interviews.management.commands._common import get_study
+from coding.exports import export_codebook_write
+from interviews.management.commands._common import get_study, get_user
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--out", required=True, type=Path, help="File to write ('-' for stdout)."
         )
+        parser.add_argument("--user", default=None, help="Username recorded in the audit trail.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         study = get_study(options["study"])
@@ -31,17 +32,23 @@ class Command(BaseCommand):
             export = codebook_export(options["format"])
         except KeyError as exc:
             raise CommandError(str(exc.args[0])) from None
-        codebook = Codebook.objects.get(study=study)
-        out: Path = options["out"]
+        actor = get_user(options["user"])
+        out = Path(options["out"])
         if str(out) == "-":
+            stream = self.stdout._out.buffer  # type: ignore[attr-defined]
             try:
-                export.write(codebook=codebook, out=self.stdout._out.buffer)  # type: ignore[attr-defined]
+                export_codebook_write(
+                    study=study, fmt=export, out=stream, actor=actor, via="command"
+                )
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
+            stream.flush()
             return
         try:
             with out.open("wb") as stream:
-                export.write(codebook=codebook, out=stream)
+                export_codebook_write(
+                    study=study, fmt=export, out=stream, actor=actor, via="command"
+                )
         except ValidationError as exc:
             out.unlink(missing_ok=True)
             raise CommandError(" ".join(exc.messages)) from None

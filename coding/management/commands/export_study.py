@@ -9,11 +9,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.exchange.registry import STUDY_EXPORTS, ExportOptions, load_formats, study_export
+from coding.exports import export_study_write
 from interviews.management.commands._common import get_study, get_user
 
 
 class Command(BaseCommand):
-    help = "Export a study's coded data in one of the registered formats (see --format)."
+    help = (
+        "Export a study's coded data in one of the registered formats (see --format). "
+        "The export is recorded in the study's audit trail."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         load_formats()
@@ -41,17 +45,21 @@ class Command(BaseCommand):
         export_options = ExportOptions(
             layer=options["layer"], coder=options["coder"], actor=get_user(options["user"])
         )
-        out: Path = options["out"]
-        if str(out) == "-":
-            try:
-                export.write(study=study, out=self.stdout._out.buffer, options=export_options)  # type: ignore[attr-defined]
-            except ValidationError as exc:
-                raise CommandError(" ".join(exc.messages)) from None
-            return
+        out = Path(options["out"])
         try:
+            if str(out) == "-":
+                stream = self.stdout._out.buffer  # type: ignore[attr-defined]
+                export_study_write(
+                    study=study, fmt=export, out=stream, options=export_options, via="command"
+                )
+                stream.flush()
+                return
             with out.open("wb") as stream:
-                export.write(study=study, out=stream, options=export_options)
+                export_study_write(
+                    study=study, fmt=export, out=stream, options=export_options, via="command"
+                )
         except ValidationError as exc:
-            out.unlink(missing_ok=True)
+            if str(out) != "-":
+                out.unlink(missing_ok=True)
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(f"Wrote {out} ({out.stat().st_size:,} bytes, {export.name}).")

@@ -114,7 +114,7 @@ def test_inspect_then_confirm_imports_with_the_mapping(
     assert api(coder).post(url, {}, format="json").status_code == 404
     bad = client.post(url, {"sources": [{"guid": S1, "perspective": "nurse"}]}, format="json")
     assert bad.status_code == 400
-    assert "sources" in bad.json()["error"]["fields"]
+    assert "sources[0].perspective" in bad.json()["error"]["fields"]
     unknown_user = client.post(
         url,
         {"users": [{"guid": plan["users"][0]["guid"], "action": "member", "username": "outsider"}]},
