@@ -1,0 +1,243 @@
+"""Per interview × code measures computed in SQL: the base of case studies and comparisons.
+
+Definitions (docs/analysis.md states them for readers):
+
+- **count**: the number of distinct coded passages (distinct ``[start, end)`` spans) of the code
+  in the interview's chosen layer. In the union of coders two coders' codings of the very same
+  span are one passage.
+- **covered**: the number of code points in the union of those spans (overlapping or touching
+  spans of the same code count once); **coverage** is ``covered / length`` of the interview text.
+- **present**: ``count > 0``.
+- **roll-up**: with ``roll_up=True`` a parent code's figures are those of the union of its own
+  codings and every descendant's (computed over the spans, so coverage is never double counted).
+
+Every function takes the layer (:class:`coding.selectors.LayerChoice`: consensus, one coder, or
+``all`` = the union of the coders' individual layers) and the dyads to include, and runs a
+fixed number of queries whatever the number of codings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from coding.models import Code, Layer
+from coding.selectors import LayerChoice
+from interviews.models import Dyad, Study
+
+
+@dataclass(frozen=True)
+class CodeNode:
+    id: int
+    key: str
+    name: str
+    group: str
+    color: str
+    parent_id: int | None
+    depth: int
+    definition: str = ""
+
+
+@dataclass
+class CodeTree:
+    """A study's codes in codebook order (depth first), with each code's ancestors."""
+
+    nodes: list[CodeNode]
+    ancestors: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def by_id(self) -> dict[int, CodeNode]:
+        return {node.id: node for node in self.nodes}
+
+    def children(self, code_id: int | None) -> list[CodeNode]:
+        return [node for node in self.nodes if node.parent_id == code_id]
+
+    def rollup_pairs(self) -> list[tuple[int, int]]:
+        """(code, code it counts towards) for every code and each of its ancestors."""
+        pairs = []
+        for node in self.nodes:
+            pairs.append((node.id, node.id))
+            pairs.extend((node.id, ancestor) for ancestor in self.ancestors[node.id])
+        return pairs
+
+
+def code_tree(*, study: Study, include_inactive: bool = False) -> CodeTree:
+    """The study's codes as a tree in codebook order. One query.
+
+    Merged codes (``merged_into`` set) are left out: their codings were moved to the target.
+    """
+    queryset = Code.objects.filter(codebook__study=study, merged_into__isnull=True)
+    if not include_inactive:
+        queryset = queryset.filter(is_active=True)
+    rows = list(
+        queryset.order_by("order", "key").values_list(
+            "id", "key", "name", "group", "color", "parent_id", "definition"
+        )
+    )
+    known = {row[0] for row in rows}
+    children: dict[int | None, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        parent = row[5] if row[5] in known else None
+        children.setdefault(parent, []).append(row)
+    nodes: list[CodeNode] = []
+    ancestors: dict[int, tuple[int, ...]] = {}
+
+    def visit(parent: int | None, depth: int, chain: tuple[int, ...]) -> None:
+        for row in children.get(parent, []):
+            nodes.append(
+                CodeNode(
+                    id=row[0],
+                    key=row[1],
+                    name=row[2],
+                    group=row[3],
+                    color=row[4],
+                    parent_id=parent,
+                    depth=depth,
+                    definition=row[6],
+                )
+            )
+            ancestors[row[0]] = chain
+            visit(row[0], depth + 1, (row[0], *chain))
+
+    visit(None, 0, ())
+    return CodeTree(nodes=nodes, ancestors=ancestors)
+
+
+@dataclass(frozen=True)
+class InterviewCodeStat:
+    interview_id: int
+    dyad_id: int
+    perspective: str
+    code_id: int
+    count: int
+    covered: int
+    length: int
+
+    @property
+    def coverage(self) -> float:
+        return self.covered / self.length if self.length else 0.0
+
+
+def layer_sql(layer: LayerChoice) -> tuple[str, list[Any]]:
+    """The WHERE clause (on table alias ``c``) that picks the layer's codings."""
+    if layer.name == "consensus":
+        return "c.layer = %s", [Layer.CONSENSUS.value]
+    if layer.coder_id is not None:
+        return "c.layer = %s AND c.coder_id = %s", [Layer.INDIVIDUAL.value, layer.coder_id]
+    return "c.layer = %s", [Layer.INDIVIDUAL.value]
+
+
+def layer_label(layer: LayerChoice, coder_names: dict[int, str] | None = None) -> str:
+    if layer.name == "consensus":
+        return "Consensus"
+    if layer.name == "all":
+        return "All coders (union)"
+    name = (coder_names or {}).get(layer.coder_id or 0, f"coder #{layer.coder_id}")
+    return f"Coder: {name}"
+
+
+def _dyad_filter_sql(dyads: QuerySet[Dyad] | None, study: Study) -> tuple[str, list[Any]]:
+    if dyads is None:
+        return "d.study_id = %s", [study.pk]
+    sql, params = dyads.values("id").query.sql_with_params()
+    return f"d.study_id = %s AND d.id IN ({sql})", [study.pk, *params]
+
+
+def _values_cte(pairs: Sequence[tuple[int, int]]) -> tuple[str, list[Any]]:
+    rows = ", ".join("(%s, %s)" for _ in pairs)
+    return f"rollup(code_id, target_id) AS (VALUES {rows})", [v for pair in pairs for v in pair]
+
+
+def interview_code_stats(
+    *,
+    study: Study,
+    layer: LayerChoice,
+    dyads: QuerySet[Dyad] | None = None,
+    tree: CodeTree | None = None,
+    roll_up: bool = True,
+) -> list[InterviewCodeStat]:
+    """count and covered code points per (interview, code) with at least one passage. One query.
+
+    ``dyads`` restricts to a subset (a queryset of the study's dyads); ``tree`` saves the
+    query for the codebook when the caller already has it.
+    """
+    tree = tree or code_tree(study=study)
+    if not tree.nodes:
+        return []
+    pairs = tree.rollup_pairs() if roll_up else [(n.id, n.id) for n in tree.nodes]
+    rollup_cte, rollup_params = _values_cte(pairs)
+    layer_where, layer_params = layer_sql(layer)
+    dyad_where, dyad_params = _dyad_filter_sql(dyads, study)
+    # Gaps and islands: a span starts a new island when it begins after every earlier span (in
+    # start order) of the same interview and code has ended; an island's length is max(end) -
+    # min(start), and the union's length is the sum over islands.
+    # Only fixed SQL fragments are formatted in; every value is a parameter.
+    sql = f"""
+        WITH {rollup_cte},
+        spans AS (
+            SELECT DISTINCT c.interview_id, r.target_id, c.start, c."end"
+            FROM coding_coding c
+            JOIN rollup r ON r.code_id = c.code_id
+            JOIN interviews_interview i ON i.id = c.interview_id
+            JOIN interviews_dyad d ON d.id = i.dyad_id
+            WHERE {layer_where} AND {dyad_where}
+        ),
+        ordered AS (
+            SELECT interview_id, target_id, start, "end",
+                MAX("end") OVER (
+                    PARTITION BY interview_id, target_id ORDER BY start, "end"
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ) AS reach
+            FROM spans
+        ),
+        numbered AS (
+            SELECT interview_id, target_id, start, "end",
+                SUM(CASE WHEN reach IS NULL OR start > reach THEN 1 ELSE 0 END) OVER (
+                    PARTITION BY interview_id, target_id ORDER BY start, "end"
+                    ROWS UNBOUNDED PRECEDING
+                ) AS island
+            FROM ordered
+        ),
+        islands AS (
+            SELECT interview_id, target_id, COUNT(*) AS passages,
+                MAX("end") - MIN(start) AS covered
+            FROM numbered GROUP BY interview_id, target_id, island
+        ),
+        per_code AS (
+            SELECT interview_id, target_id, SUM(passages) AS passages, SUM(covered) AS covered
+            FROM islands GROUP BY interview_id, target_id
+        )
+        SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id, p.passages, p.covered,
+            LENGTH(i.text)
+        FROM per_code p JOIN interviews_interview i ON i.id = p.interview_id
+        ORDER BY p.interview_id, p.target_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rollup_params, *layer_params, *dyad_params])
+        rows = cursor.fetchall()
+    return [
+        InterviewCodeStat(
+            interview_id=row[0],
+            dyad_id=row[1],
+            perspective=row[2],
+            code_id=row[3],
+            count=int(row[4]),
+            covered=int(row[5]),
+            length=int(row[6]),
+        )
+        for row in rows
+    ]
+
+
+def codes_with_descendants(tree: CodeTree, code_ids: Iterable[int]) -> set[int]:
+    """The codes and all their descendants (what a rolled-up parent stands for)."""
+    wanted = set(code_ids)
+    return {
+        node.id
+        for node in tree.nodes
+        if node.id in wanted or wanted.intersection(tree.ancestors[node.id])
+    }
