@@ -69,7 +69,18 @@ def test_members_open_the_workspace(
     assert config["layer"]["name"] == ("all" if persona == "viewer" else "mine")
     assert "js/workspace.js" in body
     assert f'href="/interviews/{interview.pk}/transcript/"' in body  # Read / print
+    assert f'href="/interviews/{interview.pk}/disagreements/"' in body
     assert "csrftoken" in response.cookies
+
+
+def test_blind_coders_get_no_link_to_the_disagreements(
+    personas: dict[str, Any], interview: Interview, study: Study
+) -> None:
+    Study.objects.filter(pk=study.pk).update(blind_coding=True)
+    body = browser_for(personas["coder"]).get(f"/interviews/{interview.pk}/").content.decode()
+    assert "/disagreements/" not in body
+    lead_body = browser_for(personas["lead"]).get(f"/interviews/{interview.pk}/").content.decode()
+    assert f'href="/interviews/{interview.pk}/disagreements/"' in lead_body
 
 
 def test_outsider_gets_404_and_anonymous_is_sent_to_log_in(

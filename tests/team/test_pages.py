@@ -239,6 +239,8 @@ def test_lead_assigns_in_bulk_and_coders_see_and_finish_their_assignments(
     overview = client_for(coder).get("/studies/study/").content.decode()
     assert "My assignments" in overview
     assert "0 of 2 done" in overview
+    # Each assignment opens the interview where the coder works: the workspace.
+    assert f'href="/interviews/{interview.pk}/" title="Open in the coding workspace"' in overview
     mine = Assignment.objects.get(coder=coder, interview=interview)
     theirs = Assignment.objects.get(coder=coder2, interview=interview)
     done_url = f"/studies/study/assignments/{mine.pk}/done/"
