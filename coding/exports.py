@@ -13,14 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
 from coding.exchange.registry import ExportFormat, ExportOptions, codebook_export, study_export
 from coding.exchange.tabular import ExportStamp, export_record, export_stamp
-from coding.models import AuditEvent, Codebook, Coding
+from coding.jobs import job_create
+from coding.models import AuditEvent, Codebook, Coding, Job, JobKind
 from interviews.models import Study
+from interviews.selectors import Access
 
 # Formats written whole (XLSX, the whole-study JSON, …) are sent directly by the API up to this
 # many codings; a larger study exports them as a job with progress.
@@ -120,6 +122,52 @@ def export_study_bytes(
         export_study_write(study=study, fmt=fmt, out=buffer, options=options, via=via)
         buffer.seek(0)
         return buffer.read()
+
+
+EXPORT_LAYER_NAMES = ("all", "consensus", "individual")
+
+
+def export_options_for(
+    *, layer: str, coder: str | None, user: Any, access: Access
+) -> ExportOptions:
+    """Which codings a member may export: while blind coding is on, a coder exports only the
+    consensus or their own codings."""
+    if layer not in EXPORT_LAYER_NAMES:
+        raise ValidationError(
+            {"layer": f"Unknown layer {layer!r}: use {', '.join(EXPORT_LAYER_NAMES)}."}
+        )
+    if not access.sees_other_coders and layer != "consensus" and coder != user.username:
+        raise PermissionDenied(
+            "Blind coding is on: export the consensus layer or your own codings "
+            f"(coder={user.username}) until the lead reveals."
+        )
+    return ExportOptions(layer=layer, coder=coder, actor=user)
+
+
+def export_job_start(
+    *,
+    study: Study,
+    user: Any,
+    access: Access,
+    target: str,
+    fmt: str,
+    layer: str = "all",
+    coder: str | None = None,
+) -> Job:
+    """Run any study or codebook export as a job; its output file is the export."""
+    params: dict[str, Any]
+    if target == "codebook":
+        codebook_format(fmt)
+        params = {"target": "codebook", "format": fmt}
+    elif target == "study":
+        study_format(fmt)
+        options = export_options_for(layer=layer, coder=coder, user=user, access=access)
+        params = {"target": "study", "format": fmt, "layer": options.layer, "coder": options.coder}
+    else:
+        raise ValidationError({"target": "Export the study or the codebook."})
+    job = job_create(kind=JobKind.EXPORT, user=user, study=study, params=params)
+    job.refresh_from_db()
+    return job
 
 
 def export_is_direct(*, study: Study, fmt: ExportFormat) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -43,13 +42,14 @@ from coding.exchange.registry import (
 )
 from coding.exports import (
     DIRECT_EXPORT_MAX_CODINGS,
-    codebook_format,
+    EXPORT_LAYER_NAMES,
     export_codebook_write,
     export_filename,
     export_is_direct,
+    export_job_start,
+    export_options_for,
     export_study_bytes,
     export_study_stream,
-    study_format,
 )
 from coding.jobs import JobInput, job_create
 from coding.models import JobKind
@@ -59,7 +59,7 @@ from interviews.models import Study
 from interviews.selectors import Access, study_get_for_user
 
 load_formats()
-LAYERS = ["all", "consensus", "individual"]
+LAYERS = list(EXPORT_LAYER_NAMES)
 # Named in settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] as ExportLayerEnum.
 EXPORT_LAYERS = [(name, name) for name in LAYERS]
 
@@ -87,15 +87,7 @@ def _options(request: Request, access: Access) -> ExportOptions:
 def _checked_options(
     *, layer: str, coder: str | None, request: Request, access: Access
 ) -> ExportOptions:
-    if layer not in LAYERS:
-        raise ValidationError({"layer": [f"Unknown layer {layer!r}: use {', '.join(LAYERS)}."]})
-    user: Any = request.user
-    if not access.sees_other_coders and layer != "consensus" and coder != user.username:
-        raise PermissionDenied(
-            "Blind coding is on: export the consensus layer or your own codings "
-            f"(coder={user.username}) until the lead reveals."
-        )
-    return ExportOptions(layer=layer, coder=coder, actor=user)
+    return export_options_for(layer=layer, coder=coder, user=request.user, access=access)
 
 
 def _format_or_404(exports: dict[str, ExportFormat], name: str) -> ExportFormat:
@@ -178,25 +170,15 @@ class StudyExportsView(APIView):
         data = ExportJobSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if values["target"] == "codebook":
-            codebook_format(values["format"])
-            params = {"target": "codebook", "format": values["format"]}
-        else:
-            study_format(values["format"])
-            options = _checked_options(
-                layer=values["layer"],
-                coder=values["coder"] or None,
-                request=request,
-                access=access,
-            )
-            params = {
-                "target": "study",
-                "format": values["format"],
-                "layer": options.layer,
-                "coder": options.coder,
-            }
-        job = job_create(kind=JobKind.EXPORT, user=request.user, study=study, params=params)
-        job.refresh_from_db()
+        job = export_job_start(
+            study=study,
+            user=request.user,
+            access=access,
+            target=values["target"],
+            fmt=values["format"],
+            layer=values["layer"],
+            coder=values["coder"] or None,
+        )
         return Response(
             JobSerializer(job).data,
             status=status.HTTP_202_ACCEPTED,

@@ -48,3 +48,20 @@ def test_job_page_shows_progress_then_the_report(page: Any, study: Study, lead: 
     page.get_by_text("1 file imported").wait_for()
     assert page.locator('[data-field="state"]').inner_text() == "Succeeded"
     assert page.script_errors == []
+
+
+def test_a_viewer_exports_a_data_file_and_downloads_it(
+    page: Any, study: Study, viewer: Any
+) -> None:
+    login(page, "viewer")
+    page.goto("/studies/study/exchange/")
+    page.get_by_label("File", exact=True).select_option(label="Codebook as Markdown, for a paper's appendix")
+    page.get_by_role("button", name="Export file").click()
+    page.get_by_role("heading", name="Files").wait_for()
+    assert page.locator('[data-field="state"]').inner_text() == "Succeeded"
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="study-codebook").first.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".md")
+    assert "Valuing" in open(download.path(), encoding="utf-8").read()
+    assert page.script_errors == []

@@ -25,6 +25,8 @@ from coding.exchange.refi.services import (
     refi_inspect_job,
     refi_inspect_start,
 )
+from coding.exchange.registry import CODEBOOK_EXPORTS, STUDY_EXPORTS, load_formats
+from coding.exports import export_job_start
 from coding.models import Job, JobFile, JobKind, JobState
 from coding.selectors import jobs_for_user
 from healing.types import AuthenticatedRequest
@@ -32,6 +34,7 @@ from interviews.models import Perspective
 from interviews.selectors import study_get_for_user
 
 REFI_KINDS = (JobKind.EXPORT_QDPX, JobKind.IMPORT_QDPX)
+load_formats()
 
 
 def _refi_jobs(user: Any) -> Any:
@@ -68,6 +71,20 @@ def exchange(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         action = request.POST.get("action", "")
         upload = request.FILES.get("file")
         try:
+            if action == "export-data":
+                target, _, fmt = request.POST.get("what", "").partition(":")
+                job = export_job_start(
+                    study=study,
+                    user=request.user,
+                    access=access,
+                    target=target,
+                    fmt=fmt,
+                    layer=request.POST.get("layer", "all"),
+                    coder=request.user.get_username()
+                    if request.POST.get("layer") == "individual" and not access.sees_other_coders
+                    else None,
+                )
+                return redirect("job-detail", pk=job.pk)
             if action == "export":
                 job = refi_export_start(
                     study=study,
@@ -111,6 +128,12 @@ def exchange(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "access": access,
             "jobs": jobs,
             "layers": LAYERS,
+            "study_formats": sorted(
+                (f for f in STUDY_EXPORTS.values() if f.name != "qdpx"), key=lambda f: f.name
+            ),
+            "codebook_formats": sorted(
+                (f for f in CODEBOOK_EXPORTS.values() if f.name != "qdc"), key=lambda f: f.name
+            ),
             "tab": "exchange",
         },
     )
