@@ -22,8 +22,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coding.api import JobSerializer
-from coding.jobs import JobInput, job_create
-from coding.models import JobKind
 from coding.selectors import LAYER_NAMES, coding_changes, layer_choice
 from coding.team.services import study_update
 from coding.workspace import workspace_payload
@@ -31,6 +29,7 @@ from healing.api.base import MAX_ID, MAX_INT32, StrictSerializer, id_field, int_
 from healing.api.errors import error_response
 from healing.api.filters import DateTimeFilter, IdFilter, StrictOrderingFilter
 from interviews.importing import TranscriptError
+from interviews.manifest import ManifestError, manifest_items
 from interviews.models import (
     ApiToken,
     AttributeDefinition,
@@ -72,6 +71,7 @@ from interviews.services import (
     participant_get_or_create,
     participant_update,
     study_create,
+    transcripts_import_start,
 )
 
 FILTER_BACKENDS = [DjangoFilterBackend, StrictOrderingFilter]
@@ -725,36 +725,16 @@ class InterviewFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-def _batch_items(values: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
+def _batch_items(values: dict[str, Any]) -> list[dict[str, Any]]:
     """The job's items from a manifest or a JSON list, each naming one uploaded file."""
-    from interviews.manifest import ManifestError, read_manifest
-
     if values.get("manifest") and values.get("items"):
         raise ValidationError({"items": ["Send a manifest or items, not both."]})
     if values.get("manifest"):
         manifest = values["manifest"]
         try:
-            parsed = read_manifest(
-                manifest.read(), name=manifest.name, resolve=lambda name: lambda: b""
-            )
+            items: list[dict[str, Any]] = manifest_items(data=manifest.read(), name=manifest.name)
         except ManifestError as exc:
             raise ValidationError({"manifest": [str(exc)]}) from None
-        items: list[dict[str, Any]] = [
-            {
-                "file": item.name,
-                "dyad": item.dyad,
-                "perspective": item.perspective,
-                "dyad_attributes": item.dyad_attributes,
-                "clinician": item.clinician,
-                "clinician_attributes": item.clinician_attributes,
-                "patient": item.patient,
-                "patient_attributes": item.patient_attributes,
-                "speaker_map": item.speaker_map,
-                "conducted_on": item.conducted_on,
-                "interviewer": item.interviewer,
-            }
-            for item in parsed
-        ]
     elif values.get("items"):
         try:
             raw = json.loads(values["items"])
@@ -793,22 +773,6 @@ def _batch_items(values: dict[str, Any], names: list[str]) -> list[dict[str, Any
         raise ValidationError(
             {"manifest": ["Send a manifest CSV, or items saying each file's dyad and perspective."]}
         )
-    by_basename = {name.rsplit("/", 1)[-1]: name for name in names}
-    listed: set[str] = set()
-    missing: list[str] = []
-    for item in items:
-        name = str(item["file"])
-        uploaded = name if name in names else by_basename.get(name.rsplit("/", 1)[-1])
-        if uploaded is None:
-            missing.append(name)
-            continue
-        item["file"] = uploaded
-        listed.add(uploaded)
-    if missing:
-        raise ValidationError({"files": [f"Listed but not uploaded: {', '.join(missing)}."]})
-    unlisted = sorted(set(names) - listed)
-    if unlisted:
-        raise ValidationError({"files": [f"Uploaded but not listed: {', '.join(unlisted)}."]})
     return items
 
 
@@ -935,23 +899,9 @@ class InterviewViewSet(viewsets.GenericViewSet):
             refused = _too_large(upload)
             if refused is not None:
                 return refused
-        names = [upload.name for upload in uploads]
-        if len(set(names)) != len(names):
-            raise ValidationError({"files": ["Two uploaded files have the same name."]})
-        items = _batch_items(values, names)
-        job = job_create(
-            kind=JobKind.IMPORT_TRANSCRIPTS,
-            user=request.user,
-            study=study,
-            params={"items": items, "force": values["force"]},
-            inputs=[
-                JobInput(
-                    upload.name,
-                    upload.read(),
-                    upload.content_type or "application/octet-stream",
-                )
-                for upload in uploads
-            ],
+        items = _batch_items(values)
+        job = transcripts_import_start(
+            study=study, user=request.user, uploads=uploads, items=items, force=values["force"]
         )
         job.refresh_from_db()
         return Response(

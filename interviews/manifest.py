@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -111,3 +112,23 @@ def file_loader(base: Path) -> Resolver:
         return load
 
     return resolve
+
+
+def manifest_items(*, data: bytes, name: str) -> list[dict[str, Any]]:
+    """A manifest's rows as the JSON items an import job takes (files come as uploads)."""
+    return [
+        {
+            "file": item.name,
+            "dyad": item.dyad,
+            "perspective": item.perspective,
+            "dyad_attributes": item.dyad_attributes,
+            "clinician": item.clinician,
+            "clinician_attributes": item.clinician_attributes,
+            "patient": item.patient,
+            "patient_attributes": item.patient_attributes,
+            "speaker_map": item.speaker_map,
+            "conducted_on": item.conducted_on,
+            "interviewer": item.interviewer,
+        }
+        for item in read_manifest(data, name=name, resolve=lambda _name: lambda: b"")
+    ]

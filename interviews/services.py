@@ -973,3 +973,53 @@ def api_token_revoke(*, token: Any) -> None:
     if token.revoked is None:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
+
+
+def transcripts_import_start(
+    *, study: Study, user: Any, uploads: Sequence[Any], items: list[dict[str, Any]], force: bool
+) -> Any:
+    """Import uploaded transcripts as a job: ``items`` (from a manifest or a form) give each
+    file's dyad and perspective. Files are checked against the size limit first; each file is
+    then imported all-or-nothing by the job, which reports every file."""
+    from coding.jobs import JobInput, job_create
+    from coding.models import JobKind
+
+    limit = settings.HEALING_MAX_UPLOAD_BYTES
+    for upload in uploads:
+        if upload.size > limit:
+            raise ValidationError(
+                {
+                    "files": f"{upload.name} is {upload.size / 1_000_000:.1f} MB; the limit is "
+                    f"{limit / 1_000_000:.1f} MB (HEALING_MAX_UPLOAD_BYTES)."
+                }
+            )
+    names = [upload.name for upload in uploads]
+    if len(set(names)) != len(names):
+        raise ValidationError({"files": "Two uploaded files have the same name."})
+    # A manifest may name files with a folder ("patients/d01.txt"): match by the file's name.
+    by_basename = {name.rsplit("/", 1)[-1]: name for name in names}
+    listed: set[str] = set()
+    missing: list[str] = []
+    for item in items:
+        name = str(item["file"])
+        uploaded = name if name in names else by_basename.get(name.rsplit("/", 1)[-1])
+        if uploaded is None:
+            missing.append(name)
+            continue
+        item["file"] = uploaded
+        listed.add(uploaded)
+    if missing:
+        raise ValidationError({"files": f"Listed but not uploaded: {', '.join(missing)}."})
+    unlisted = sorted(set(names) - listed)
+    if unlisted:
+        raise ValidationError({"files": f"Uploaded but not listed: {', '.join(unlisted)}."})
+    return job_create(
+        kind=JobKind.IMPORT_TRANSCRIPTS,
+        user=user,
+        study=study,
+        params={"items": items, "force": force},
+        inputs=[
+            JobInput(upload.name, upload.read(), upload.content_type or "application/octet-stream")
+            for upload in uploads
+        ],
+    )

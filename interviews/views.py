@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from healing.types import AuthenticatedRequest
-from interviews.models import ApiToken
+from interviews.manifest import ManifestError, manifest_items
+from interviews.models import ApiToken, Perspective, Role
 from interviews.selectors import (
     attribute_definitions_for,
     coding_progress,
@@ -19,7 +20,12 @@ from interviews.selectors import (
     studies_for_user,
     study_get_for_user,
 )
-from interviews.services import api_token_create, api_token_revoke
+from interviews.services import (
+    api_token_create,
+    api_token_revoke,
+    parse_speaker_map,
+    transcripts_import_start,
+)
 
 
 @login_required
@@ -107,3 +113,76 @@ def dyad_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "memos": memos,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def study_import_transcripts(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Leads upload transcripts: one file with its dyad and perspective, or several files with a
+    manifest CSV. The import runs as a job whose page reports every file."""
+    study, access = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
+    errors: list[str] = []
+    values = {"dyad": "", "perspective": "", "speakers": "", "clinician": "", "patient": ""}
+    if request.method == "POST":
+        values.update({name: request.POST.get(name, "").strip() for name in values})
+        try:
+            job = transcripts_import_start(
+                study=study,
+                user=request.user,
+                uploads=request.FILES.getlist("files"),
+                items=_import_items(request, values),
+                force=request.POST.get("force") == "on",
+            )
+            return redirect("job-detail", pk=job.pk)
+        except ValidationError as exc:
+            errors = exc.messages
+    return render(
+        request,
+        "interviews/import_transcripts.html",
+        {
+            "study": study,
+            "access": access,
+            "values": values,
+            "errors": errors,
+            "perspectives": [p for p in Perspective.choices if p[0] != Perspective.OTHER],
+            "tab": "overview",
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _import_items(request: AuthenticatedRequest, values: dict[str, str]) -> list[dict[str, object]]:
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        raise ValidationError("Choose at least one transcript file.")
+    manifest = request.FILES.get("manifest")
+    if manifest is not None:
+        try:
+            return manifest_items(data=manifest.read(), name=manifest.name or "manifest.csv")
+        except ManifestError as exc:
+            raise ValidationError(str(exc)) from None
+    if len(uploads) > 1:
+        raise ValidationError(
+            "Several files need a manifest CSV saying each file's dyad and perspective."
+        )
+    if not values["dyad"]:
+        raise ValidationError("Give the dyad's label (a new label creates the dyad).")
+    if len(values["dyad"]) > 60:
+        raise ValidationError("Keep the dyad's label under 60 characters.")
+    if values["perspective"] not in {Perspective.PATIENT, Perspective.CLINICIAN}:
+        raise ValidationError("Say whether this is the patient's or the clinician's interview.")
+    return [
+        {
+            "file": uploads[0].name,
+            "dyad": values["dyad"],
+            "perspective": values["perspective"],
+            "clinician": values["clinician"],
+            "patient": values["patient"],
+            "speaker_map": parse_speaker_map(values["speakers"]),
+            "dyad_attributes": {},
+            "clinician_attributes": {},
+            "patient_attributes": {},
+            "conducted_on": "",
+            "interviewer": "",
+        }
+    ]

@@ -45,3 +45,26 @@ def test_log_out_returns_to_the_login_page(page: Any, study: Study) -> None:
     page.wait_for_url("**/accounts/login/")
     page.goto("/")
     assert "/accounts/login/" in page.url
+
+
+def test_a_lead_imports_a_transcript_and_finds_the_new_dyad(page: Any, study: Study) -> None:
+    login(page, "lead")
+    page.goto("/studies/study/")
+    page.get_by_role("link", name="Import transcripts").first.click()
+    page.get_by_label("Transcript files").set_input_files(
+        files=[
+            {
+                "name": "d09-patient.txt",
+                "mimeType": "text/plain",
+                "buffer": "Interviewer: How is it going?\n\nRosa: Dr Lee never gave up on me.\n".encode(),
+            }
+        ]
+    )
+    page.get_by_label("Dyad label").fill("D09")
+    page.get_by_label("Interview", exact=True).select_option("patient")
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("1 file imported").wait_for()
+    page.goto("/studies/study/")
+    page.get_by_role("link", name="D09", exact=True).click()
+    assert page.get_by_role("heading", name="Dyad D09").is_visible()
+    assert page.script_errors == []
