@@ -55,7 +55,9 @@ def test_a_viewer_exports_a_data_file_and_downloads_it(
 ) -> None:
     login(page, "viewer")
     page.goto("/studies/study/exchange/")
-    page.get_by_label("File", exact=True).select_option(label="Codebook as Markdown, for a paper's appendix")
+    page.get_by_label("File", exact=True).select_option(
+        label="Codebook as Markdown, for a paper's appendix"
+    )
     page.get_by_role("button", name="Export file").click()
     page.get_by_role("heading", name="Files").wait_for()
     assert page.locator('[data-field="state"]').inner_text() == "Succeeded"

@@ -56,7 +56,7 @@ def test_a_lead_imports_a_transcript_and_finds_the_new_dyad(page: Any, study: St
             {
                 "name": "d09-patient.txt",
                 "mimeType": "text/plain",
-                "buffer": "Interviewer: How is it going?\n\nRosa: Dr Lee never gave up on me.\n".encode(),
+                "buffer": b"Interviewer: How is it going?\n\nRosa: Dr Lee never gave up on me.\n",
             }
         ]
     )
