@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,5 +66,5 @@ def test_a_viewer_exports_a_data_file_and_downloads_it(
         page.get_by_role("link", name="study-codebook").first.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".md")
-    assert "Valuing" in open(download.path(), encoding="utf-8").read()
+    assert "Valuing" in Path(download.path()).read_text(encoding="utf-8")
     assert page.script_errors == []
