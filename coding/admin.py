@@ -71,7 +71,7 @@ def admin_audit(
 def _delete_through_services(obj: models.Model, actor: Any) -> bool:
     """Deletes that have a service (which records what goes with them) use it."""
     from coding.services import coding_delete, memo_delete
-    from coding.team.services import interview_delete
+    from coding.team.services import interview_delete_with_codings
     from interviews.models import Interview, Membership
     from interviews.services import membership_remove
 
@@ -80,7 +80,7 @@ def _delete_through_services(obj: models.Model, actor: Any) -> bool:
     elif isinstance(obj, Memo):
         memo_delete(memo=obj, actor=actor)
     elif isinstance(obj, Interview):
-        interview_delete(interview=obj, actor=actor)
+        interview_delete_with_codings(interview=obj, actor=actor)
     elif isinstance(obj, Membership):
         membership_remove(membership=obj, actor=actor)
     else:

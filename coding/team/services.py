@@ -776,7 +776,7 @@ def codings_move(
 # --- Deleting an interview (with a record of everything that goes with it) ---------------------
 
 
-def interview_delete(*, interview: Interview, actor: Any) -> dict[str, int]:
+def interview_delete_with_codings(*, interview: Interview, actor: Any) -> dict[str, int]:
     """Delete an interview; its codings, memos, assignments and decisions go with it, each
     with its last state in the audit trail. Returns what was deleted."""
     study_id = interview.dyad.study_id

@@ -110,7 +110,7 @@ def test_deleting_an_interview_leaves_a_record_of_everything_that_went_with_it(
     memo_create(study=study, author=coder, body="about this coding", coding=coding)
     memo_create(study=study, author=coder, body="about the interview", interview=coded)
     Assignment.objects.create(interview=coded, coder=coder)
-    counts = services.interview_delete(interview=coded, actor=lead)
+    counts = services.interview_delete_with_codings(interview=coded, actor=lead)
     assert counts == {"codings": 6, "memos": 2, "assignments": 1, "decisions": 0}
     assert not Interview.objects.filter(pk=coded.pk).exists()
     deleted = AuditEvent.objects.filter(action="delete")
