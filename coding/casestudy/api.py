@@ -101,7 +101,7 @@ class ComponentSerializer(serializers.Serializer):
 
 class GroupSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     components = ComponentSerializer(many=True)
 
 
@@ -113,7 +113,7 @@ class PersonSerializer(serializers.Serializer):
 
 class CaseStudyDyadSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     study = serializers.CharField()
     attributes = serializers.DictField()
     clinician = PersonSerializer(allow_null=True)
@@ -123,7 +123,7 @@ class CaseStudyDyadSerializer(serializers.Serializer):
 class CaseStudyLayerSerializer(serializers.Serializer):
     name = serializers.CharField()
     coder = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class CaseStudyInterviewSerializer(serializers.Serializer):

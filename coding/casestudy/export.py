@@ -8,6 +8,7 @@ import io
 import re
 
 from docx import Document
+from docx.document import Document as DocxDocument
 
 from coding.casestudy.selectors import CaseStudyData, Component, Excerpt, SideFigures
 
@@ -140,7 +141,7 @@ def _clean_xml(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
 
 
-def _docx_component(document: Document, component: Component, level: int) -> None:
+def _docx_component(document: DocxDocument, component: Component, level: int) -> None:
     node = component.node
     document.add_heading(_clean_xml(f"{node.name} ({node.key})"), level=min(level, 9))
     note = f"Concordance: {component.concordance_label}"
@@ -178,7 +179,7 @@ def _docx_component(document: Document, component: Component, level: int) -> Non
         _docx_component(document, child, level + 1)
 
 
-def _docx_quote(document: Document, excerpt: Excerpt) -> None:
+def _docx_quote(document: DocxDocument, excerpt: Excerpt) -> None:
     paragraph = document.add_paragraph(style="Quote")
     paragraph.add_run(_clean_xml(excerpt.quote))
     source = document.add_paragraph()

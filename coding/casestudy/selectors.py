@@ -462,7 +462,7 @@ def _evidence(
     rows = (
         links.annotate(speaker=_speaker_at("coding__interview_id", "coding__start"))
         .order_by("coding__interview__perspective", "coding__start", "coding_id")
-        .values_list(
+        .values_list(  # type: ignore[misc]  # "speaker" is the annotation above
             "casestudysection__code_id",
             "coding_id",
             "coding__interview_id",

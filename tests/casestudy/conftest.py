@@ -38,6 +38,10 @@ class Coded:
 
 @pytest.fixture
 def coded(study: Study, lead: Any, coder: Any, coder2: Any) -> Coded:
+    return make_coded(study=study, lead=lead, coder=coder, coder2=coder2)
+
+
+def make_coded(*, study: Study, lead: Any, coder: Any, coder2: Any) -> Coded:
     patient = make_interview(study=study, dyad="D01", perspective="patient", text=PATIENT)
     clinician = make_interview(study=study, dyad="D01", perspective="clinician", text=CLINICIAN)
     p0, c0 = patient.text.index("She listens"), clinician.text.index("We decided")
