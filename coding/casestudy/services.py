@@ -62,7 +62,11 @@ def _clean(text: Any, field: str) -> str:
 def _locked_case_study(dyad: Dyad) -> CaseStudy:
     """The dyad's case study, created if missing and locked: the dyad's writes go one by one."""
     CaseStudy.objects.get_or_create(dyad=dyad)
-    return CaseStudy.objects.select_for_update().select_related("updated_by").get(dyad=dyad)
+    return (
+        CaseStudy.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(dyad=dyad)
+    )
 
 
 def _check_fresh(
