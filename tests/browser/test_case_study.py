@@ -105,3 +105,25 @@ def test_attach_evidence_from_an_excerpt(
         "No evidence attached."
     )
     assert page.script_errors == []
+
+
+def test_print_keeps_synthesis_and_passages_and_hides_controls(
+    page: Any, study: Study, coded: Coded, lead: Any
+) -> None:
+    from coding.casestudy.services import case_study_section_save
+    from tests.factories import code
+
+    case_study_section_save(dyad=coded.dyad, code=code(study, "VAL.CON"), actor=lead,
+                            text="Printed synthesis.", based_on=None)  # fmt: skip
+    login(page, "coder")
+    open_case_study(page, coded)
+    page.emulate_media(media="print")
+    section = page.locator("#component-VAL\\.CON")
+    expect(section.locator("[data-role=text]").first).to_have_text("Printed synthesis.")
+    expect(section.locator("[data-role=form]").first).to_be_hidden()
+    expect(section.locator("[data-action=attach]").first).to_be_hidden()
+    expect(page.locator(".cs-controls")).to_be_hidden()
+    expect(section.locator(".cs-excerpt blockquote").first).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(section.locator("[data-role=text]").first).to_be_hidden()  # the form shows it
+    expect(section.get_by_label("Synthesis of Connecting")).to_have_value("Printed synthesis.")
