@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("", include("coding.urls")),
     path("", include("coding.team.urls")),
+    path("", include("coding.casestudy.urls")),
     path("", include("coding.exchange.refi.urls")),
 ]
 

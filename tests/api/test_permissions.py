@@ -334,8 +334,10 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/codebook/exports/{fmt}/", "/api/v1/study-imports/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
-    # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py.
-    elsewhere = {path for path in paths if "/refi/" in path} | team_paths()
+    # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,
+    # the case study's in tests/casestudy/test_api.py.
+    elsewhere = {path for path in paths if "/refi/" in path or "/case-study/" in path}
+    elsewhere |= team_paths()
     assert paths - covered - elsewhere == set(), "add cases for these endpoints to the matrix"
 
 

@@ -73,3 +73,31 @@ def test_workspace_screenshots(page: Any, folder: Path) -> None:
         assert png_size(folder / name) == size
         assert (folder / name).stat().st_size > 30_000, f"{name} looks empty"
     assert page.script_errors == []
+
+
+def test_case_study_screenshot(page: Any, folder: Path) -> None:
+    from coding.casestudy.services import case_study_section_save, case_study_summary_save
+    from interviews.models import Dyad
+    from tests.factories import code
+
+    demo_load()
+    dyad = Dyad.objects.get(study__slug="demo", label="D01")
+    lead = next(m.user for m in dyad.study.memberships.filter(role="lead"))
+    case_study_summary_save(
+        dyad=dyad, actor=lead, based_on=None,
+        text="Twelve years of visits built a relationship both describe in the same words: "
+        "she is known, and he does not give up. Valuing and abiding are present on both sides.",
+    )  # fmt: skip
+    case_study_section_save(
+        dyad=dyad, code=code(dyad.study, "VAL"), actor=lead, based_on=None,
+        text="Both describe an accepting bond: the patient feels she counts; the clinician "
+        "speaks of setting judgement aside on purpose.",
+    )  # fmt: skip
+    login(page, "lead", password_of("lead"))
+    page.goto(f"/dyads/{dyad.pk}/case-study/#component-VAL")
+    page.locator("#component-VAL").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -40)")
+    page.screenshot(path=str(folder / "case-study.png"))
+    assert png_size(folder / "case-study.png") == (1280, 800)
+    assert (folder / "case-study.png").stat().st_size > 30_000
+    assert page.script_errors == []
