@@ -22,7 +22,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
-from django.db.models.functions import Length
 from rest_framework.exceptions import ValidationError
 
 from coding.analysis.measures import (
@@ -332,7 +331,7 @@ def comparison_base(*, scope: Scope, tree: CodeTree | None = None) -> Comparison
     for dyad_id, perspective, length in (
         Interview.objects.filter(dyad__in=dyad_qs, perspective__in=["patient", "clinician"])
         .values("dyad_id", "perspective")
-        .annotate(length=Sum(Length("text")))
+        .annotate(length=Sum("text_length"))
         .values_list("dyad_id", "perspective", "length")
     ):
         lengths[(dyad_id, perspective)] = int(length or 0)
@@ -544,41 +543,55 @@ def cooccurrence_counts(
             FROM ordered
         ),
         passages AS (
-            SELECT interview_id, target_id, island, MIN(start) AS start, MAX("end") AS "end"
+            SELECT interview_id, target_id, MIN(start) AS start, MAX("end") AS "end"
             FROM numbered GROUP BY interview_id, target_id, island
         ),
-        events AS (
-            SELECT t.interview_id, t.start AS pos, 0 AS kind, t."index" AS turn_index,
-                NULL AS target_id, NULL AS island
+        turn_starts AS (
+            SELECT t.interview_id, t.start, t."index" AS turn_index
             FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
-            UNION ALL
-            SELECT interview_id, start, 1, NULL, target_id, island FROM passages
-            UNION ALL
-            SELECT interview_id, "end" - 1, 2, NULL, target_id, island FROM passages
         ),
-        located AS (
-            SELECT interview_id, kind, target_id, island,
-                COALESCE(MAX(turn_index) OVER (
-                    PARTITION BY interview_id ORDER BY pos, kind ROWS UNBOUNDED PRECEDING
-                ), -1) AS turn
-            FROM events
+        with_starts AS (
+            SELECT interview_id, NULL AS target_id, start, NULL AS "end", turn_index, 0 AS kind
+            FROM turn_starts
+            UNION ALL
+            SELECT interview_id, target_id, start, "end", NULL, 1 FROM passages
+        ),
+        first_placed AS (
+            SELECT interview_id, target_id, start, "end", kind,
+                MAX(turn_index) OVER (
+                    PARTITION BY interview_id ORDER BY start, kind ROWS UNBOUNDED PRECEDING
+                ) AS first_turn
+            FROM with_starts
+        ),
+        with_ends AS (
+            SELECT interview_id, NULL AS target_id, NULL AS start, NULL AS "end",
+                start AS pos, NULL AS first_turn, turn_index, 0 AS kind
+            FROM turn_starts
+            UNION ALL
+            SELECT interview_id, target_id, start, "end", "end" - 1, first_turn, NULL, 1
+            FROM first_placed WHERE kind = 1
         ),
         placed AS (
-            SELECT p.interview_id, p.target_id, p.start, p."end",
-                MIN(l.turn) AS first_turn, MAX(l.turn) AS last_turn
-            FROM passages p
-            JOIN located l ON l.interview_id = p.interview_id AND l.target_id = p.target_id
-                AND l.island = p.island AND l.kind > 0
-            GROUP BY p.interview_id, p.target_id, p.island, p.start, p."end"
+            SELECT interview_id, target_id, start, "end", kind,
+                COALESCE(first_turn, -1) AS first_turn,
+                COALESCE(MAX(turn_index) OVER (
+                    PARTITION BY interview_id ORDER BY pos, kind ROWS UNBOUNDED PRECEDING
+                ), -1) AS last_turn
+            FROM with_ends
+        ),
+        first_side AS (
+            SELECT * FROM placed WHERE kind = 1 AND target_id IN ({_in_list(first)})
+        ),
+        second_side AS (
+            SELECT * FROM placed WHERE kind = 1 AND target_id IN ({_in_list(second)})
         ),
         pairs AS (
             SELECT a.interview_id, a.target_id AS first_id, b.target_id AS second_id,
                 SUM(CASE WHEN a.start < b."end" AND b.start < a."end" THEN 1 ELSE 0 END)
                     AS overlaps,
                 COUNT(*) AS near
-            FROM placed a JOIN placed b ON b.interview_id = a.interview_id
-            WHERE a.target_id IN ({_in_list(first)}) AND b.target_id IN ({_in_list(second)})
-                AND a.target_id <> b.target_id
+            FROM first_side a JOIN second_side b ON b.interview_id = a.interview_id
+            WHERE a.target_id <> b.target_id
                 AND b.first_turn <= a.last_turn + %s AND a.first_turn <= b.last_turn + %s
             GROUP BY a.interview_id, a.target_id, b.target_id
         )
