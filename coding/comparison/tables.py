@@ -79,7 +79,7 @@ def prevalence_table(rows: list[Prevalence], *, threshold: int, basis: str) -> T
             "Both sides (n)",
             "Both sides (%)",
             f"Common (≥ {threshold}% on {basis})",
-        ],  # fmt: skip
+        ],
         rows=[
             [
                 p.code.key,
@@ -96,7 +96,7 @@ def prevalence_table(rows: list[Prevalence], *, threshold: int, basis: str) -> T
                 p.both,
                 _percent(p.share("both")),
                 "yes" if p.dyads and p.share(basis) * 100 >= threshold - 1e-9 else "no",
-            ]  # fmt: skip
+            ]
             for p in rows
         ],
         settings=[("Common components", f"at least {threshold}% of dyads, {basis}")],
@@ -117,7 +117,7 @@ def process_outcome_table(rows: list[PairFigures], *, window: int, sub_codes: bo
             f"Dyads with passages within {window} turns",
             "Overlapping passage pairs",
             f"Passage pairs within {window} turns",
-        ],  # fmt: skip
+        ],
         rows=[
             [
                 r.first.key,
@@ -129,7 +129,7 @@ def process_outcome_table(rows: list[PairFigures], *, window: int, sub_codes: bo
                 r.dyads_near,
                 r.overlaps,
                 r.near,
-            ]  # fmt: skip
+            ]
             for r in rows
         ],
         settings=[

@@ -66,7 +66,9 @@ def test_matrix_per_side_with_roll_up_and_concordance(
     assert cell(base, "D2", "POW").clinician.covered == 15
     # D4 has no clinician interview: nothing present, coverage 0 without dividing by zero.
     d4 = cell(base, "D4", "VAL")
-    assert not d4.either and d4.clinician.length == 0 and d4.clinician.coverage == 0
+    assert not d4.either
+    assert d4.clinician.length == 0
+    assert d4.clinician.coverage == 0
     counts = matrix.values(measure="count", side="patient")
     val_column = [n.key for n in matrix.codes].index("VAL")
     assert [row[val_column] for row in counts] == [2, 0, 1, 0]
@@ -235,12 +237,14 @@ def test_scope_from_params_checks_layers_and_blind_coding(
     study = hand_study["study"]
     lead_access = Access(role="lead")
     got = s.comparison_scope(study=study, access=lead_access, user=lead, params={})
-    assert got.layer == LayerChoice("all") and got.layer_defaulted
+    assert got.layer == LayerChoice("all")
+    assert got.layer_defaulted
     Coding.objects.filter(pk=Coding.objects.filter(interview__dyad__study=study).first().pk).update(
         layer=Layer.CONSENSUS
     )
     got = s.comparison_scope(study=study, access=lead_access, user=lead, params={})
-    assert got.layer == LayerChoice("consensus") and got.layer_label == "Consensus"
+    assert got.layer == LayerChoice("consensus")
+    assert got.layer_label == "Consensus"
     picked = s.comparison_scope(
         study=study,
         access=lead_access,
