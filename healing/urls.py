@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("coding.urls")),
     path("", include("coding.team.urls")),
     path("", include("coding.exchange.refi.urls")),
+    path("", include("coding.comparison.urls")),
 ]
 
 handler404 = "healing.views.not_found"

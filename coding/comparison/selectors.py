@@ -123,6 +123,9 @@ def comparison_scope(
     from django.core.exceptions import ValidationError as DjangoValidationError
 
     name = _last(params, "layer")
+    coder = _last(params, "coder")
+    if name and name.startswith("coder:"):  # the page's layer menu: one value per coder
+        name, coder = "coder", name.partition(":")[2]
     defaulted = not name
     if defaulted:
         layer = default_layer_for(study)
@@ -130,7 +133,7 @@ def comparison_scope(
             layer = LayerChoice("coder", user.pk)
     else:
         try:
-            layer = layer_choice(name=name, coder=_last(params, "coder"), user=user, access=access)
+            layer = layer_choice(name=name, coder=coder, user=user, access=access)
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
         if layer.name == "mine":
@@ -397,6 +400,9 @@ class Prevalence:
 
     def share(self, basis: str) -> float:
         return getattr(self, basis) / self.dyads if self.dyads else 0.0
+
+    def percents(self) -> dict[str, float]:
+        return {basis: round(self.share(basis) * 100, 1) for basis in PREVALENCE_BASES}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -889,14 +895,15 @@ def subgroups(*, base: ComparisonBase, grouping: Grouping, side: str = "both") -
 # --- Framework matrix ------------------------------------------------------------------------
 
 
-def case_study_link(dyad_id: int, code_key: str) -> str:
+def case_study_link(dyad_id: int, code_key: str | None = None) -> str:
     """Where a dyad's case study discusses a component. The one place that builds this link.
 
     The case-study page (coding/casestudy/, URL name ``dyad-case-study``) is built on another
     branch; until it is merged the path is written out here. TODO(lead): switch to
     ``reverse("dyad-case-study", args=[dyad_id]) + f"#component-{code_key}"``.
     """
-    return f"/dyads/{dyad_id}/case-study/#component-{code_key}"
+    page = f"/dyads/{dyad_id}/case-study/"
+    return page if code_key is None else f"{page}#component-{code_key}"
 
 
 @dataclass(frozen=True)
@@ -936,3 +943,60 @@ def framework_matrix(*, base: ComparisonBase) -> FrameworkMatrix:
         for dyad in base.dyads
     ]
     return FrameworkMatrix(scope=base.scope, components=components, dyads=base.dyads, cells=cells)
+
+
+# --- One view's settings and figures (shared by the page, the downloads and the API) ----------
+
+VIEWS = ("matrix", "prevalence", "process-outcome", "subgroups", "framework")
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """A comparison view's own settings, read from query parameters (defaults when absent)."""
+
+    measure: str = "presence"
+    side: str = "both"
+    threshold: int = DEFAULT_THRESHOLD
+    basis: str = "either"
+    window: int = DEFAULT_WINDOW
+    sub_codes: bool = False
+    group_by: str = ""
+    split: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "side": self.side,
+            "threshold": self.threshold,
+            "basis": self.basis,
+            "window": self.window,
+            "sub_codes": self.sub_codes,
+            "group_by": self.group_by,
+            "split": self.split,
+        }
+
+
+def view_settings(params: Mapping[str, Sequence[str]]) -> ViewSettings:
+    """Bad values are a 400 that names the parameter and what it takes."""
+    raw_split = _last(params, "split")
+    split: float | None = None
+    if raw_split not in (None, ""):
+        try:
+            split = float(raw_split)  # type: ignore[arg-type]
+        except ValueError:
+            raise ValidationError({"split": "Give the number to split at."}) from None
+        if split != split or split in (float("inf"), float("-inf")):
+            raise ValidationError({"split": "Give the number to split at."})
+    group_by = _last(params, "group_by") or ""
+    if len(group_by) > 100:
+        raise ValidationError({"group_by": "Too long."})
+    return ViewSettings(
+        measure=choice_param(params, "measure", MEASURES, "presence"),
+        side=choice_param(params, "side", SIDES, "both"),
+        threshold=int_param(params, "threshold", DEFAULT_THRESHOLD, 0, 100),
+        basis=choice_param(params, "basis", PREVALENCE_BASES, "either"),
+        window=int_param(params, "window", DEFAULT_WINDOW, 0, MAX_WINDOW),
+        sub_codes=bool_param(params, "sub_codes"),
+        group_by=group_by,
+        split=split,
+    )
