@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
+from coding.comparison.api import COMPARISON_URLS
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.exports_api import (
     CodebookExportDownloadView,
@@ -37,6 +38,7 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
     *TEAM_URLS,
+    *COMPARISON_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),
