@@ -514,26 +514,39 @@ def cooccurrence_counts(
     ]
     if not pairs:
         return {}
-    rollup_rows = ", ".join("(%s, %s)" for _ in pairs)
-    rollup_params = [v for pair in pairs for v in pair]
+    first_set, second_set = set(first), set(second)
+    rollup_rows = ", ".join("(%s, %s, %s, %s)" for _ in pairs)
+    rollup_params = [
+        v
+        for code_id, target in pairs
+        for v in (code_id, target, int(target in first_set), int(target in second_set))
+    ]
     layer_where, layer_params = layer_sql(scope.layer)
     dyad_where, dyad_params = _dyad_where(scope)
+    # The planner cannot know how many rows the derived steps hold; were it to guess "a few",
+    # it would pair the passages in a nested loop (quadratic: seconds at 500 dyads). The sides
+    # are therefore picked with "> 0" (an inequality, estimated at a third of the rows) rather
+    # than "= 1" (estimated at half a percent), so the pairing stays a hash join.
+    # A passage's first and last turns come from one pass over the turn starts and the
+    # passages' first and last code points in text order.
+    # Only fixed SQL fragments are formatted in; every value is a parameter.
     sql = f"""
-        WITH rollup(code_id, target_id) AS (VALUES {rollup_rows}),
+        WITH rollup(code_id, target_id, is_first, is_second) AS (VALUES {rollup_rows}),
         chosen AS (
             SELECT i.id AS interview_id, i.dyad_id FROM interviews_interview i
             JOIN interviews_dyad d ON d.id = i.dyad_id
             WHERE {dyad_where} AND i.perspective IN ('patient', 'clinician')
         ),
         spans AS (
-            SELECT DISTINCT c.interview_id, r.target_id, c.start, c."end"
+            SELECT DISTINCT ch.dyad_id, c.interview_id, r.target_id, r.is_first, r.is_second,
+                c.start, c."end"
             FROM coding_coding c
             JOIN rollup r ON r.code_id = c.code_id
             JOIN chosen ch ON ch.interview_id = c.interview_id
             WHERE {layer_where}
         ),
         ordered AS (
-            SELECT interview_id, target_id, start, "end",
+            SELECT dyad_id, interview_id, target_id, is_first, is_second, start, "end",
                 MAX("end") OVER (
                     PARTITION BY interview_id, target_id ORDER BY start, "end"
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
@@ -541,7 +554,7 @@ def cooccurrence_counts(
             FROM spans
         ),
         numbered AS (
-            SELECT interview_id, target_id, start, "end",
+            SELECT dyad_id, interview_id, target_id, is_first, is_second, start, "end",
                 SUM(CASE WHEN reach IS NULL OR start > reach THEN 1 ELSE 0 END) OVER (
                     PARTITION BY interview_id, target_id ORDER BY start, "end"
                     ROWS UNBOUNDED PRECEDING
@@ -549,73 +562,54 @@ def cooccurrence_counts(
             FROM ordered
         ),
         passages AS (
-            SELECT interview_id, target_id, MIN(start) AS start, MAX("end") AS "end"
-            FROM numbered GROUP BY interview_id, target_id, island
+            SELECT dyad_id, interview_id, target_id, is_first, is_second,
+                MIN(start) AS start, MAX("end") AS "end"
+            FROM numbered GROUP BY dyad_id, interview_id, target_id, is_first, is_second, island
         ),
-        turn_starts AS (
-            SELECT t.interview_id, t.start, t."index" AS turn_index
+        events AS (
+            SELECT t.interview_id, t.start AS pos, 0 AS kind, t."index" AS turn_index,
+                CAST(NULL AS INTEGER) AS dyad_id, CAST(NULL AS INTEGER) AS target_id,
+                CAST(NULL AS INTEGER) AS is_first, CAST(NULL AS INTEGER) AS is_second,
+                CAST(NULL AS INTEGER) AS p_start, CAST(NULL AS INTEGER) AS p_end
             FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
-        ),
-        with_starts AS (
-            SELECT interview_id, NULL AS target_id, start, NULL AS "end", turn_index, 0 AS kind
-            FROM turn_starts
             UNION ALL
-            SELECT interview_id, target_id, start, "end", NULL, 1 FROM passages
-        ),
-        first_placed AS (
-            SELECT interview_id, target_id, start, "end", kind,
-                MAX(turn_index) OVER (
-                    PARTITION BY interview_id ORDER BY start, kind ROWS UNBOUNDED PRECEDING
-                ) AS first_turn
-            FROM with_starts
-        ),
-        with_ends AS (
-            SELECT interview_id, NULL AS target_id, NULL AS start, NULL AS "end",
-                start AS pos, NULL AS first_turn, turn_index, 0 AS kind
-            FROM turn_starts
+            SELECT interview_id, start, 1, NULL, dyad_id, target_id, is_first, is_second,
+                start, "end"
+            FROM passages
             UNION ALL
-            SELECT interview_id, target_id, start, "end", "end" - 1, first_turn, NULL, 1
-            FROM first_placed WHERE kind = 1
+            SELECT interview_id, "end" - 1, 1, NULL, dyad_id, target_id, is_first, is_second,
+                start, "end"
+            FROM passages
         ),
-        placed AS (
-            SELECT interview_id, target_id, start, "end", kind,
-                COALESCE(first_turn, -1) AS first_turn,
+        located AS (
+            SELECT dyad_id, interview_id, target_id, is_first, is_second, p_start, p_end, kind,
                 COALESCE(MAX(turn_index) OVER (
                     PARTITION BY interview_id ORDER BY pos, kind ROWS UNBOUNDED PRECEDING
-                ), -1) AS last_turn
-            FROM with_ends
+                ), -1) AS turn
+            FROM events
         ),
-        first_side AS (
-            SELECT * FROM placed WHERE kind = 1 AND target_id IN ({_in_list(first)})
-        ),
-        second_side AS (
-            SELECT * FROM placed WHERE kind = 1 AND target_id IN ({_in_list(second)})
+        placed AS (
+            SELECT dyad_id, interview_id, target_id, is_first, is_second,
+                p_start AS start, p_end AS "end", MIN(turn) AS first_turn, MAX(turn) AS last_turn
+            FROM located WHERE kind > 0
+            GROUP BY dyad_id, interview_id, target_id, is_first, is_second, p_start, p_end
         ),
         pairs AS (
-            SELECT a.interview_id, a.target_id AS first_id, b.target_id AS second_id,
+            SELECT a.dyad_id, a.interview_id, a.target_id AS a_id, b.target_id AS b_id,
                 SUM(CASE WHEN a.start < b."end" AND b.start < a."end" THEN 1 ELSE 0 END)
-                    AS overlaps,
-                COUNT(*) AS near
-            FROM first_side a JOIN second_side b ON b.interview_id = a.interview_id
-            WHERE a.target_id <> b.target_id
+                    AS overlap_pairs,
+                COUNT(*) AS near_pairs
+            FROM placed a JOIN placed b ON b.interview_id = a.interview_id
+            WHERE a.is_first > 0 AND b.is_second > 0 AND a.target_id <> b.target_id
                 AND b.first_turn <= a.last_turn + %s AND a.first_turn <= b.last_turn + %s
-            GROUP BY a.interview_id, a.target_id, b.target_id
+            GROUP BY a.dyad_id, a.interview_id, a.target_id, b.target_id
         )
-        SELECT p.first_id, p.second_id,
-            COUNT(DISTINCT CASE WHEN p.overlaps > 0 THEN ch.dyad_id END),
-            COUNT(DISTINCT ch.dyad_id), SUM(p.overlaps), SUM(p.near)
-        FROM pairs p JOIN chosen ch ON ch.interview_id = p.interview_id
-        GROUP BY p.first_id, p.second_id
+        SELECT a_id, b_id,
+            COUNT(DISTINCT CASE WHEN overlap_pairs > 0 THEN dyad_id END),
+            COUNT(DISTINCT dyad_id), SUM(overlap_pairs), SUM(near_pairs)
+        FROM pairs GROUP BY a_id, b_id
     """  # noqa: S608
-    params = [
-        *rollup_params,
-        *dyad_params,
-        *layer_params,
-        *first,
-        *second,
-        window,
-        window,
-    ]
+    params = [*rollup_params, *dyad_params, *layer_params, window, window]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

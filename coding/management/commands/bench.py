@@ -19,6 +19,7 @@ SUITE_MODULES = [
     "coding.benchmarks.refi",
     "coding.benchmarks.agreement",
     "coding.benchmarks.exports",
+    "coding.benchmarks.analysis",
 ]
 
 
