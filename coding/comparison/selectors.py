@@ -289,14 +289,20 @@ class ComparisonBase:
     # (dyad id, code id) → (patient figures, clinician figures), only where a side has codings
     figures: dict[tuple[int, int], Cell] = field(default_factory=dict)
 
+    # One shared empty cell per dyad (most cells of a large matrix are empty).
+    _empty: dict[int, Cell] = field(default_factory=dict)
+
     def cell(self, dyad_id: int, code_id: int) -> Cell:
         found = self.figures.get((dyad_id, code_id))
         if found is not None:
             return found
-        return Cell(
-            patient=SideFigures(length=self.lengths.get((dyad_id, "patient"), 0)),
-            clinician=SideFigures(length=self.lengths.get((dyad_id, "clinician"), 0)),
-        )
+        empty = self._empty.get(dyad_id)
+        if empty is None:
+            empty = self._empty[dyad_id] = Cell(
+                patient=SideFigures(length=self.lengths.get((dyad_id, "patient"), 0)),
+                clinician=SideFigures(length=self.lengths.get((dyad_id, "clinician"), 0)),
+            )
+        return empty
 
 
 def comparison_base(*, scope: Scope, tree: CodeTree | None = None) -> ComparisonBase:
@@ -339,20 +345,25 @@ def comparison_base(*, scope: Scope, tree: CodeTree | None = None) -> Comparison
     ):
         lengths[(dyad_id, perspective)] = int(length or 0)
     base = ComparisonBase(scope=scope, tree=tree, dyads=dyads, lengths=lengths)
-    sums: dict[tuple[int, int], dict[str, list[int]]] = {}
+    # (dyad, code) → [patient count, patient covered, clinician count, clinician covered]
+    sums: dict[tuple[int, int], list[int]] = {}
     dyads_qs = None if scope.subset.is_all else dyad_qs
     for stat in interview_code_stats(study=study, layer=scope.layer, dyads=dyads_qs, tree=tree):
-        if stat.perspective not in ("patient", "clinician"):
+        if stat.perspective == "patient":
+            offset = 0
+        elif stat.perspective == "clinician":
+            offset = 2
+        else:
             continue
-        sides = sums.setdefault((stat.dyad_id, stat.code_id), {})
-        figures = sides.setdefault(stat.perspective, [0, 0])
-        figures[0] += stat.count
-        figures[1] += stat.covered
-    for (dyad_id, code_id), sides in sums.items():
-        p, c = sides.get("patient", [0, 0]), sides.get("clinician", [0, 0])
+        figures = sums.get((stat.dyad_id, stat.code_id))
+        if figures is None:
+            figures = sums[(stat.dyad_id, stat.code_id)] = [0, 0, 0, 0]
+        figures[offset] += stat.count
+        figures[offset + 1] += stat.covered
+    for (dyad_id, code_id), f in sums.items():
         base.figures[(dyad_id, code_id)] = Cell(
-            patient=SideFigures(p[0], p[1], lengths.get((dyad_id, "patient"), 0)),
-            clinician=SideFigures(c[0], c[1], lengths.get((dyad_id, "clinician"), 0)),
+            patient=SideFigures(f[0], f[1], lengths.get((dyad_id, "patient"), 0)),
+            clinician=SideFigures(f[2], f[3], lengths.get((dyad_id, "clinician"), 0)),
         )
     return base
 
@@ -416,22 +427,30 @@ class Prevalence:
 
 
 def prevalence(*, base: ComparisonBase, dyad_ids: set[int] | None = None) -> list[Prevalence]:
-    """Per code: of N dyads, in how many it is present on either side, each side, and both."""
-    dyads = [d for d in base.dyads if dyad_ids is None or d.id in dyad_ids]
-    result = []
-    for node in base.tree.nodes:
-        cells = [base.cell(d.id, node.id) for d in dyads]
-        result.append(
-            Prevalence(
-                code=node,
-                dyads=len(dyads),
-                either=sum(1 for c in cells if c.either),
-                patient=sum(1 for c in cells if c.patient.present),
-                clinician=sum(1 for c in cells if c.clinician.present),
-                both=sum(1 for c in cells if c.concordant),
-            )
+    """Per code: of N dyads, in how many it is present on either side, each side, and both.
+    Walks only the cells with codings (a code absent from a dyad adds nothing)."""
+    chosen = {d.id for d in base.dyads if dyad_ids is None or d.id in dyad_ids}
+    tallies = {node.id: [0, 0, 0, 0] for node in base.tree.nodes}
+    for (dyad_id, code_id), cell in base.figures.items():
+        tally = tallies.get(code_id)
+        if tally is None or dyad_id not in chosen:
+            continue
+        patient, clinician = cell.patient.present, cell.clinician.present
+        tally[0] += patient or clinician
+        tally[1] += patient
+        tally[2] += clinician
+        tally[3] += patient and clinician
+    return [
+        Prevalence(
+            code=node,
+            dyads=len(chosen),
+            either=tallies[node.id][0],
+            patient=tallies[node.id][1],
+            clinician=tallies[node.id][2],
+            both=tallies[node.id][3],
         )
-    return result
+        for node in base.tree.nodes
+    ]
 
 
 def common_components(
@@ -538,7 +557,7 @@ def cooccurrence_counts(
             WHERE {dyad_where} AND i.perspective IN ('patient', 'clinician')
         ),
         spans AS (
-            SELECT DISTINCT ch.dyad_id, c.interview_id, r.target_id, r.is_first, r.is_second,
+            SELECT ch.dyad_id, c.interview_id, r.target_id, r.is_first, r.is_second,
                 c.start, c."end"
             FROM coding_coding c
             JOIN rollup r ON r.code_id = c.code_id
@@ -550,21 +569,21 @@ def cooccurrence_counts(
                 MAX("end") OVER (
                     PARTITION BY interview_id, target_id ORDER BY start, "end"
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ) AS reach
+                ) AS reach,
+                MAX("end") OVER (PARTITION BY interview_id, target_id) AS last_end
             FROM spans
         ),
-        numbered AS (
-            SELECT dyad_id, interview_id, target_id, is_first, is_second, start, "end",
-                SUM(CASE WHEN reach IS NULL OR start > reach THEN 1 ELSE 0 END) OVER (
-                    PARTITION BY interview_id, target_id ORDER BY start, "end"
-                    ROWS UNBOUNDED PRECEDING
-                ) AS island
-            FROM ordered
+        island_starts AS (
+            SELECT dyad_id, interview_id, target_id, is_first, is_second, start, "end", reach,
+                last_end
+            FROM ordered WHERE reach IS NULL OR start > reach
         ),
         passages AS (
-            SELECT dyad_id, interview_id, target_id, is_first, is_second,
-                MIN(start) AS start, MAX("end") AS "end"
-            FROM numbered GROUP BY dyad_id, interview_id, target_id, is_first, is_second, island
+            SELECT dyad_id, interview_id, target_id, is_first, is_second, start,
+                COALESCE(LEAD(reach) OVER (
+                    PARTITION BY interview_id, target_id ORDER BY start, "end"
+                ), last_end) AS "end"
+            FROM island_starts
         ),
         events AS (
             SELECT t.interview_id, t.start AS pos, 0 AS kind, t."index" AS turn_index,
