@@ -166,7 +166,7 @@ def int_param(
     if raw in (None, ""):
         return default
     try:
-        value = int(raw)  # type: ignore[arg-type]
+        value = int(raw)
     except ValueError:
         raise ValidationError({name: f"Give a whole number from {low} to {high}."}) from None
     if not low <= value <= high:
@@ -995,7 +995,7 @@ def view_settings(params: Mapping[str, Sequence[str]]) -> ViewSettings:
     split: float | None = None
     if raw_split not in (None, ""):
         try:
-            split = float(raw_split)  # type: ignore[arg-type]
+            split = float(raw_split)
         except ValueError:
             raise ValidationError({"split": "Give the number to split at."}) from None
         if split != split or split in (float("inf"), float("-inf")):
