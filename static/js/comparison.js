@@ -63,13 +63,15 @@ if (matrix) {
     }
     return true;
   };
-  const columns = heads.map((th) => [th.cellIndex, th.dataset.code]);
+  // Each cell remembers its column, so hiding and reordering agree after either.
+  for (const row of matrix.rows) {
+    for (const cell of row.cells) cell.dataset.column = String(cell.cellIndex);
+  }
+  const columns = heads.map((th) => [th.dataset.column, th.dataset.code]);
   const apply = () => {
-    for (const [index, code] of columns) {
-      const hide = !visible(code);
-      for (const row of matrix.rows) {
-        if (row.cells[index]) row.cells[index].hidden = hide;
-      }
+    const hidden = new Set(columns.filter(([, code]) => !visible(code)).map(([index]) => index));
+    for (const row of matrix.rows) {
+      for (const cell of row.cells) cell.hidden = hidden.has(cell.dataset.column);
     }
     for (const th of heads) {
       const toggle = th.querySelector("button.toggle");
@@ -90,6 +92,26 @@ if (matrix) {
     });
     th.prepend(toggle);
   }
+  // Columns sort too: codebook order, or the codes with the largest column total first.
+  const order = document.getElementById("column-order");
+  const original = heads.map((th) => th.dataset.column);
+  order?.addEventListener("change", () => {
+    const totals = new Map(original.map((column) => [column, 0]));
+    for (const row of matrix.tBodies[0].rows) {
+      for (const cell of row.cells) {
+        if (totals.has(cell.dataset.column)) {
+          totals.set(cell.dataset.column, totals.get(cell.dataset.column) + (Number.parseFloat(cell.dataset.sort) || 0));
+        }
+      }
+    }
+    const wanted = order.value === "total"
+      ? [...original].sort((a, b) => totals.get(b) - totals.get(a) || Number(a) - Number(b))
+      : original;
+    for (const row of matrix.rows) {
+      const byColumn = new Map([...row.cells].map((cell) => [cell.dataset.column, cell]));
+      for (const column of wanted) row.append(byColumn.get(column));
+    }
+  });
   document.getElementById("expand-all")?.addEventListener("click", () => {
     for (const code of hasChildren) open.add(code);
     apply();

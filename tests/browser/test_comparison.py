@@ -66,6 +66,13 @@ def test_matrix_opens_sub_codes_and_sorts(page: Any, hand_study: dict[str, Any])
     assert sub_code.is_visible()
     page.get_by_role("button", name="Parents only").click()
     assert sub_code.is_hidden()
+    visible = page.locator("#matrix-table thead th[data-code]:visible button.sort")
+    assert visible.all_inner_texts()[:2] == ["VAL", "POW"]
+    # Concordant VAL in D1 and D3 (2), then OUT.TRUST in D1 (1); the rest keep codebook order.
+    page.get_by_label("Codes", exact=True).select_option("total")
+    assert visible.all_inner_texts()[:3] == ["VAL", "OUT.TRUST", "POW"]
+    page.get_by_label("Codes", exact=True).select_option("codebook")
+    assert visible.all_inner_texts()[:2] == ["VAL", "POW"]
     page.locator("#matrix-table thead button.sort", has_text="Dyad").click()
     labels = page.locator("#matrix-table tbody th").all_inner_texts()
     assert labels == sorted(labels, reverse=True)
