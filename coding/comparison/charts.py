@@ -65,7 +65,7 @@ def bar_chart(
     """Horizontal grouped bars: one group per row, one bar per series."""
     label_width, plot_width, bar, gap = 230, 420, 9, 10
     group = bar * len(series) + gap
-    top = 46
+    top = 62 if marker is not None else 48
     height = top + group * len(rows) + 36
     width = label_width + plot_width + 90
     maximum = maximum or 1
@@ -115,7 +115,7 @@ def bar_chart(
         mx = label_width + plot_width * marker / maximum
         parts.append(
             f'<line x1="{mx:.1f}" y1="{top - 6}" x2="{mx:.1f}" y2="{height - 30}" '
-            f'stroke="#c53030" stroke-dasharray="4 3"/><text x="{mx + 3:.1f}" y="{top - 8}" '
+            f'stroke="#c53030" stroke-dasharray="4 3"/><text x="{mx + 3:.1f}" y="{top - 7}" '
             f'font-size="10" fill="#c53030">{escape(marker_label)}</text>'
         )
     parts.append("</svg>")
