@@ -49,10 +49,10 @@ def analysis(ctx: BenchContext) -> None:
         started = time.perf_counter()
         study = big_study(dyads=dyads, codings_per_interview=200, label=f"analysis-{dyads}")
         if connection.vendor == "postgresql":
-            # Fresh bulk inserts have no planner statistics yet; autovacuum would gather them
-            # within a minute in a running system.
+            # Fresh bulk inserts have no planner statistics yet, and the previous size's study
+            # was just deleted; autovacuum would see to both within a minute in a running system.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         ctx.note(f"built {dyads} dyads in {time.perf_counter() - started:.1f} s")
         try:
             codings = Coding.objects.filter(interview__dyad__study=study).count()
