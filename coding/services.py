@@ -481,7 +481,9 @@ def _insert_values(instance: Any, *, leave_out: set[str]) -> tuple[list[str], li
     fields = [
         field
         for field in instance._meta.concrete_fields
-        if not field.primary_key and field.name not in leave_out
+        if not field.primary_key
+        and field.name not in leave_out
+        and not getattr(field, "generated", False)
     ]
     columns = [connection.ops.quote_name(field.column) for field in fields]
     values = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("coding.team.urls")),
     path("", include("coding.casestudy.urls")),
     path("", include("coding.exchange.refi.urls")),
+    path("", include("coding.comparison.urls")),
 ]
 
 handler404 = "healing.views.not_found"

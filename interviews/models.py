@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
 
 
 class Role(models.TextChoices):
@@ -209,6 +210,11 @@ class Interview(models.Model):
     interviewer = models.CharField(max_length=120, blank=True)
     text = models.TextField()
     text_sha256 = models.CharField(max_length=64, editable=False)
+    # The text's length in code points, kept by the database: analyses divide by it (coverage)
+    # for every interview, and must not read (and decompress) every text to get it.
+    text_length = models.GeneratedField(
+        expression=Length("text"), output_field=models.PositiveIntegerField(), db_persist=True
+    )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     source_name = models.CharField(max_length=255, blank=True)
     source_format = models.CharField(max_length=10, blank=True)

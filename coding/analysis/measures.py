@@ -172,9 +172,8 @@ def interview_code_stats(
     rollup_cte, rollup_params = _values_cte(pairs)
     layer_where, layer_params = layer_sql(layer)
     dyad_where, dyad_params = _dyad_filter_sql(dyads, study)
-    # Gaps and islands: a span starts a new island when it begins after every earlier span (in
-    # start order) of the same interview and code has ended; an island's length is max(end) -
-    # min(start), and the union's length is the sum over islands.
+    # One pass over the spans in start order: each span adds the part of it that reaches past
+    # every earlier span (of the same interview and code); the sum is the union's length.
     # Only fixed SQL fragments are formatted in; every value is a parameter.
     sql = f"""
         WITH {rollup_cte},
@@ -194,25 +193,16 @@ def interview_code_stats(
                 ) AS reach
             FROM spans
         ),
-        numbered AS (
-            SELECT interview_id, target_id, start, "end",
-                SUM(CASE WHEN reach IS NULL OR start > reach THEN 1 ELSE 0 END) OVER (
-                    PARTITION BY interview_id, target_id ORDER BY start, "end"
-                    ROWS UNBOUNDED PRECEDING
-                ) AS island
-            FROM ordered
-        ),
-        islands AS (
-            SELECT interview_id, target_id, COUNT(*) AS passages,
-                MAX("end") - MIN(start) AS covered
-            FROM numbered GROUP BY interview_id, target_id, island
-        ),
         per_code AS (
-            SELECT interview_id, target_id, SUM(passages) AS passages, SUM(covered) AS covered
-            FROM islands GROUP BY interview_id, target_id
+            SELECT interview_id, target_id, COUNT(*) AS passages,
+                SUM(CASE
+                    WHEN reach IS NULL OR reach <= start THEN "end" - start
+                    WHEN reach < "end" THEN "end" - reach
+                    ELSE 0 END) AS covered
+            FROM ordered GROUP BY interview_id, target_id
         )
         SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id, p.passages, p.covered,
-            LENGTH(i.text)
+            i.text_length
         FROM per_code p JOIN interviews_interview i ON i.id = p.interview_id
         ORDER BY p.interview_id, p.target_id
     """  # noqa: S608

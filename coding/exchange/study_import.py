@@ -703,7 +703,12 @@ def insert_keeping_times(model: type[models.Model], objects: Sequence[models.Mod
         return
     db = router.db_for_write(model)
     connection = db_connections[db]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Generated columns (Interview.text_length) are computed by the database, never inserted.
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
     batch = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, list(objects))))
     manager = model._base_manager.using(db)
     for offset in range(0, len(objects), batch):

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.casestudy.api import CASE_STUDY_URLS
+from coding.comparison.api import COMPARISON_URLS
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.exports_api import (
     CodebookExportDownloadView,
@@ -39,6 +40,7 @@ urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
     *TEAM_URLS,
     *CASE_STUDY_URLS,
+    *COMPARISON_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),

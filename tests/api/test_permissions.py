@@ -218,6 +218,13 @@ CASES = [
     Case("import a study", "post", lambda w: "/api/v1/study-imports/", everyone(202),
          lambda w: {"file": SimpleUploadedFile("s.json", w["study_json"]()),
                     "slug": "imported"}, "multipart"),
+    # The comparison (analysis) reads
+    *[Case(f"comparison {view}", "get",
+           lambda w, view=view: f"/api/v1/studies/study/comparison/{view}/?group_by=dyad.years",
+           members(200))
+      for view in ("matrix", "prevalence", "process-outcome", "subgroups", "framework")],
+    Case("comparison of another study", "get",
+         lambda w: "/api/v1/studies/other-study/comparison/matrix/", other_study(200)),
     # Schema and docs are public
     Case("the schema", "get", lambda w: "/api/schema/", everyone(200) | {"anonymous": 200}),
 ]  # fmt: skip
@@ -332,6 +339,11 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/jobs/{id}/files/{file_id}/", "/api/v1/tokens/", "/api/v1/tokens/{id}/",
         "/api/v1/studies/{slug}/exports/", "/api/v1/studies/{slug}/exports/{fmt}/",
         "/api/v1/studies/{slug}/codebook/exports/{fmt}/", "/api/v1/study-imports/",
+        "/api/v1/studies/{slug}/comparison/matrix/",
+        "/api/v1/studies/{slug}/comparison/prevalence/",
+        "/api/v1/studies/{slug}/comparison/process-outcome/",
+        "/api/v1/studies/{slug}/comparison/subgroups/",
+        "/api/v1/studies/{slug}/comparison/framework/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
     # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,

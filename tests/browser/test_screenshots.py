@@ -101,3 +101,15 @@ def test_case_study_screenshot(page: Any, folder: Path) -> None:
     assert png_size(folder / "case-study.png") == (1280, 800)
     assert (folder / "case-study.png").stat().st_size > 30_000
     assert page.script_errors == []
+
+
+def test_comparison_screenshot(page: Any, folder: Path) -> None:
+    demo_load()
+    login(page, "lead", password_of("lead"))
+    page.goto("/studies/demo/comparison/?view=matrix&measure=coverage&side=both&layer=all")
+    page.get_by_role("button", name="Sub-codes of VAL").click()
+    page.mouse.move(5, 790)
+    page.screenshot(path=str(folder / "comparison.png"))
+    assert png_size(folder / "comparison.png") == (1280, 800)
+    assert (folder / "comparison.png").stat().st_size > 30_000, "comparison.png looks empty"
+    assert page.script_errors == []

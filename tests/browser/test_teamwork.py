@@ -1,10 +1,10 @@
 """Blind double coding to consensus, in Chromium.
 
-Two coders code the same interview blind. The coding workspace is built on another branch, so
-here each coder codes through the REST API from inside their signed-in browser (the same
-session, cookies and CSRF token the workspace uses). The lead then reveals, opens the
-disagreements and the side-by-side view, settles two passages and marks the consensus complete;
-the consensus is then checked through the API and ``default_layer_for``.
+Two coders code the same interview blind, through the REST API from inside their signed-in
+browser (the same session, cookies and CSRF token the workspace uses; the workspace's own clicks
+are tested in test_workspace.py). The lead then reveals, opens the disagreements and the
+side-by-side view, settles two passages and marks the consensus complete; the consensus is then
+checked through the API, ``default_layer_for`` and the comparison page, which reads it by default.
 """
 
 from __future__ import annotations
@@ -124,6 +124,21 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
     assert Adjudication.objects.count() == 2
     interview.refresh_from_db()
     assert interview.consensus_complete
-    # What the comparison page will read by default.
+    # The comparison now reads the consensus by default: the two settled codes (rolled up to
+    # their processes) are there; ABI.NGU, which both coders applied but nobody settled, is not.
     assert default_layer_for(interview).name == "consensus"
+    page.goto("/studies/study/")
+    page.get_by_role("link", name="Comparison").click()
+    page.get_by_role("link", name="Prevalence").click()
+    scope = page.locator("#comparison-scope")
+    expect(scope.locator("[data-layer]")).to_have_text("Consensus")
+    expect(scope).to_contain_text("the study’s default")
+
+    def dyads_with(key: str) -> str:
+        row = page.locator(f"#prevalence-table tbody tr[data-code='{key}']")
+        return str(row.locator("th, td").nth(3).inner_text()).split()[0]
+
+    assert dyads_with("VAL") == "1"
+    assert dyads_with("POW") == "1"
+    assert dyads_with("ABI") == "0"
     assert page.script_errors == []

@@ -20,6 +20,7 @@ SUITE_MODULES = [
     "coding.benchmarks.agreement",
     "coding.benchmarks.exports",
     "coding.benchmarks.casestudy",
+    "coding.benchmarks.analysis",
 ]
 
 

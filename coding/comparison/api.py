@@ -1,0 +1,267 @@
+"""JSON endpoints of the comparison, one per view, with the page's filters:
+
+``/api/v1/studies/<slug>/comparison/{matrix,prevalence,process-outcome,subgroups,framework}/``
+
+Every member of the study reads them (outsiders get 404). ``layer`` (consensus, all, coder with
+``coder=<user id>``, mine; default: the study's default layer) is checked against blind coding,
+and the dyad subset is given as ``dyad.<key>=``, ``clinician.<key>=``, ``patient.<key>=`` and
+``clinician=<participant id>``. Every answer says which layer and dyads it used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coding.comparison import selectors as s
+from interviews.selectors import study_get_for_user
+
+COMMON_PARAMETERS = [
+    OpenApiParameter(
+        "layer",
+        str,
+        description="consensus, all (union of coders), coder (with coder=<user id>) or mine; "
+        "default: consensus where the study has one, else all.",
+    ),
+    OpenApiParameter("coder", int, description="The coder's user id, with layer=coder."),
+    OpenApiParameter("clinician", int, description="Only this clinician's dyads (participant id)."),
+    OpenApiParameter(
+        "dyad.<key>",
+        str,
+        description="Dyads whose attribute has this value (repeat for any of several values); "
+        "likewise clinician.<key> and patient.<key>.",
+    ),
+]
+
+
+class ScopeSerializer(serializers.Serializer):
+    layer = serializers.DictField(help_text="name, coder and label of the layer used")
+    subset = serializers.DictField(help_text="description, filters and clinician of the dyads")
+    settings = serializers.DictField(help_text="the view's own settings as used")
+
+
+class MatrixSerializer(ScopeSerializer):
+    codes = serializers.ListField(child=serializers.DictField())
+    dyads = serializers.ListField(child=serializers.DictField())
+    values = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField()),
+        help_text="values[dyad][code]: the measure on the side (presence 1/0)",
+    )
+    concordant = serializers.ListField(
+        child=serializers.ListField(child=serializers.BooleanField()),
+        help_text="concordant[dyad][code]: present on both sides",
+    )
+
+
+class PrevalenceSerializer(ScopeSerializer):
+    dyads = serializers.IntegerField()
+    codes = serializers.ListField(child=serializers.DictField())
+    common = serializers.ListField(child=serializers.CharField(), help_text="code keys")
+
+
+class ProcessOutcomeSerializer(ScopeSerializer):
+    pairs = serializers.ListField(child=serializers.DictField())
+
+
+class SubgroupsSerializer(ScopeSerializer):
+    grouping = serializers.DictField()
+    codes = serializers.ListField(child=serializers.DictField())
+    groups = serializers.ListField(child=serializers.DictField())
+
+
+class FrameworkSerializer(ScopeSerializer):
+    components = serializers.ListField(child=serializers.DictField())
+    dyads = serializers.ListField(child=serializers.DictField())
+    cells = serializers.ListField(child=serializers.ListField(child=serializers.DictField()))
+
+
+class _ComparisonView(APIView):
+    def scope_and_settings(
+        self, request: Request, slug: str
+    ) -> tuple[s.ComparisonBase, s.ViewSettings]:
+        study, access = study_get_for_user(user=request.user, slug=slug)
+        params = dict(request.query_params.lists())
+        scope = s.comparison_scope(study=study, access=access, user=request.user, params=params)
+        settings = s.view_settings(params)
+        return s.comparison_base(scope=scope), settings
+
+    @staticmethod
+    def head(base: s.ComparisonBase, settings: dict[str, Any]) -> dict[str, Any]:
+        return {**base.scope.as_dict(), "settings": settings}
+
+
+def _dyad(d: s.DyadInfo) -> dict[str, Any]:
+    return {"id": d.id, "label": d.label, "clinician": d.clinician, "patient": d.patient}
+
+
+class MatrixView(_ComparisonView):
+    """Dyads × codes: ``measure`` (presence, count, coverage) on ``side`` (patient, clinician,
+    both: present on both sides, counts added, coverage over both interviews together)."""
+
+    @extend_schema(
+        parameters=[
+            *COMMON_PARAMETERS,
+            OpenApiParameter("measure", str, enum=list(s.MEASURES)),
+            OpenApiParameter("side", str, enum=list(s.SIDES)),
+        ],
+        responses=MatrixSerializer,
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        base, settings = self.scope_and_settings(request, slug)
+        matrix = s.dyad_code_matrix(base=base)
+        values = matrix.values(measure=settings.measure, side=settings.side)
+        return Response(
+            {
+                **self.head(base, {"measure": settings.measure, "side": settings.side}),
+                "codes": [s.code_dict(n) for n in matrix.codes],
+                "dyads": [_dyad(row.dyad) for row in matrix.rows],
+                "values": [
+                    [round(v, 6) if settings.measure == "coverage" else int(v) for v in row]
+                    for row in values
+                ],
+                "concordant": [[c.concordant for c in row.cells] for row in matrix.rows],
+            }
+        )
+
+
+class PrevalenceView(_ComparisonView):
+    """Per code: of N dyads, n where it is present on either side, each side, and both; and the
+    common components at ``threshold`` percent (default 80) on ``basis``."""
+
+    @extend_schema(
+        parameters=[
+            *COMMON_PARAMETERS,
+            OpenApiParameter("threshold", int, description="0-100, default 80"),
+            OpenApiParameter("basis", str, enum=list(s.PREVALENCE_BASES)),
+        ],
+        responses=PrevalenceSerializer,
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        base, settings = self.scope_and_settings(request, slug)
+        rows = s.prevalence(base=base)
+        common = s.common_components(rows, threshold=settings.threshold, basis=settings.basis)
+        return Response(
+            {
+                **self.head(base, {"threshold": settings.threshold, "basis": settings.basis}),
+                "dyads": len(base.dyads),
+                "codes": [p.as_dict() for p in rows],
+                "common": [p.code.key for p in common],
+            }
+        )
+
+
+class ProcessOutcomeView(_ComparisonView):
+    """For each process (top-level, rolled up; every process code with ``sub_codes=1``) and
+    outcome: dyads with both, and passages overlapping or within ``window`` turns."""
+
+    @extend_schema(
+        parameters=[
+            *COMMON_PARAMETERS,
+            OpenApiParameter("window", int, description="0-50 turns, default 1"),
+            OpenApiParameter("sub_codes", bool),
+        ],
+        responses=ProcessOutcomeSerializer,
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        base, settings = self.scope_and_settings(request, slug)
+        pairs = s.process_outcome(base=base, window=settings.window, sub_codes=settings.sub_codes)
+        return Response(
+            {
+                **self.head(base, {"window": settings.window, "sub_codes": settings.sub_codes}),
+                "pairs": [p.as_dict() for p in pairs],
+            }
+        )
+
+
+class SubgroupsView(_ComparisonView):
+    """The dyads split by ``group_by`` (``dyad.<key>``, ``clinician.<key>``, ``patient.<key>``:
+    one group per value, numbers split at ``split`` or the median; ``clinician:<id>``: that
+    clinician's dyads against the rest), with prevalence and mean count and coverage per code
+    on ``side``."""
+
+    @extend_schema(
+        parameters=[
+            *COMMON_PARAMETERS,
+            OpenApiParameter("group_by", str, required=True),
+            OpenApiParameter("split", float),
+            OpenApiParameter("side", str, enum=list(s.SIDES)),
+        ],
+        responses=SubgroupsSerializer,
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        base, settings = self.scope_and_settings(request, slug)
+        if not settings.group_by:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"group_by": "Choose what to group the dyads by."})
+        grouping = s.grouping_for(base=base, group_by=settings.group_by, split=settings.split)
+        result = s.subgroups(base=base, grouping=grouping, side=settings.side)
+        return Response(
+            {
+                **self.head(
+                    base,
+                    {"group_by": settings.group_by, "split": settings.split, "side": settings.side},
+                ),
+                "grouping": {"param": grouping.param, "label": grouping.label, "how": grouping.how},
+                "codes": [s.code_dict(n) for n in result.codes],
+                "groups": [
+                    {
+                        "label": group.label,
+                        "dyads": sorted(group.dyad_ids),
+                        "figures": [
+                            {
+                                "code": node.key,
+                                "dyads": f.dyads,
+                                **f.n,
+                                "mean_count": round(f.mean_count, 6),
+                                "mean_coverage": round(f.mean_coverage, 6),
+                            }
+                            for node, f in zip(result.codes, figures, strict=True)
+                        ],
+                    }
+                    for group, figures in zip(grouping.groups, result.figures, strict=True)
+                ],
+            }
+        )
+
+
+class FrameworkView(_ComparisonView):
+    """Dyads × components, each cell the case study's synthesis and a link to it."""
+
+    @extend_schema(parameters=COMMON_PARAMETERS, responses=FrameworkSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        base, _ = self.scope_and_settings(request, slug)
+        framework = s.framework_matrix(base=base)
+        return Response(
+            {
+                **self.head(base, {}),
+                "components": [s.code_dict(n) for n in framework.components],
+                "dyads": [_dyad(d) for d in framework.dyads],
+                "cells": [
+                    [{"synthesis": c.synthesis, "link": c.link} for c in row]
+                    for row in framework.cells
+                ],
+            }
+        )
+
+
+COMPARISON_URLS = [
+    path(
+        f"v1/studies/<slug:slug>/comparison/{name}/",
+        view.as_view(),
+        name=f"comparison-api-{name}",
+    )
+    for name, view in (
+        ("matrix", MatrixView),
+        ("prevalence", PrevalenceView),
+        ("process-outcome", ProcessOutcomeView),
+        ("subgroups", SubgroupsView),
+        ("framework", FrameworkView),
+    )
+]

@@ -1,0 +1,246 @@
+"""Charts as SVG made on the server: the prevalence bars, the process → outcome bars and the
+matrix heatmap. Each has a <title> and <desc> (its text alternative, with the data table the page
+shows beside it) and carries its own styles, so a downloaded file looks like the page.
+
+Every text that comes from the study (code keys and names, dyad labels) is escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from coding.comparison.selectors import Matrix, PairFigures, Prevalence
+
+FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
+SERIES_COLOURS = {
+    "patient": "#2b6cb0",
+    "clinician": "#b7791f",
+    "both": "#2f855a",
+    "either": "#4a5568",
+    "overlap": "#2f855a",
+    "near": "#2b6cb0",
+    "dyads_both": "#a0aec0",
+}
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class BarRow:
+    label: str
+    indent: int
+    values: dict[str, float]  # series key → value
+    notes: dict[str, str]  # series key → text shown at the bar's end
+
+
+def _svg_open(width: int, height: int, chart_id: str, title: str, desc: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" style="{FONT}">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
+    )
+
+
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: Sequence[BarRow],
+    series: Sequence[Series],
+    maximum: float,
+    axis_label: str,
+    marker: float | None = None,
+    marker_label: str = "",
+) -> str:
+    """Horizontal grouped bars: one group per row, one bar per series."""
+    label_width, plot_width, bar, gap = 230, 420, 9, 10
+    group = bar * len(series) + gap
+    top = 62 if marker is not None else 48
+    height = top + group * len(rows) + 36
+    width = label_width + plot_width + 90
+    maximum = maximum or 1
+    parts = [_svg_open(width, height, chart_id, title, desc)]
+    parts.append(
+        f'<text x="8" y="18" font-size="14" font-weight="600" fill="#1a202c">{escape(title)}</text>'
+    )
+    x = label_width
+    for s in series:  # legend
+        parts.append(
+            f'<rect x="{x}" y="26" width="10" height="10" fill="{SERIES_COLOURS[s.key]}"/>'
+            f'<text x="{x + 14}" y="35" font-size="11" fill="#2d3748">{escape(s.label)}</text>'
+        )
+        x += 14 + 7 * len(s.label) + 16
+    for tick in range(5):  # grid
+        gx = label_width + plot_width * tick / 4
+        parts.append(
+            f'<line x1="{gx:.1f}" y1="{top - 4}" x2="{gx:.1f}" y2="{height - 30}" '
+            f'stroke="#e2e8f0"/><text x="{gx:.1f}" y="{height - 16}" font-size="10" '
+            f'text-anchor="middle" fill="#4a5568">{_tick(maximum * tick / 4)}</text>'
+        )
+    parts.append(
+        f'<text x="{label_width + plot_width / 2:.0f}" y="{height - 3}" font-size="10" '
+        f'text-anchor="middle" fill="#4a5568">{escape(axis_label)}</text>'
+    )
+    for index, row in enumerate(rows):
+        y = top + index * group
+        parts.append(
+            f'<text x="{8 + 12 * row.indent}" y="{y + group / 2 + 2:.1f}" font-size="11" '
+            f'fill="#1a202c">{escape(_clip(row.label, 34 - 2 * row.indent))}</text>'
+        )
+        for n, s in enumerate(series):
+            value = row.values.get(s.key, 0)
+            w = plot_width * value / maximum
+            by = y + n * bar
+            parts.append(
+                f'<rect x="{label_width}" y="{by}" width="{w:.1f}" height="{bar - 1}" '
+                f'fill="{SERIES_COLOURS[s.key]}"><title>{escape(row.label)} · '
+                f"{escape(s.label)}: {escape(row.notes.get(s.key, _tick(value)))}</title></rect>"
+            )
+            if row.notes.get(s.key):
+                parts.append(
+                    f'<text x="{label_width + w + 4:.1f}" y="{by + bar - 2}" font-size="8" '
+                    f'fill="#4a5568">{escape(row.notes[s.key])}</text>'
+                )
+    if marker is not None:
+        mx = label_width + plot_width * marker / maximum
+        parts.append(
+            f'<line x1="{mx:.1f}" y1="{top - 6}" x2="{mx:.1f}" y2="{height - 30}" '
+            f'stroke="#c53030" stroke-dasharray="4 3"/><text x="{mx + 3:.1f}" y="{top - 7}" '
+            f'font-size="10" fill="#c53030">{escape(marker_label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _tick(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def prevalence_chart(rows: Sequence[Prevalence], *, threshold: int, basis: str) -> str:
+    dyads = rows[0].dyads if rows else 0
+    series = [
+        Series("patient", "Patient side"),
+        Series("clinician", "Clinician side"),
+        Series("both", "Both (concordant)"),
+    ]
+    bars = [
+        BarRow(
+            label=f"{p.code.key} {p.code.name}",
+            indent=p.code.depth,
+            values={s.key: p.share(s.key) * 100 for s in series},
+            notes={s.key: f"{getattr(p, s.key)}/{p.dyads}" for s in series},
+        )
+        for p in rows
+    ]
+    return bar_chart(
+        chart_id="chart-prevalence",
+        title=f"Prevalence per code ({dyads} dyads)",
+        desc=(
+            "Share of dyads in which each code is present on the patient side, the clinician "
+            f"side and both sides; the dashed line marks {threshold}% ({basis}). The table below "
+            "the chart gives the same figures."
+        ),
+        rows=bars,
+        series=series,
+        maximum=100,
+        axis_label="% of dyads",
+        marker=threshold,
+        marker_label=f"{threshold}%",
+    )
+
+
+def process_outcome_chart(rows: Sequence[PairFigures], *, window: int) -> str:
+    series = [
+        Series("dyads_both", "Both codes in the dyad"),
+        Series("near", f"Within {window} turns"),
+        Series("overlap", "Passages overlap"),
+    ]
+    bars = [
+        BarRow(
+            label=f"{r.first.key} → {r.second.key}",
+            indent=0,
+            values={"dyads_both": r.dyads_both, "near": r.dyads_near, "overlap": r.dyads_overlap},
+            notes={
+                "dyads_both": str(r.dyads_both),
+                "near": f"{r.dyads_near} ({r.near} pairs)",
+                "overlap": f"{r.dyads_overlap} ({r.overlaps} pairs)",
+            },
+        )
+        for r in rows
+    ]
+    return bar_chart(
+        chart_id="chart-process-outcome",
+        title="Process → outcome: dyads",
+        desc=(
+            "For each process and outcome: the dyads where both codes are present, where their "
+            f"passages come within {window} turns, and where they overlap. The table below the "
+            "chart gives the same figures with the numbers of passage pairs."
+        ),
+        rows=bars,
+        series=series,
+        maximum=max((r.dyads_both for r in rows), default=0),
+        axis_label="dyads",
+    )
+
+
+def _blue(share: float) -> str:
+    """A calm single-hue scale: white for 0 to deep blue for the maximum."""
+    low, high = (247, 251, 255), (8, 69, 148)
+    r, g, b = (round(lo + (hi - lo) * share) for lo, hi in zip(low, high, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def heat_colour(value: float, maximum: float) -> str:
+    return _blue(min(1.0, value / maximum) if maximum else 0.0)
+
+
+def heatmap(matrix: Matrix, *, measure: str, side: str) -> str:
+    values = matrix.values(measure=measure, side=side)
+    maximum = max((v for row in values for v in row), default=0)
+    cell, label_width, top = 16, 110, 130
+    width = label_width + cell * len(matrix.codes) + 20
+    height = top + cell * len(matrix.rows) + 20
+    parts = [
+        _svg_open(
+            width,
+            height,
+            "chart-heatmap",
+            f"Dyad × code heatmap: {measure}, {side}",
+            f"Each row a dyad, each column a code; darker is more ({measure} on the {side} side"
+            f"{'s' if side == 'both' else ''}; maximum {_tick(round(maximum, 4))}). The matrix "
+            "table on the page gives the same figures.",
+        )
+    ]
+    for column, node in enumerate(matrix.codes):
+        x = label_width + column * cell + cell / 2
+        parts.append(
+            f'<text transform="translate({x + 3:.1f},{top - 6}) rotate(-60)" font-size="10" '
+            f'fill="#1a202c">{escape(_clip(node.key, 20))}</text>'
+        )
+    for row_index, (row, row_values) in enumerate(zip(matrix.rows, values, strict=True)):
+        y = top + row_index * cell
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + cell - 4}" font-size="10" text-anchor="end" '
+            f'fill="#1a202c">{escape(_clip(row.dyad.label, 16))}</text>'
+        )
+        for column, value in enumerate(row_values):
+            parts.append(
+                f'<rect x="{label_width + column * cell}" y="{y}" width="{cell - 1}" '
+                f'height="{cell - 1}" fill="{heat_colour(value, maximum)}"/>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,217 @@
+"""Each comparison view as one table, and that table as CSV or XLSX.
+
+The page's downloads (``?format=csv|xlsx`` on the comparison URL) and nothing else use these; the
+figures come from ``coding.comparison.selectors`` with the page's own filters, so a download
+always holds what the page shows. XLSX has the table and an About sheet stating the layer,
+the dyad subset and the view's settings; CSV is the bare table (UTF-8, header row first).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from coding.comparison.selectors import (
+    FrameworkMatrix,
+    Matrix,
+    PairFigures,
+    Prevalence,
+    Scope,
+    Subgroups,
+)
+from coding.exchange.tabular import Sheet, about_sheet, write_xlsx
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the file name's stem, e.g. "prevalence"
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+    settings: list[tuple[str, str]]  # the view's own settings (measure, side, window, …)
+
+
+def _percent(share: float) -> float:
+    return round(share * 100, 1)
+
+
+def matrix_table(matrix: Matrix, *, measure: str, side: str) -> Table:
+    rows = [
+        [row.dyad.label, row.dyad.clinician, row.dyad.patient]
+        + [
+            round(value, 6) if measure == "coverage" else int(value)
+            for value in (cell.value(measure=measure, side=side) for cell in row.cells)
+        ]
+        for row in matrix.rows
+    ]
+    return Table(
+        name=f"matrix-{measure}-{side}",
+        title="Dyad × code matrix",
+        header=["Dyad", "Clinician", "Patient", *(n.key for n in matrix.codes)],
+        rows=rows,
+        settings=[("Measure", measure), ("Side", side), ("Codes", "parents rolled up")],
+    )
+
+
+def prevalence_table(rows: list[Prevalence], *, threshold: int, basis: str) -> Table:
+    return Table(
+        name="prevalence",
+        title="Prevalence per code",
+        header=[
+            "Code",
+            "Name",
+            "Group",
+            "Depth",
+            "Dyads (N)",
+            "Either side (n)",
+            "Either side (%)",
+            "Patient (n)",
+            "Patient (%)",
+            "Clinician (n)",
+            "Clinician (%)",
+            "Both sides (n)",
+            "Both sides (%)",
+            f"Common (≥ {threshold}% on {basis})",
+        ],
+        rows=[
+            [
+                p.code.key,
+                p.code.name,
+                p.code.group,
+                p.code.depth,
+                p.dyads,
+                p.either,
+                _percent(p.share("either")),
+                p.patient,
+                _percent(p.share("patient")),
+                p.clinician,
+                _percent(p.share("clinician")),
+                p.both,
+                _percent(p.share("both")),
+                "yes" if p.dyads and p.share(basis) * 100 >= threshold - 1e-9 else "no",
+            ]
+            for p in rows
+        ],
+        settings=[("Common components", f"at least {threshold}% of dyads, {basis}")],
+    )
+
+
+def process_outcome_table(rows: list[PairFigures], *, window: int, sub_codes: bool) -> Table:
+    return Table(
+        name="process-outcome",
+        title="Process → outcome",
+        header=[
+            "Process",
+            "Process name",
+            "Outcome",
+            "Outcome name",
+            "Dyads with both",
+            "Dyads where passages overlap",
+            f"Dyads with passages within {window} turns",
+            "Overlapping passage pairs",
+            f"Passage pairs within {window} turns",
+        ],
+        rows=[
+            [
+                r.first.key,
+                r.first.name,
+                r.second.key,
+                r.second.name,
+                r.dyads_both,
+                r.dyads_overlap,
+                r.dyads_near,
+                r.overlaps,
+                r.near,
+            ]
+            for r in rows
+        ],
+        settings=[
+            ("Window", f"same or next {window} turns"),
+            ("Processes", "every process code" if sub_codes else "top-level, rolled up"),
+        ],
+    )
+
+
+def subgroups_table(result: Subgroups, *, basis: str, side: str) -> Table:
+    header = ["Code", "Name"]
+    for group in result.grouping.groups:
+        header += [
+            f"{group.label}: {basis} (n)",
+            f"{group.label}: {basis} (%)",
+            f"{group.label}: mean count",
+            f"{group.label}: mean coverage",
+        ]
+    rows = []
+    for index, node in enumerate(result.codes):
+        row: list[Any] = [node.key, node.name]
+        for figures in result.figures:
+            f = figures[index]
+            row += [
+                f.n[basis],
+                _percent(f.share(basis)),
+                round(f.mean_count, 3),
+                round(f.mean_coverage, 6),
+            ]
+        rows.append(row)
+    sizes = ", ".join(f"{g.label}: {len(g.dyad_ids)}" for g in result.grouping.groups)
+    return Table(
+        name="subgroups",
+        title=f"Subgroups by {result.grouping.label}",
+        header=header,
+        rows=rows,
+        settings=[
+            ("Grouped by", f"{result.grouping.label} ({result.grouping.how})"),
+            ("Group sizes (dyads)", sizes),
+            ("Prevalence on", basis),
+            ("Mean count and coverage on", side),
+        ],
+    )
+
+
+def framework_table(framework: FrameworkMatrix) -> Table:
+    return Table(
+        name="framework",
+        title="Framework matrix",
+        header=["Dyad", *(n.key for n in framework.components)],
+        rows=[
+            [dyad.label, *(cell.synthesis for cell in cells)]
+            for dyad, cells in zip(framework.dyads, framework.cells, strict=True)
+        ],
+        settings=[("Cells", "the case study's synthesis for each component")],
+    )
+
+
+def table_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    return out.getvalue().encode("utf-8")
+
+
+def table_xlsx(table: Table, scope: Scope) -> bytes:
+    about = about_sheet(
+        [
+            ("Study", scope.study.title),
+            ("Table", table.title),
+            ("Layer", scope.layer_label),
+            ("Dyads", scope.subset.describe()),
+            *table.settings,
+        ]
+    )
+    out = io.BytesIO()
+    write_xlsx(out, [Sheet(table.title[:31].replace("→", "to"), table.header, table.rows), about])
+    return out.getvalue()
+
+
+def table_download(table: Table, scope: Scope, fmt: str) -> tuple[bytes, str, str]:
+    """(bytes, content type, file name) of the table in ``fmt`` (csv or xlsx)."""
+    data = table_csv(table) if fmt == "csv" else table_xlsx(table, scope)
+    return data, CONTENT_TYPES[fmt], f"{scope.study.slug}-{table.name}.{fmt}"

@@ -1,0 +1,14 @@
+"""The comparison page and its charts (the JSON endpoints are in ``coding.comparison.api``)."""
+
+from django.urls import path
+
+from coding.comparison import views
+
+urlpatterns = [
+    path("studies/<slug:slug>/comparison/", views.comparison, name="study-comparison"),
+    path(
+        "studies/<slug:slug>/comparison/<str:chart>.svg",
+        views.comparison_chart,
+        name="study-comparison-chart",
+    ),
+]

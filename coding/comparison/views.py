@@ -1,0 +1,360 @@
+"""The comparison page (one URL, five views), its downloads and its charts.
+
+Thin: the access helper loads the study, ``selectors`` reads the layer, the subset and the
+figures, ``tables`` and ``charts`` turn them into files. Every setting is a query parameter, so
+a view (with its layer and dyads) can be shared as a link, and its downloads hold the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from rest_framework.exceptions import ValidationError
+
+from coding.audit import audit_export
+from coding.comparison import charts, tables
+from coding.comparison import selectors as s
+from healing.types import AuthenticatedRequest
+from interviews.models import AttributeType, Participant, ParticipantRole, Study
+from interviews.selectors import Access, attribute_definitions_for, study_get_for_user
+
+CHARTS = ("prevalence", "process-outcome", "heatmap")
+VIEW_LABELS = {
+    "matrix": "Matrix",
+    "prevalence": "Prevalence",
+    "process-outcome": "Process → outcome",
+    "subgroups": "Subgroups",
+    "framework": "Framework matrix",
+}
+
+
+@dataclass
+class Figures:
+    """One view's figures, its table (for downloads) and its chart (SVG), if it has one."""
+
+    view: str
+    data: Any
+    table: tables.Table
+    chart: str = ""
+
+
+def view_figures(*, scope: s.Scope, view: str, settings: s.ViewSettings) -> Figures:
+    """Compute one view. Shared by the page, its downloads and its charts."""
+    base = s.comparison_base(scope=scope)
+    if view == "matrix":
+        matrix = s.dyad_code_matrix(base=base)
+        return Figures(
+            view, matrix, tables.matrix_table(matrix, measure=settings.measure, side=settings.side)
+        )
+    if view == "prevalence":
+        rows = s.prevalence(base=base)
+        return Figures(
+            view,
+            rows,
+            tables.prevalence_table(rows, threshold=settings.threshold, basis=settings.basis),
+            charts.prevalence_chart(rows, threshold=settings.threshold, basis=settings.basis),
+        )
+    if view == "process-outcome":
+        pairs = s.process_outcome(base=base, window=settings.window, sub_codes=settings.sub_codes)
+        return Figures(
+            view,
+            pairs,
+            tables.process_outcome_table(
+                pairs, window=settings.window, sub_codes=settings.sub_codes
+            ),
+            charts.process_outcome_chart(pairs, window=settings.window),
+        )
+    if view == "subgroups":
+        if not settings.group_by:
+            raise ValidationError({"group_by": "Choose what to group the dyads by."})
+        grouping = s.grouping_for(base=base, group_by=settings.group_by, split=settings.split)
+        result = s.subgroups(base=base, grouping=grouping, side=settings.side)
+        return Figures(
+            view,
+            result,
+            tables.subgroups_table(result, basis=settings.basis, side=settings.side),
+        )
+    framework = s.framework_matrix(base=base)
+    return Figures(view, framework, tables.framework_table(framework))
+
+
+def _params(request: AuthenticatedRequest) -> dict[str, list[str]]:
+    return dict(request.GET.lists())
+
+
+def _query(params: dict[str, list[str]], **changes: str | None) -> str:
+    merged = {k: list(v) for k, v in params.items() if k not in ("format", "download")}
+    for key, value in changes.items():
+        key = key.replace("__", "-")
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = [value]
+    return urlencode([(k, v) for k, values in merged.items() for v in values])
+
+
+def _error_response(
+    request: AuthenticatedRequest, study: Study, access: Access, view: str, error: Exception
+) -> HttpResponse:
+    detail = getattr(error, "detail", None) or getattr(error, "message_dict", None) or str(error)
+    problems: list[str] = []
+    if isinstance(detail, dict):
+        for field, texts in detail.items():
+            for text in texts if isinstance(texts, list) else [texts]:
+                problems.append(f"{field}: {text}")
+    else:
+        problems.append(str(detail))
+    return render(
+        request,
+        "coding/comparison/comparison.html",
+        {
+            "study": study,
+            "access": access,
+            "tab": "comparison",
+            "view": view,
+            "view_tabs": [(v, label, f"?view={v}") for v, label in VIEW_LABELS.items()],
+            "problems": problems,
+            "reset": reverse("study-comparison", args=[study.slug]) + f"?view={view}",
+        },
+        status=400,
+    )
+
+
+@login_required
+def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The comparison of the study's dyads: matrix, prevalence, process → outcome, subgroups
+    and framework matrix; ``?format=csv|xlsx`` downloads the view's table."""
+    study, access = study_get_for_user(user=request.user, slug=slug)
+    params = _params(request)
+    view = (params.get("view") or ["matrix"])[-1]
+    if view not in VIEW_LABELS:
+        view = "matrix"
+    fmt = (params.get("format") or [""])[-1]
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        if fmt and fmt not in tables.CONTENT_TYPES:
+            raise ValidationError({"format": "Download as csv or xlsx."})
+        names = s.coder_names(study=study)
+        scope = s.comparison_scope(
+            study=study, access=access, user=request.user, params=params, names=names
+        )
+        settings = s.view_settings(params)
+        figures = (
+            view_figures(scope=scope, view=view, settings=settings)
+            if view != "subgroups" or settings.group_by
+            else None
+        )
+    except (ValidationError, DjangoValidationError) as error:
+        return _error_response(request, study, access, view, error)
+    if fmt:
+        if figures is None:
+            return _error_response(
+                request,
+                study,
+                access,
+                view,
+                ValidationError({"group_by": "Choose what to group the dyads by."}),
+            )
+        data, content_type, name = tables.table_download(figures.table, scope, fmt)
+        audit_export(
+            study_id=study.pk,
+            actor=request.user,
+            what=f"comparison {view}",
+            format=fmt,
+            params={**scope.as_dict(), "settings": settings.as_dict()},
+            rows=len(figures.table.rows),
+        )
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    clinicians = list(
+        Participant.objects.filter(study=study, role=ParticipantRole.CLINICIAN)
+        .order_by("pseudonym")
+        .values_list("id", "pseudonym")
+    )
+    definitions = attribute_definitions_for(study=study)
+    context: dict[str, Any] = {
+        "study": study,
+        "access": access,
+        "tab": "comparison",
+        "view": view,
+        "view_tabs": [(v, label, "?" + _query(params, view=v)) for v, label in VIEW_LABELS.items()],
+        "scope": scope,
+        "settings": settings,
+        "figures": figures,
+        "layer_options": _layer_options(scope, access, request.user.pk, names),
+        "subset_fields": _subset_fields(definitions, params),
+        "clinicians": clinicians,
+        "chosen_clinician": (params.get("clinician") or [""])[-1],
+        "download": {f: "?" + _query(params, view=view, format=f) for f in tables.CONTENT_TYPES},
+        "query": _query(params, view=view),
+        "sides": s.SIDES,
+        "measures": s.MEASURES,
+        "bases": s.PREVALENCE_BASES,
+    }
+    if view == "subgroups":
+        context["group_options"] = [
+            *[
+                (f"{d.entity}.{d.key}", f"{d.get_entity_display()}: {d.label or d.key}")
+                for entity in ("dyad", "clinician", "patient")
+                for d in definitions[entity]
+            ],
+            *[(f"clinician:{pk}", f"Clinician {name} vs the rest") for pk, name in clinicians],
+        ]
+    if figures is not None and view in ("prevalence", "process-outcome", "matrix"):
+        chart = "heatmap" if view == "matrix" else view
+        context["chart_url"] = (
+            reverse("study-comparison-chart", args=[study.slug, chart])
+            + "?"
+            + _query(params, view=None)
+        )
+        context["chart_name"] = f"{study.slug}-{chart}"
+    if figures is not None and view == "matrix":
+        context["matrix_html"] = matrix_html(
+            figures.data, measure=settings.measure, side=settings.side
+        )
+    if figures is not None and view == "subgroups":
+        result = figures.data
+        basis = settings.basis
+        context["subgroup_rows"] = [
+            (
+                node,
+                [
+                    {
+                        "n": group_figures[index].n[basis],
+                        "dyads": group_figures[index].dyads,
+                        "percent": round(group_figures[index].share(basis) * 100),
+                        "coverage": round(group_figures[index].mean_coverage * 100, 1),
+                    }
+                    for group_figures in result.figures
+                ],
+            )
+            for index, node in enumerate(result.codes)
+        ]
+    if figures is not None and view == "framework":
+        context["framework_rows"] = list(zip(figures.data.dyads, figures.data.cells, strict=True))
+    if figures is not None and view == "prevalence":
+        context["common"] = [
+            (p, getattr(p, settings.basis))
+            for p in s.common_components(
+                figures.data, threshold=settings.threshold, basis=settings.basis
+            )
+        ]
+        context["common_keys"] = {p.code.id for p, _ in context["common"]}
+    return render(request, "coding/comparison/comparison.html", context)
+
+
+@login_required
+def comparison_chart(request: AuthenticatedRequest, slug: str, chart: str) -> HttpResponse:
+    """A chart of the comparison as SVG, with the same parameters as the page."""
+    study, access = study_get_for_user(user=request.user, slug=slug)
+    if chart not in CHARTS:
+        raise Http404("No such chart.")
+    params = _params(request)
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        scope = s.comparison_scope(study=study, access=access, user=request.user, params=params)
+        settings = s.view_settings(params)
+        view = "matrix" if chart == "heatmap" else chart
+        figures = view_figures(scope=scope, view=view, settings=settings)
+    except (ValidationError, DjangoValidationError) as error:
+        return _error_response(request, study, access, "matrix", error)
+    svg = (
+        charts.heatmap(figures.data, measure=settings.measure, side=settings.side)
+        if chart == "heatmap"
+        else figures.chart
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{study.slug}-{chart}.svg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _layer_options(
+    scope: s.Scope, access: Access, user_id: int, names: dict[int, str]
+) -> list[tuple[str, str, bool]]:
+    """(query, label, selected) for the layer control: consensus, the union, each coder; while
+    coding is blind a coder is offered only the consensus and their own layer."""
+    options = [("consensus", "Consensus", scope.layer.name == "consensus")]
+    if access.sees_other_coders:
+        options.append(("all", "All coders (union)", scope.layer.name == "all"))
+    for pk, name in names.items():
+        if pk == user_id or access.sees_other_coders:
+            options.append(
+                (
+                    f"coder:{pk}",
+                    f"Coder: {name}",
+                    scope.layer.name == "coder" and scope.layer.coder_id == pk,
+                )
+            )
+    return options
+
+
+def _subset_fields(
+    definitions: dict[str, list[Any]], params: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    fields = []
+    for entity in ("dyad", "clinician", "patient"):
+        for d in definitions[entity]:
+            name = f"{entity}.{d.key}"
+            chosen = (params.get(name) or [""])[-1]
+            choices: list[str] = []
+            if d.type == AttributeType.CHOICE:
+                choices = [str(c) for c in d.choices or []]
+            elif d.type == AttributeType.BOOLEAN:
+                choices = ["true", "false"]
+            fields.append(
+                {
+                    "name": name,
+                    "label": f"{d.get_entity_display()}: {d.label or d.key}",
+                    "choices": choices,
+                    "value": chosen,
+                    "type": d.type,
+                }
+            )
+    return fields
+
+
+def matrix_html(matrix: s.Matrix, *, measure: str, side: str) -> SafeString:
+    """The matrix table's body, written here rather than in the template: at 500 dyads it has
+    12,000 cells, which a template loop renders ten times slower. Every text is escaped."""
+    values = matrix.values(measure=measure, side=side)
+    maximum = max((v for row in values for v in row), default=0)
+    lines = []
+    for row, row_values in zip(matrix.rows, values, strict=True):
+        cells = [
+            f'<th scope="row" data-sort="{escape(row.dyad.label)}">'
+            f'<a href="{escape(s.case_study_link(row.dyad.id))}">'
+            f"{escape(row.dyad.label)}</a></th>"
+        ]
+        for node, cell, value in zip(matrix.codes, row.cells, row_values, strict=True):
+            colour = charts.heat_colour(value, maximum)
+            dark = maximum and value / maximum > 0.55
+            shown = (
+                ("●" if value else "")
+                if measure == "presence"
+                else (f"{value * 100:.1f}%" if measure == "coverage" else str(int(value)))
+            )
+            if measure != "presence" and not value:
+                shown = "·"
+            note = f"patient {cell.patient.count} / clinician {cell.clinician.count} passages" + (
+                " · concordant" if cell.concordant else ""
+            )
+            cells.append(
+                f'<td class="num heat{" dark" if dark else ""}" data-code="{node.id}" '
+                f'data-sort="{value:.6f}" style="background:{colour}" title="{escape(note)}">'
+                f"{shown}</td>"
+            )
+        lines.append(f'<tr data-dyad="{row.dyad.id}">{"".join(cells)}</tr>')
+    return mark_safe("\n".join(lines))  # every text above is escaped
