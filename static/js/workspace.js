@@ -418,8 +418,19 @@ function targetSpan(span = state.span) {
 let selectionFrame = 0;
 document.addEventListener("selectionchange", () => {
   cancelAnimationFrame(selectionFrame);
-  selectionFrame = requestAnimationFrame(updateSelection);
+  selectionFrame = requestAnimationFrame(() => {
+    selectionFrame = 0;
+    updateSelection();
+  });
 });
+
+/** A selection change is announced by an event and drawn at the next frame; a key pressed
+ * before either must still act on the selection as it is now. */
+function flushSelection() {
+  cancelAnimationFrame(selectionFrame);
+  selectionFrame = 0;
+  updateSelection();
+}
 
 function updateSelection() {
   if (!state.index) return;
@@ -1133,6 +1144,7 @@ document.addEventListener("keydown", (event) => {
   if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) {
     return;
   }
+  flushSelection();
   const action = keyAction(event, {
     focusInText: inTranscript(document.activeElement),
     hasSelection: Boolean(state.span),

@@ -526,3 +526,29 @@ def test_a_session_that_ends_is_said_so(page: Any, study: Study, interview: Inte
     page.get_by_role("link", name="Log in again").click()
     page.wait_for_url("**/accounts/login/**")
     assert f"next=/interviews/{interview.pk}/" in page.url.replace("%2F", "/")
+
+
+def test_a_key_pressed_before_the_next_frame_acts_on_the_new_selection(
+    page: Any, study: Study, interview: Interview, coder: Any
+) -> None:
+    # The page draws a selection change at the next animation frame; on a busy machine a key
+    # can arrive first. Select and press C in one task, so no frame can come in between.
+    login(page, "coder")
+    open_workspace(page, interview.pk)
+    page.evaluate(
+        """() => {
+          const walker = document.createTreeWalker(
+            document.getElementById("transcript"), NodeFilter.SHOW_TEXT);
+          let node;
+          while ((node = walker.nextNode()) && !node.data.includes("the clinic")) {}
+          const start = node.data.indexOf("the clinic");
+          const range = document.createRange();
+          range.setStart(node, start);
+          range.setEnd(node, start + "the clinic".length);
+          getSelection().removeAllRanges();
+          getSelection().addRange(range);
+          document.dispatchEvent(new KeyboardEvent("keydown", { key: "c", bubbles: true }));
+        }"""
+    )
+    expect(page.locator("#ws-picker-title")).to_have_text("Code the selected text")
+    assert page.script_errors == []
