@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -107,13 +107,16 @@ def code_tree(*, study: Study, include_inactive: bool = False) -> CodeTree:
     return CodeTree(nodes=nodes, ancestors=ancestors)
 
 
-@dataclass(frozen=True)
-class InterviewCodeStat:
+class InterviewCodeStat(NamedTuple):
+    """One interview × code: its passages (the count) and covered code points. A named tuple: a
+    comparison at 500 dyads makes some 20,000 of them, and tuples are made ten times faster
+    than frozen dataclasses."""
+
     interview_id: int
     dyad_id: int
     perspective: str
     code_id: int
-    count: int
+    passages: int
     covered: int
     length: int
 
@@ -201,26 +204,15 @@ def interview_code_stats(
                     ELSE 0 END) AS covered
             FROM ordered GROUP BY interview_id, target_id
         )
-        SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id, p.passages, p.covered,
-            i.text_length
+        SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id,
+            CAST(p.passages AS BIGINT), CAST(p.covered AS BIGINT), i.text_length
         FROM per_code p JOIN interviews_interview i ON i.id = p.interview_id
         ORDER BY p.interview_id, p.target_id
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*rollup_params, *layer_params, *dyad_params])
         rows = cursor.fetchall()
-    return [
-        InterviewCodeStat(
-            interview_id=row[0],
-            dyad_id=row[1],
-            perspective=row[2],
-            code_id=row[3],
-            count=int(row[4]),
-            covered=int(row[5]),
-            length=int(row[6]),
-        )
-        for row in rows
-    ]
+    return [InterviewCodeStat._make(row) for row in rows]
 
 
 def codes_with_descendants(tree: CodeTree, code_ids: Iterable[int]) -> set[int]:

@@ -603,7 +603,7 @@ def case_study_data(
     figures: dict[tuple[int, str], tuple[int, int]] = {}
     for stat in stats:
         count, covered = figures.get((stat.code_id, stat.perspective), (0, 0))
-        figures[(stat.code_id, stat.perspective)] = (count + stat.count, covered + stat.covered)
+        figures[(stat.code_id, stat.perspective)] = (count + stat.passages, covered + stat.covered)
     excerpts = _excerpts(dyad=dyad, layer=layer, keys=keys, perspective_of=perspective_of)
     summary, writings, _ = _writings(dyad=dyad, tree=tree)
     evidence = _evidence(dyad=dyad, keys=keys, access=access, user_id=user_id)

@@ -359,7 +359,7 @@ def comparison_base(*, scope: Scope, tree: CodeTree | None = None) -> Comparison
         figures = sums.get((stat.dyad_id, stat.code_id))
         if figures is None:
             figures = sums[(stat.dyad_id, stat.code_id)] = [0, 0, 0, 0]
-        figures[offset] += stat.count
+        figures[offset] += stat.passages
         figures[offset + 1] += stat.covered
     for (dyad_id, code_id), f in sums.items():
         base.figures[(dyad_id, code_id)] = Cell(

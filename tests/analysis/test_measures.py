@@ -36,7 +36,7 @@ def coded(study: Any, coder: Any, coder2: Any) -> Any:
 
 def by_key(study: Any, stats: list[Any]) -> dict[str, tuple[int, int]]:
     keys = {node.id: node.key for node in code_tree(study=study).nodes}
-    return {keys[s.code_id]: (s.count, s.covered) for s in stats}
+    return {keys[s.code_id]: (s.passages, s.covered) for s in stats}
 
 
 def test_union_of_coders_rolls_sub_codes_up_without_double_counting(
