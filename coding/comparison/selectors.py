@@ -503,6 +503,55 @@ def _in_list(values: Sequence[int]) -> str:
     return ", ".join("%s" for _ in values)
 
 
+# How passages are placed in speaker turns: CTEs ending in "placed", over "passages" and
+# "chosen" (turn indexes run 0, 1, 2… in text order in every interview).
+PLACEMENT_BY_WINDOW = """
+        events AS (
+            SELECT t.interview_id, t.start AS pos, 0 AS kind, t."index" AS turn_index,
+                CAST(NULL AS INTEGER) AS dyad_id, CAST(NULL AS INTEGER) AS target_id,
+                CAST(NULL AS INTEGER) AS is_first, CAST(NULL AS INTEGER) AS is_second,
+                CAST(NULL AS INTEGER) AS p_start, CAST(NULL AS INTEGER) AS p_end
+            FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
+            UNION ALL
+            SELECT interview_id, start, 1, NULL, dyad_id, target_id, is_first, is_second,
+                start, "end"
+            FROM passages
+            UNION ALL
+            SELECT interview_id, "end" - 1, 1, NULL, dyad_id, target_id, is_first, is_second,
+                start, "end"
+            FROM passages
+        ),
+        located AS (
+            SELECT dyad_id, interview_id, target_id, is_first, is_second, p_start, p_end, kind,
+                COALESCE(MAX(turn_index) OVER (
+                    PARTITION BY interview_id ORDER BY pos, kind ROWS UNBOUNDED PRECEDING
+                ), -1) AS turn
+            FROM events
+        ),
+        placed AS (
+            SELECT dyad_id, interview_id, target_id, is_first, is_second,
+                p_start AS start, p_end AS "end", MIN(turn) AS first_turn, MAX(turn) AS last_turn
+            FROM located WHERE kind > 0
+            GROUP BY dyad_id, interview_id, target_id, is_first, is_second, p_start, p_end
+        ),
+"""
+
+PLACEMENT_BY_BUCKET = """
+        bounds AS (
+            SELECT t.interview_id, ARRAY_AGG(t.start ORDER BY t."index") AS starts
+            FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
+            GROUP BY t.interview_id
+        ),
+        placed AS (
+            SELECT p.dyad_id, p.interview_id, p.target_id, p.is_first, p.is_second,
+                p.start, p."end",
+                COALESCE(WIDTH_BUCKET(p.start, b.starts) - 1, -1) AS first_turn,
+                COALESCE(WIDTH_BUCKET(p."end" - 1, b.starts) - 1, -1) AS last_turn
+            FROM passages p LEFT JOIN bounds b ON b.interview_id = p.interview_id
+        ),
+"""
+
+
 def cooccurrence_counts(
     *,
     scope: Scope,
@@ -547,8 +596,10 @@ def cooccurrence_counts(
     # it would pair the passages in a nested loop (quadratic: seconds at 500 dyads). The sides
     # are therefore picked with "> 0" (an inequality, estimated at a third of the rows) rather
     # than "= 1" (estimated at half a percent), so the pairing stays a hash join.
-    # A passage's first and last turns come from one pass over the turn starts and the
-    # passages' first and last code points in text order.
+    # PostgreSQL finds a passage's turns by binary search in each interview's turn starts
+    # (width_bucket); elsewhere they come from one window pass over turn starts and passage
+    # ends in text order. Both give the last turn starting at or before a position.
+    placement = PLACEMENT_BY_BUCKET if connection.vendor == "postgresql" else PLACEMENT_BY_WINDOW
     # Only fixed SQL fragments are formatted in; every value is a parameter.
     sql = f"""
         WITH rollup(code_id, target_id, is_first, is_second) AS (VALUES {rollup_rows}),
@@ -586,34 +637,7 @@ def cooccurrence_counts(
                 ), last_end) AS "end"
             FROM island_starts
         ),
-        events AS (
-            SELECT t.interview_id, t.start AS pos, 0 AS kind, t."index" AS turn_index,
-                CAST(NULL AS INTEGER) AS dyad_id, CAST(NULL AS INTEGER) AS target_id,
-                CAST(NULL AS INTEGER) AS is_first, CAST(NULL AS INTEGER) AS is_second,
-                CAST(NULL AS INTEGER) AS p_start, CAST(NULL AS INTEGER) AS p_end
-            FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
-            UNION ALL
-            SELECT interview_id, start, 1, NULL, dyad_id, target_id, is_first, is_second,
-                start, "end"
-            FROM passages
-            UNION ALL
-            SELECT interview_id, "end" - 1, 1, NULL, dyad_id, target_id, is_first, is_second,
-                start, "end"
-            FROM passages
-        ),
-        located AS (
-            SELECT dyad_id, interview_id, target_id, is_first, is_second, p_start, p_end, kind,
-                COALESCE(MAX(turn_index) OVER (
-                    PARTITION BY interview_id ORDER BY pos, kind ROWS UNBOUNDED PRECEDING
-                ), -1) AS turn
-            FROM events
-        ),
-        placed AS (
-            SELECT dyad_id, interview_id, target_id, is_first, is_second,
-                p_start AS start, p_end AS "end", MIN(turn) AS first_turn, MAX(turn) AS last_turn
-            FROM located WHERE kind > 0
-            GROUP BY dyad_id, interview_id, target_id, is_first, is_second, p_start, p_end
-        ),
+        {placement}
         pairs AS (
             SELECT a.dyad_id, a.interview_id, a.target_id AS a_id, b.target_id AS b_id,
                 SUM(CASE WHEN a.start < b."end" AND b.start < a."end" THEN 1 ELSE 0 END)
