@@ -8,6 +8,7 @@ a member whose role is too low is "permission denied" (403).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -85,20 +86,33 @@ def studies_for_user(*, user: Any) -> QuerySet[Study]:
     )
 
 
+def member_object_get(
+    queryset: QuerySet[Any], *, user: Any, study_path: str, min_role: str, **lookup: Any
+) -> tuple[Any, Access]:
+    """One query: the object matching ``lookup`` in a study the user is a member of, with the
+    member's access to that study. ``study_path`` leads from the object to its study ("" for a
+    study, "dyad__study" for an interview). Http404 for anyone else, PermissionDenied below
+    ``min_role``."""
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    members = f"{study_path}__memberships" if study_path else "memberships"
+    found = (
+        queryset.filter(**lookup, **{f"{members}__user": user})
+        .annotate(my_role=F(f"{members}__role"), my_adjudicator=F(f"{members}__adjudicator"))
+        .first()
+    )
+    study = attrgetter(study_path.replace("__", "."))(found) if found and study_path else found
+    access = access_from_annotations(found, min_role, blind=bool(study and study.blind_coding))
+    return found, access
+
+
 def study_get_for_user(
     *, user: Any, slug: str, min_role: str = Role.VIEWER
 ) -> tuple[Study, Access]:
     """The study with this slug and the user's access to it, or Http404 / PermissionDenied."""
-    if not user.is_authenticated:
-        raise Http404("Not found.")
-    study = (
-        Study.objects.filter(slug=slug, memberships__user=user)
-        .annotate(my_role=F("memberships__role"), my_adjudicator=F("memberships__adjudicator"))
-        .first()
+    return member_object_get(
+        Study.objects.all(), user=user, study_path="", min_role=min_role, slug=slug
     )
-    access = access_from_annotations(study, min_role, blind=bool(study and study.blind_coding))
-    assert study is not None
-    return study, access
 
 
 def study_access_for_user(*, user: Any, study: Study) -> Access | None:
@@ -114,85 +128,50 @@ def study_access_for_user(*, user: Any, study: Study) -> Access | None:
 
 
 def dyad_get_for_user(*, user: Any, pk: int, min_role: str = Role.VIEWER) -> tuple[Dyad, Access]:
-    if not user.is_authenticated:
-        raise Http404("Not found.")
-    dyad = (
-        Dyad.objects.select_related("study", "clinician", "patient")
-        .filter(pk=pk, study__memberships__user=user)
-        .annotate(
-            my_role=F("study__memberships__role"),
-            my_adjudicator=F("study__memberships__adjudicator"),
-        )
-        .first()
+    return member_object_get(
+        Dyad.objects.select_related("study", "clinician", "patient"),
+        user=user,
+        study_path="study",
+        min_role=min_role,
+        pk=pk,
     )
-    access = access_from_annotations(dyad, min_role, blind=bool(dyad and dyad.study.blind_coding))
-    assert dyad is not None
-    return dyad, access
 
 
 def interview_get_for_user(
     *, user: Any, pk: int, min_role: str = Role.VIEWER, with_text: bool = True
 ) -> tuple[Interview, Access]:
     """One query: the interview with its dyad and study, and the user's access to that study."""
-    if not user.is_authenticated:
-        raise Http404("Not found.")
-    queryset = Interview.objects.select_related("dyad__study").filter(
-        pk=pk, dyad__study__memberships__user=user
-    )
+    queryset = Interview.objects.select_related("dyad__study")
     if not with_text:
         queryset = queryset.defer("text")
-    interview = queryset.annotate(
-        my_role=F("dyad__study__memberships__role"),
-        my_adjudicator=F("dyad__study__memberships__adjudicator"),
-    ).first()
-    access = access_from_annotations(
-        interview, min_role, blind=bool(interview and interview.dyad.study.blind_coding)
+    return member_object_get(
+        queryset, user=user, study_path="dyad__study", min_role=min_role, pk=pk
     )
-    assert interview is not None
-    return interview, access
 
 
 def participant_get_for_user(
     *, user: Any, pk: int, min_role: str = Role.VIEWER
 ) -> tuple[Participant, Access]:
     """A clinician or patient of one of the user's studies (one query), or 404 / 403."""
-    if not user.is_authenticated:
-        raise Http404("Not found.")
-    participant = (
-        Participant.objects.select_related("study")
-        .filter(pk=pk, study__memberships__user=user)
-        .annotate(
-            my_role=F("study__memberships__role"),
-            my_adjudicator=F("study__memberships__adjudicator"),
-        )
-        .first()
+    return member_object_get(
+        Participant.objects.select_related("study"),
+        user=user,
+        study_path="study",
+        min_role=min_role,
+        pk=pk,
     )
-    access = access_from_annotations(
-        participant, min_role, blind=bool(participant and participant.study.blind_coding)
-    )
-    assert participant is not None
-    return participant, access
 
 
 def attribute_definition_get_for_user(
     *, user: Any, pk: int, min_role: str = Role.VIEWER
 ) -> tuple[AttributeDefinition, Access]:
-    if not user.is_authenticated:
-        raise Http404("Not found.")
-    definition = (
-        AttributeDefinition.objects.select_related("study")
-        .filter(pk=pk, study__memberships__user=user)
-        .annotate(
-            my_role=F("study__memberships__role"),
-            my_adjudicator=F("study__memberships__adjudicator"),
-        )
-        .first()
+    return member_object_get(
+        AttributeDefinition.objects.select_related("study"),
+        user=user,
+        study_path="study",
+        min_role=min_role,
+        pk=pk,
     )
-    access = access_from_annotations(
-        definition, min_role, blind=bool(definition and definition.study.blind_coding)
-    )
-    assert definition is not None
-    return definition, access
 
 
 def dyads_for_study(*, study: Study) -> QuerySet[Dyad]:

@@ -18,7 +18,7 @@ fixed number of queries whatever the number of codings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -213,13 +213,3 @@ def interview_code_stats(
         cursor.execute(sql, [*rollup_params, *layer_params, *dyad_params])
         rows = cursor.fetchall()
     return [InterviewCodeStat._make(row) for row in rows]
-
-
-def codes_with_descendants(tree: CodeTree, code_ids: Iterable[int]) -> set[int]:
-    """The codes and all their descendants (what a rolled-up parent stands for)."""
-    wanted = set(code_ids)
-    return {
-        node.id
-        for node in tree.nodes
-        if node.id in wanted or wanted.intersection(tree.ancestors[node.id])
-    }

@@ -81,6 +81,44 @@ def _check_fresh(
     raise StaleWrite(text=current, updated=current_updated, updated_by=name)
 
 
+def _save_text(
+    record: CaseStudy | CaseStudySection,
+    field: str,
+    *,
+    text: str,
+    based_on: dt.datetime | None,
+    actor: Any,
+    dyad: Dyad,
+    object_type: str,
+    object_id: str,
+    summary: str,
+    created: bool = False,
+) -> None:
+    """Write one text of a locked case study or section, unless it is stale or unchanged, and
+    record the change with the text before and after."""
+    current = getattr(record, field)
+    _check_fresh(
+        current=current, current_updated=record.updated, based_on=based_on, new=text,
+        updated_by=record.updated_by,
+    )  # fmt: skip
+    if current == text:
+        return
+    before = {"text": current, "updated": record.updated.isoformat()}
+    setattr(record, field, text)
+    record.updated_by = actor
+    record.save(update_fields=[field, "updated_by", "updated"])
+    audit_record(
+        study_id=dyad.study_id,
+        actor=actor,
+        action="create" if created else "update",
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after={"text": text, "updated": record.updated.isoformat()},
+        summary=summary,
+    )
+
+
 def case_study_summary_save(
     *, dyad: Dyad, actor: Any, text: Any, based_on: dt.datetime | None
 ) -> CaseStudy:
@@ -89,24 +127,15 @@ def case_study_summary_save(
     text = _clean(text, "text")
     with transaction.atomic():
         case_study = _locked_case_study(dyad)
-        _check_fresh(
-            current=case_study.summary, current_updated=case_study.updated, based_on=based_on,
-            new=text, updated_by=case_study.updated_by,
-        )  # fmt: skip
-        if case_study.summary == text:
-            return case_study
-        before = {"text": case_study.summary, "updated": case_study.updated.isoformat()}
-        case_study.summary = text
-        case_study.updated_by = actor
-        case_study.save(update_fields=["summary", "updated_by", "updated"])
-        audit_record(
-            study_id=dyad.study_id,
+        _save_text(
+            case_study,
+            "summary",
+            text=text,
+            based_on=based_on,
             actor=actor,
-            action="update",
+            dyad=dyad,
             object_type=AUDIT_SUMMARY,
             object_id=summary_object_id(dyad.pk),
-            before=before,
-            after={"text": text, "updated": case_study.updated.isoformat()},
             summary=f"Case study {dyad.label}: overall summary",
         )
     return case_study
@@ -129,25 +158,17 @@ def case_study_section_save(
     text = _clean(text, "text")
     with transaction.atomic():
         section, created = _section_locked(dyad, code)
-        _check_fresh(
-            current=section.synthesis, current_updated=section.updated, based_on=based_on,
-            new=text, updated_by=section.updated_by,
-        )  # fmt: skip
-        if section.synthesis == text:
-            return section
-        before = {"text": section.synthesis, "updated": section.updated.isoformat()}
-        section.synthesis = text
-        section.updated_by = actor
-        section.save(update_fields=["synthesis", "updated_by", "updated"])
-        audit_record(
-            study_id=dyad.study_id,
+        _save_text(
+            section,
+            "synthesis",
+            text=text,
+            based_on=based_on,
             actor=actor,
-            action="create" if created else "update",
+            dyad=dyad,
             object_type=AUDIT_SECTION,
             object_id=section_object_id(dyad.pk, code.pk),
-            before=before,
-            after={"text": text, "updated": section.updated.isoformat()},
             summary=f"Case study {dyad.label}: synthesis of {code.key}",
+            created=created,
         )
     return section
 

@@ -15,14 +15,13 @@ from typing import Any, BinaryIO
 
 from django.utils import timezone
 
-from coding.exchange.registry import register_codebook_export
+from coding.exchange.registry import register_codebook_export, write_chunks
 from coding.exchange.tabular import (
     XLSX_CONTENT_TYPE,
     Sheet,
     about_sheet,
     csv_cell,
     csv_chunks,
-    write_chunks,
     write_xlsx,
 )
 from coding.models import Code, Codebook, CodeGroup

@@ -21,7 +21,11 @@ from typing import Any, BinaryIO
 from django.db.models import Count
 
 from coding.exchange.people import StudyFrame, codings_selected, study_frame
-from coding.exchange.registry import ExportOptions, register_study_export
+from coding.exchange.registry import (
+    ExportOptions,
+    register_streamed_study_export,
+    register_study_export,
+)
 from coding.exchange.tabular import (
     STAMP_COLUMNS,
     XLSX_CONTENT_TYPE,
@@ -31,7 +35,6 @@ from coding.exchange.tabular import (
     csv_cell,
     csv_chunks,
     export_stamp,
-    write_chunks,
     write_xlsx,
 )
 from interviews.models import Perspective, Study
@@ -112,21 +115,16 @@ def matrix_rows(
     return header, rows()
 
 
-def matrix_csv_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]:
-    stamp = export_stamp(study=study, options=options)
-    header, rows = matrix_rows(study=study, options=options, measures=MEASURES, stamp=stamp)
-    return csv_chunks(header, ([csv_cell(value) for value in row] for row in rows))
-
-
-@register_study_export(
+@register_streamed_study_export(
     "matrix-csv",
     extension="csv",
     content_type="text/csv; charset=utf-8",
     description="code-by-dyad matrix, counts and presence by perspective (CSV)",
-    stream=matrix_csv_stream,
 )
-def export_matrix_csv(*, study: Study, out: BinaryIO, options: ExportOptions) -> None:
-    write_chunks(out, matrix_csv_stream(study=study, options=options))
+def matrix_csv_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]:
+    stamp = export_stamp(study=study, options=options)
+    header, rows = matrix_rows(study=study, options=options, measures=MEASURES, stamp=stamp)
+    return csv_chunks(header, ([csv_cell(value) for value in row] for row in rows))
 
 
 @register_study_export(

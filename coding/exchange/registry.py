@@ -2,20 +2,24 @@
 
 A study export writes to a binary stream::
 
-    @register_study_export("csv", extension="csv", content_type="text/csv", description="…")
-    def export_segments_csv(*, study: Study, out: BinaryIO, options: ExportOptions) -> None: ...
+    @register_study_export("xlsx", extension="xlsx", content_type="…", description="…")
+    def export_segments_xlsx(*, study: Study, out: BinaryIO, options: ExportOptions) -> None: ...
 
 ``manage.py export_study --format F`` and ``export_codebook --format F`` (and the export jobs and
-API endpoints) look formats up here.
+API endpoints) look formats up here. A format sent row by row registers its stream instead, and
+is written to a file chunk by chunk::
+
+    @register_streamed_study_export("jsonl", extension="jsonl", content_type="…", description="…")
+    def segments_jsonl_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]: ...
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,29 @@ def register_study_export(
             name, extension, content_type, description, write, stream
         )
         return write
+
+    return register
+
+
+def write_chunks(out: BinaryIO, chunks: Iterable[bytes]) -> None:
+    for chunk in chunks:
+        out.write(chunk)
+
+
+def register_streamed_study_export(
+    name: str, *, extension: str, content_type: str, description: str
+) -> Callable[[Callable[..., Iterator[bytes]]], Callable[..., Iterator[bytes]]]:
+    """Register a format sent row by row: decorate its ``stream(*, study, options)``; writing it
+    to a file is writing its chunks."""
+
+    def register(stream: Callable[..., Iterator[bytes]]) -> Callable[..., Iterator[bytes]]:
+        def write(*, study: Any, out: BinaryIO, options: ExportOptions) -> None:
+            write_chunks(out, stream(study=study, options=options))
+
+        STUDY_EXPORTS[name] = ExportFormat(
+            name, extension, content_type, description, write, stream
+        )
+        return stream
 
     return register
 

@@ -27,7 +27,11 @@ from django.db import connection, transaction
 from django.db.models import CharField, F, Func, QuerySet
 
 from coding.exchange.people import StudyFrame, codings_selected, progress_every, study_frame
-from coding.exchange.registry import ExportOptions, register_study_export
+from coding.exchange.registry import (
+    ExportOptions,
+    register_streamed_study_export,
+    register_study_export,
+)
 from coding.exchange.tabular import (
     ROWS_PER_CHUNK,
     STAMP_COLUMNS,
@@ -37,7 +41,6 @@ from coding.exchange.tabular import (
     about_sheet,
     export_stamp,
     jsonl_chunks,
-    write_chunks,
     write_xlsx,
 )
 from coding.models import Coding
@@ -348,35 +351,25 @@ def _segments_csv(table: SegmentTable) -> Iterator[bytes]:
         yield "".join(lines).encode("utf-8")
 
 
-def segments_csv_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]:
-    return segments_csv_chunks(segment_table(study=study, options=options))
-
-
-def segments_jsonl_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]:
-    table = segment_table(study=study, options=options)
-    return jsonl_chunks(table.header, table.rows())
-
-
-@register_study_export(
+@register_streamed_study_export(
     "csv",
     extension="csv",
     content_type="text/csv; charset=utf-8",
     description="coded segments, one row per coding (CSV, UTF-8)",
-    stream=segments_csv_stream,
 )
-def export_segments_csv(*, study: Study, out: BinaryIO, options: ExportOptions) -> None:
-    write_chunks(out, segments_csv_stream(study=study, options=options))
+def segments_csv_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]:
+    return segments_csv_chunks(segment_table(study=study, options=options))
 
 
-@register_study_export(
+@register_streamed_study_export(
     "jsonl",
     extension="jsonl",
     content_type="application/x-ndjson; charset=utf-8",
     description="coded segments, one JSON object per line per coding",
-    stream=segments_jsonl_stream,
 )
-def export_segments_jsonl(*, study: Study, out: BinaryIO, options: ExportOptions) -> None:
-    write_chunks(out, segments_jsonl_stream(study=study, options=options))
+def segments_jsonl_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]:
+    table = segment_table(study=study, options=options)
+    return jsonl_chunks(table.header, table.rows())
 
 
 @register_study_export(

@@ -29,8 +29,7 @@ from django.db import models
 from django.utils import timezone
 
 from coding.exchange.people import codings_selected, progress_every
-from coding.exchange.registry import ExportOptions, register_study_export
-from coding.exchange.tabular import write_chunks
+from coding.exchange.registry import ExportOptions, register_study_export, write_chunks
 from coding.models import (
     Adjudication,
     Assignment,

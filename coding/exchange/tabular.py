@@ -129,11 +129,6 @@ def jsonl_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterat
         yield ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def write_chunks(out: BinaryIO, chunks: Iterable[bytes]) -> None:
-    for chunk in chunks:
-        out.write(chunk)
-
-
 # --- XLSX ---------------------------------------------------------------------------------------
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -779,75 +779,67 @@ def codings_move(
 def interview_delete_with_codings(*, interview: Interview, actor: Any) -> dict[str, int]:
     """Delete an interview; its codings, memos, assignments and decisions go with it, each
     with its last state in the audit trail. Returns what was deleted."""
-    study_id = interview.dyad.study_id
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    events: list[AuditEvent] = []
+
+    def deleted(object_type: str, pk: Any, before: dict[str, Any], summary: str) -> AuditEvent:
+        return AuditEvent(
+            study_id=interview.dyad.study_id,
+            actor_id=actor_id,
+            action=AuditEvent.Action.DELETE,
+            object_type=object_type,
+            object_id=str(pk),
+            before=before,
+            summary=summary,
+        )
+
     codings = list(Coding.objects.filter(interview=interview).select_related("code"))
     memos = list(Memo.objects.filter(Q(interview=interview) | Q(coding__interview=interview)))
     assignments = list(Assignment.objects.filter(interview=interview))
-    decisions = Adjudication.objects.filter(interview=interview).count()
-    for coding in codings:
-        events.append(
-            AuditEvent(
-                study_id=study_id,
-                actor_id=actor_id,
-                action=AuditEvent.Action.DELETE,
-                object_type="coding",
-                object_id=str(coding.pk),
-                before={
-                    "id": coding.pk,
-                    "guid": str(coding.guid),
-                    **snapshot(coding, CODING_FIELDS),
-                },
-                summary=f"{coding.code.key} [{coding.start}, {coding.end}) with its interview",
-            )
-        )
-    for memo in memos:
-        events.append(
-            AuditEvent(
-                study_id=study_id,
-                actor_id=actor_id,
-                action=AuditEvent.Action.DELETE,
-                object_type="memo",
-                object_id=str(memo.pk),
-                before=snapshot(memo, MEMO_FIELDS),
-                summary=(memo.title or memo.body[:80]) + " (with its interview)",
-            )
-        )
-    for assignment in assignments:
-        events.append(
-            AuditEvent(
-                study_id=study_id,
-                actor_id=actor_id,
-                action=AuditEvent.Action.DELETE,
-                object_type="assignment",
-                object_id=str(assignment.pk),
-                before=snapshot(assignment, ASSIGNMENT_FIELDS),
-                summary="Assignment removed with its interview",
-            )
-        )
     counts = {
         "codings": len(codings),
         "memos": len(memos),
         "assignments": len(assignments),
-        "decisions": decisions,
+        "decisions": Adjudication.objects.filter(interview=interview).count(),
     }
-    events.append(
-        AuditEvent(
-            study_id=study_id,
-            actor_id=actor_id,
-            action=AuditEvent.Action.DELETE,
-            object_type="interview",
-            object_id=str(interview.pk),
-            before={
+    events = [
+        *(
+            deleted(
+                "coding",
+                coding.pk,
+                {"id": coding.pk, "guid": str(coding.guid), **snapshot(coding, CODING_FIELDS)},
+                f"{coding.code.key} [{coding.start}, {coding.end}) with its interview",
+            )
+            for coding in codings
+        ),
+        *(
+            deleted(
+                "memo",
+                memo.pk,
+                snapshot(memo, MEMO_FIELDS),
+                (memo.title or memo.body[:80]) + " (with its interview)",
+            )
+            for memo in memos
+        ),
+        *(
+            deleted(
+                "assignment",
+                assignment.pk,
+                snapshot(assignment, ASSIGNMENT_FIELDS),
+                "Assignment removed with its interview",
+            )
+            for assignment in assignments
+        ),
+        deleted(
+            "interview",
+            interview.pk,
+            {
                 **snapshot(interview, [*INTERVIEW_FIELDS, "consensus_complete"]),
                 "dyad_label": interview.dyad.label,
                 **counts,
             },
-            summary=f"Interview {interview.pk} ({interview.dyad.label}, {interview.perspective})"
-            " deleted",
-        )
-    )
+            f"Interview {interview.pk} ({interview.dyad.label}, {interview.perspective}) deleted",
+        ),
+    ]
     with transaction.atomic():
         audit_records_bulk(events)
         interview.delete()
