@@ -416,6 +416,7 @@ class Adjudication(models.Model):
     """
 
     class Decision(models.TextChoices):
+        AGREED = "agreed", "Agreed by the coders"
         ACCEPT = "accept", "Accepted one coder's coding"
         MERGE = "merge", "Merged both coders' spans"
         NEW = "new", "Wrote a new coding"
@@ -454,7 +455,7 @@ class Adjudication(models.Model):
                 condition=Q(start__gte=0) & Q(start__lt=F("end")), name="adjudication_span_valid"
             ),
             models.CheckConstraint(
-                condition=Q(decision__in=["accept", "merge", "new"]),
+                condition=Q(decision__in=["agreed", "accept", "merge", "new"]),
                 name="adjudication_decision_valid",
             ),
         ]

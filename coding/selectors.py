@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -170,7 +170,10 @@ def interview_text_length(*, interview_id: int) -> int:
 
 @dataclass(frozen=True)
 class LayerChoice:
-    """Which codings of an interview to show: mine, one coder's, all coders', or the consensus."""
+    """Which codings to read: mine, one coder's, all coders' (their union), the consensus, or
+    ``best``: per interview, the consensus where that interview is consensus-complete and the
+    union of the coders' layers elsewhere. ``best`` with a ``coder_id`` (what a blinded coder
+    gets) reads that coder's own layer where the consensus is not complete."""
 
     name: str
     coder_id: int | None = None
@@ -179,7 +182,7 @@ class LayerChoice:
         return {"name": self.name, "coder": self.coder_id}
 
 
-LAYER_NAMES = ("mine", "coder", "all", "consensus")
+LAYER_NAMES = ("mine", "coder", "all", "consensus", "best")
 
 
 def layer_choice(
@@ -205,13 +208,28 @@ def layer_choice(
         raise PermissionDenied(
             "Blind coding is on: you see only your own codings until the lead reveals."
         )
+    if name == "best":
+        # A blinded coder's best layer is the consensus where complete, else their own codings.
+        return LayerChoice("best", None if access.sees_other_coders else user.pk)
     return LayerChoice(name, user.pk if name == "mine" else None)
+
+
+def best_layer_q(*, coder_id: int | None = None, prefix: str = "") -> Q:
+    """The ``best`` layer as a filter on codings (``prefix`` leads from another model to them)."""
+    individual = Q(**{f"{prefix}layer": Layer.INDIVIDUAL})
+    if coder_id is not None:
+        individual &= Q(**{f"{prefix}coder_id": coder_id})
+    return Q(
+        **{f"{prefix}layer": Layer.CONSENSUS, f"{prefix}interview__consensus_complete": True}
+    ) | (individual & Q(**{f"{prefix}interview__consensus_complete": False}))
 
 
 def codings_in_layer(*, interview: Interview, layer: LayerChoice) -> QuerySet[Coding]:
     queryset = Coding.objects.filter(interview=interview)
     if layer.name == "consensus":
         return queryset.filter(layer=Layer.CONSENSUS)
+    if layer.name == "best":
+        return queryset.filter(best_layer_q(coder_id=layer.coder_id))
     queryset = queryset.filter(layer=Layer.INDIVIDUAL)
     if layer.coder_id is not None:
         queryset = queryset.filter(coder_id=layer.coder_id)
@@ -385,20 +403,88 @@ def job_get_for_user(*, user: Any, pk: int) -> Job:
     return job
 
 
-def default_layer_for(target: Interview | Dyad | Study) -> LayerChoice:
-    """The layer analyses use unless asked otherwise: the consensus where it exists.
+def default_layer_for(*, access: Access, user: Any) -> LayerChoice:
+    """The layer analyses use unless asked otherwise: ``best`` — per interview, the consensus
+    where it is complete, else the union of the coders' layers (a blinded coder: their own).
 
-    For an interview or a dyad: ``consensus`` when it has at least one consensus coding (or
-    is marked consensus complete), else ``all`` (the union of every coder's individual layer).
-    For a study: ``consensus`` when any of its interviews has one, else ``all``. One query.
-    Pages that use it say which layer they show, and let the reader switch.
+    Pages that use it say which layer each dyad used (:func:`layer_usage`) and let the
+    reader switch.
     """
-    if isinstance(target, Interview):
-        interviews = Interview.objects.filter(pk=target.pk)
-    elif isinstance(target, Dyad):
-        interviews = Interview.objects.filter(dyad=target)
-    else:
-        interviews = Interview.objects.filter(dyad__study=target)
-    consensus = Coding.objects.filter(interview=OuterRef("pk"), layer=Layer.CONSENSUS)
-    has_consensus = interviews.filter(Q(consensus_complete=True) | Exists(consensus)).exists()
-    return LayerChoice("consensus") if has_consensus else LayerChoice("all")
+    return LayerChoice("best", None if access.sees_other_coders else user.pk)
+
+
+@dataclass(frozen=True)
+class LayerUsage:
+    """Which layer each dyad's interviews were read from under ``best`` (or which dyads a chosen
+    layer leaves without codings). Counts of dyads; ``empty`` names the dyads with no codings."""
+
+    layer: LayerChoice
+    dyads: int
+    consensus: int
+    union: int
+    mixed: int
+    empty: tuple[str, ...] = ()
+
+    @property
+    def union_name(self) -> str:
+        return "your own codings" if self.layer.coder_id is not None else "coders' union"
+
+    @property
+    def description(self) -> str:
+        if self.layer.name == "best":
+            parts = [f"consensus for {self.consensus} of {self.dyads} dyads"]
+            parts.append(f"{self.union_name} for {self.union}")
+            if self.mixed:
+                parts.append(
+                    f"consensus on one side and {self.union_name} on the other for {self.mixed}"
+                )
+            return "Best available layer: " + ", ".join(parts) + "."
+        return ""
+
+    @property
+    def warning(self) -> str:
+        if not self.empty:
+            return ""
+        names = ", ".join(self.empty[:12]) + (" …" if len(self.empty) > 12 else "")
+        what = {"consensus": "consensus codings"}.get(self.layer.name, "codings in this layer")
+        return f"{len(self.empty)} of {self.dyads} dyads have no {what}: {names}."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dyads": self.dyads,
+            "consensus": self.consensus,
+            "union": self.union,
+            "mixed": self.mixed,
+            "dyads_without_codings": list(self.empty),
+            "description": self.description,
+            "warning": self.warning,
+        }
+
+
+def layer_usage_from_counts(
+    *,
+    layer: LayerChoice,
+    complete: dict[int, tuple[int, int]],
+    labels: dict[int, str],
+    coded: set[int],
+) -> LayerUsage:
+    """``complete``: dyad id → (interviews consensus-complete, interviews); ``coded``: the dyads
+    with at least one coding in the layer. No query."""
+    consensus = union = mixed = 0
+    for dyad_id in labels:
+        done, total = complete.get(dyad_id, (0, 0))
+        if total and done == total:
+            consensus += 1
+        elif done:
+            mixed += 1
+        else:
+            union += 1
+    empty = tuple(sorted(labels[d] for d in labels if d not in coded))
+    return LayerUsage(
+        layer=layer,
+        dyads=len(labels),
+        consensus=consensus,
+        union=union,
+        mixed=mixed,
+        empty=empty,
+    )

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from coding.models import Code, Layer
+from coding.models import Code, Coding, Layer
 from coding.selectors import LayerChoice
 from interviews.models import Dyad, Study
 
@@ -40,6 +40,7 @@ class CodeNode:
     parent_id: int | None
     depth: int
     definition: str = ""
+    is_active: bool = True
 
 
 @dataclass
@@ -68,16 +69,34 @@ class CodeTree:
 def code_tree(*, study: Study, include_inactive: bool = False) -> CodeTree:
     """The study's codes as a tree in codebook order. One query.
 
-    Merged codes (``merged_into`` set) are left out: their codings were moved to the target.
+    Switched-off codes keep counting: a code that is not active is in the tree when it (or a
+    descendant) has codings, so its codings stay in its own and its parent's figures; with
+    ``include_inactive`` every switched-off code is. Merged codes (``merged_into`` set) are
+    left out: their codings were moved to the target.
     """
-    queryset = Code.objects.filter(codebook__study=study, merged_into__isnull=True)
-    if not include_inactive:
-        queryset = queryset.filter(is_active=True)
+    coded = Coding.objects.filter(code_id=OuterRef("pk"))
     rows = list(
-        queryset.order_by("order", "key").values_list(
-            "id", "key", "name", "group", "color", "parent_id", "definition"
+        Code.objects.filter(codebook__study=study, merged_into__isnull=True)
+        .annotate(coded=Exists(coded))
+        .order_by("order", "key")
+        .values_list(
+            "id", "key", "name", "group", "color", "parent_id", "definition", "is_active", "coded"
         )
     )
+    if not include_inactive:
+        parent_of = {row[0]: row[5] for row in rows}
+        keep = {row[0] for row in rows if row[7]}
+        for row in rows:
+            if not row[8]:
+                continue
+            # A coded code keeps itself and every ancestor (the targets of its roll-up).
+            code_id: int | None = row[0]
+            for _ in range(len(rows)):
+                if code_id is None:
+                    break
+                keep.add(code_id)
+                code_id = parent_of.get(code_id)
+        rows = [row for row in rows if row[0] in keep]
     known = {row[0] for row in rows}
     children: dict[int | None, list[tuple[Any, ...]]] = {}
     for row in rows:
@@ -98,6 +117,7 @@ def code_tree(*, study: Study, include_inactive: bool = False) -> CodeTree:
                     parent_id=parent,
                     depth=depth,
                     definition=row[6],
+                    is_active=row[7],
                 )
             )
             ancestors[row[0]] = chain
@@ -125,10 +145,22 @@ class InterviewCodeStat(NamedTuple):
         return self.covered / self.length if self.length else 0.0
 
 
-def layer_sql(layer: LayerChoice) -> tuple[str, list[Any]]:
-    """The WHERE clause (on table alias ``c``) that picks the layer's codings."""
+def layer_sql(
+    layer: LayerChoice, *, complete: str = "i.consensus_complete"
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (on table alias ``c``) that picks the layer's codings; ``complete`` is the
+    SQL expression of the coding's interview's ``consensus_complete`` (for the ``best`` layer)."""
     if layer.name == "consensus":
         return "c.layer = %s", [Layer.CONSENSUS.value]
+    if layer.name == "best":
+        individual = "c.layer = %s" + (" AND c.coder_id = %s" if layer.coder_id else "")
+        params: list[Any] = [Layer.CONSENSUS.value, Layer.INDIVIDUAL.value]
+        if layer.coder_id:
+            params.append(layer.coder_id)
+        return (
+            f"((c.layer = %s AND {complete}) OR ({individual} AND NOT {complete}))",
+            params,
+        )
     if layer.coder_id is not None:
         return "c.layer = %s AND c.coder_id = %s", [Layer.INDIVIDUAL.value, layer.coder_id]
     return "c.layer = %s", [Layer.INDIVIDUAL.value]
@@ -139,6 +171,10 @@ def layer_label(layer: LayerChoice, coder_names: dict[int, str] | None = None) -
         return "Consensus"
     if layer.name == "all":
         return "All coders (union)"
+    if layer.name == "best":
+        if layer.coder_id is not None:
+            return "Best available (consensus where complete, else your own codings)"
+        return "Best available (consensus where complete, else the coders' union)"
     name = (coder_names or {}).get(layer.coder_id or 0, f"coder #{layer.coder_id}")
     return f"Coder: {name}"
 

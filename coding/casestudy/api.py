@@ -197,8 +197,8 @@ class EvidenceInSerializer(StrictSerializer):
 
 LAYER_PARAMETERS = [
     OpenApiParameter(
-        "layer", str, enum=["consensus", "all", "mine", "coder"], description="Default: "
-        "consensus when the dyad has one, else all (the union of coders)."
+        "layer", str, enum=["best", "consensus", "all", "mine", "coder"], description="Default: "
+        "best (per interview, the consensus where complete, else the union of coders)."
     ),
     OpenApiParameter("coder", int, description="The coder's user id, with layer=coder."),
 ]  # fmt: skip

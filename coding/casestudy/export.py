@@ -52,7 +52,7 @@ def _header(data: CaseStudyData) -> list[tuple[str, str]]:
         ("Dyad", dyad.label),
         ("Clinician", dyad.clinician.pseudonym if dyad.clinician else "not recorded"),
         ("Patient", dyad.patient.pseudonym if dyad.patient else "not recorded"),
-        ("Layer", data.layer_label),
+        ("Layer", data.layer_label + (f" — {data.layer_source}" if data.layer_source else "")),
     ]
     for side in ("patient", "clinician"):
         interviews = data.interviews.get(side, [])

@@ -36,7 +36,7 @@ from coding.models import (
     Coding,
     Layer,
 )
-from coding.selectors import LayerChoice
+from coding.selectors import LayerChoice, LayerUsage, best_layer_q, layer_usage_from_counts
 from interviews.models import Dyad, Interview, Perspective, Turn
 from interviews.selectors import Access
 
@@ -101,6 +101,7 @@ class InterviewInfo:
     length: int
     word_count: int
     link: str
+    consensus_complete: bool = False
 
 
 @dataclass
@@ -265,6 +266,21 @@ class CaseStudyData:
     groups: list[ComponentGroup]
     summary: Writing
     coders: list[dict[str, Any]]
+    usage: LayerUsage
+
+    @property
+    def layer_source(self) -> str:
+        """Under ``best``: which layer each side was read from, in words."""
+        if self.layer.name != "best":
+            return ""
+        other = "your own codings" if self.layer.coder_id is not None else "the coders' union"
+        parts = []
+        for side in SIDES:
+            infos = self.interviews.get(side, [])
+            if infos:
+                used = "consensus" if all(i.consensus_complete for i in infos) else other
+                parts.append(f"{side}: {used}")
+        return "; ".join(parts)
 
     def components(self) -> list[Component]:
         """Every component, parents before their sub-codes (codebook order)."""
@@ -305,6 +321,8 @@ class CaseStudyData:
                 "name": self.layer.name,
                 "coder": self.layer.coder_id,
                 "label": self.layer_label,
+                "usage": self.usage.as_dict(),
+                "sides": self.layer_source,
             },
             "interviews": [
                 {
@@ -314,6 +332,7 @@ class CaseStudyData:
                     "length": info.length,
                     "word_count": info.word_count,
                     "link": info.link,
+                    "consensus_complete": info.consensus_complete,
                 }
                 for side in SIDES
                 for info in self.interviews.get(side, [])
@@ -344,6 +363,8 @@ def _person(participant: Any) -> dict[str, Any] | None:
 def _layer_filter(layer: LayerChoice, prefix: str = "") -> Q:
     if layer.name == "consensus":
         return Q(**{f"{prefix}layer": Layer.CONSENSUS})
+    if layer.name == "best":
+        return best_layer_q(coder_id=layer.coder_id, prefix=prefix)
     condition = Q(**{f"{prefix}layer": Layer.INDIVIDUAL})
     if layer.coder_id is not None:
         condition &= Q(**{f"{prefix}coder_id": layer.coder_id})
@@ -376,7 +397,7 @@ def _interviews(dyad: Dyad) -> dict[str, list[InterviewInfo]]:
         Interview.objects.filter(dyad=dyad)
         .annotate(length=Length("text"))
         .order_by("perspective", "id")
-        .values_list("id", "perspective", "title", "length", "word_count")
+        .values_list("id", "perspective", "title", "length", "word_count", "consensus_complete")
     )
     for row in rows:
         found.setdefault(row[1], []).append(
@@ -387,9 +408,18 @@ def _interviews(dyad: Dyad) -> dict[str, list[InterviewInfo]]:
                 length=row[3],
                 word_count=row[4],
                 link=reverse("interview-workspace", args=[row[0]]),
+                consensus_complete=row[5],
             )
         )
     return found
+
+
+def _link_layer(layer: LayerChoice, coding_layer: str) -> str:
+    if layer.name != "best":
+        return layer.name
+    if coding_layer == Layer.CONSENSUS:
+        return "consensus"
+    return "all" if layer.coder_id is None else "coder"
 
 
 def _excerpts(
@@ -405,12 +435,13 @@ def _excerpts(
         .annotate(speaker=_speaker_at("interview_id", "start"))
         .order_by("interview_id", "start", "end", "id")
         .values_list(
-            "id", "interview_id", "code_id", "coder_id", "start", "end", "quote", "speaker"
+            "id", "interview_id", "code_id", "coder_id", "start", "end", "quote", "speaker",
+            "layer",
         )
-    )
+    )  # fmt: skip
     seen: dict[tuple[int, int, int, int], Excerpt] = {}
     found: dict[tuple[int, str], list[Excerpt]] = {}
-    for coding_id, interview_id, code_id, coder_id, start, end, quote, speaker in rows:
+    for coding_id, interview_id, code_id, coder_id, start, end, quote, speaker, row_layer in rows:
         if code_id not in keys:
             continue  # an inactive or merged code: not a component of the case study
         same = seen.get((interview_id, code_id, start, end))
@@ -431,7 +462,8 @@ def _excerpts(
             layer=layer.name,
             link=workspace_link(
                 interview_id=interview_id,
-                layer_name=layer.name,
+                # Under "best" a passage opens in the layer it was read from.
+                layer_name=_link_layer(layer, row_layer),
                 coder_id=layer.coder_id,
                 start=start,
                 end=end,
@@ -636,6 +668,13 @@ def case_study_data(
         for key, label in GROUP_ORDER
     ]
     names = {coder["id"]: coder["name"] for coder in coders}
+    infos = [info for side in SIDES for info in interviews.get(side, [])]
+    usage = layer_usage_from_counts(
+        layer=layer,
+        complete={dyad.pk: (sum(i.consensus_complete for i in infos), len(infos))},
+        labels={dyad.pk: dyad.label},
+        coded={dyad.pk} if stats else set(),
+    )
     return CaseStudyData(
         dyad=dyad,
         layer=layer,
@@ -644,6 +683,7 @@ def case_study_data(
         groups=[group for group in groups if group.components],
         summary=summary,
         coders=coders,
+        usage=usage,
     )
 
 

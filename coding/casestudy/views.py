@@ -27,10 +27,7 @@ def case_study_layer(*, params: Any, dyad: Dyad, user: Any, access: Access) -> L
     name = params.get("layer") or None
     if name:
         return layer_choice(name=name, coder=params.get("coder"), user=user, access=access)
-    layer = default_layer_for(dyad)
-    if layer.name == "all" and not access.sees_other_coders:
-        return LayerChoice("mine", user.pk)
-    return layer
+    return default_layer_for(access=access, user=user)
 
 
 def _load(request: AuthenticatedRequest, pk: int) -> tuple[CaseStudyData, Access]:

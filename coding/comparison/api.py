@@ -2,8 +2,8 @@
 
 ``/api/v1/studies/<slug>/comparison/{matrix,prevalence,process-outcome,subgroups,framework}/``
 
-Every member of the study reads them (outsiders get 404). ``layer`` (consensus, all, coder with
-``coder=<user id>``, mine; default: the study's default layer) is checked against blind coding,
+Every member of the study reads them (outsiders get 404). ``layer`` (best, consensus, all, coder
+with ``coder=<user id>``, mine; default: best) is checked against blind coding,
 and the dyad subset is given as ``dyad.<key>=``, ``clinician.<key>=``, ``patient.<key>=`` and
 ``clinician=<participant id>``. Every answer says which layer and dyads it used.
 """
@@ -26,8 +26,9 @@ COMMON_PARAMETERS = [
     OpenApiParameter(
         "layer",
         str,
-        description="consensus, all (union of coders), coder (with coder=<user id>) or mine; "
-        "default: consensus where the study has one, else all.",
+        description="best (per interview: the consensus where complete, else the union of "
+        "coders), consensus, all (union of coders), coder (with coder=<user id>) or mine; "
+        "default: best. The answer's layer.usage says which layer each dyad used.",
     ),
     OpenApiParameter("coder", int, description="The coder's user id, with layer=coder."),
     OpenApiParameter("clinician", int, description="Only this clinician's dyads (participant id)."),
@@ -93,7 +94,10 @@ class _ComparisonView(APIView):
 
     @staticmethod
     def head(base: s.ComparisonBase, settings: dict[str, Any]) -> dict[str, Any]:
-        return {**base.scope.as_dict(), "settings": settings}
+        head = {**base.scope.as_dict(), "settings": settings}
+        if base.usage is not None:
+            head["layer"] = {**head["layer"], "usage": base.usage.as_dict()}
+        return head
 
 
 def _dyad(d: s.DyadInfo) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
@@ -35,7 +35,13 @@ from coding.analysis.measures import (
 )
 from coding.analysis.subsets import DyadSubset, dyad_subset_from_params
 from coding.models import CaseStudySection, CodeGroup
-from coding.selectors import LayerChoice, default_layer_for, layer_choice
+from coding.selectors import (
+    LayerChoice,
+    LayerUsage,
+    default_layer_for,
+    layer_choice,
+    layer_usage_from_counts,
+)
 from interviews.models import (
     AttributeDefinition,
     AttributeType,
@@ -118,8 +124,9 @@ def comparison_scope(
     """The layer and dyad subset asked for in query parameters, checked against what the user may
     see (blind coding: a coder may not pick another coder's layer or ``all``).
 
-    Without ``layer`` the study's default layer is used (consensus where it exists, else the
-    union of coders). Bad values raise ValidationError (a 400); a refused layer PermissionDenied.
+    Without ``layer`` the default layer is used: ``best`` (per interview, the consensus where
+    complete, else the union of coders; a blinded coder's own codings instead of the union).
+    Bad values raise ValidationError (a 400); a refused layer PermissionDenied.
     """
     from django.core.exceptions import ValidationError as DjangoValidationError
 
@@ -129,9 +136,7 @@ def comparison_scope(
         name, coder = "coder", name.partition(":")[2]
     defaulted = not name
     if defaulted:
-        layer = default_layer_for(study)
-        if layer.name == "all" and not access.sees_other_coders:
-            layer = LayerChoice("coder", user.pk)
+        layer = default_layer_for(access=access, user=user)
     else:
         try:
             layer = layer_choice(name=name, coder=coder, user=user, access=access)
@@ -289,6 +294,20 @@ class ComparisonBase:
     lengths: dict[tuple[int, str], int]
     # (dyad id, code id) → (patient figures, clinician figures), only where a side has codings
     figures: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    # dyad id → (interviews consensus-complete, interviews): where ``best`` read the consensus
+    complete: dict[int, tuple[int, int]] = field(default_factory=dict)
+    usage: LayerUsage | None = None
+
+    def layer_used(self, dyad_id: int) -> str:
+        """Which layer a dyad's figures come from, in a word or two."""
+        layer = self.scope.layer
+        if layer.name != "best":
+            return self.scope.layer_label
+        done, total = self.complete.get(dyad_id, (0, 0))
+        other = "own codings" if layer.coder_id is not None else "coders' union"
+        if total and done == total:
+            return "consensus"
+        return f"consensus + {other}" if done else other
 
     # One shared empty cell per dyad (most cells of a large matrix are empty).
     _empty: dict[int, Cell] = field(default_factory=dict)
@@ -338,14 +357,21 @@ def comparison_base(*, scope: Scope, tree: CodeTree | None = None) -> Comparison
         )
     ]
     lengths: dict[tuple[int, str], int] = {}
-    for dyad_id, perspective, length in (
+    complete: dict[int, tuple[int, int]] = {}
+    for dyad_id, perspective, length, done, total in (
         Interview.objects.filter(dyad__in=dyad_qs, perspective__in=["patient", "clinician"])
         .values("dyad_id", "perspective")
-        .annotate(length=Sum("text_length"))
-        .values_list("dyad_id", "perspective", "length")
+        .annotate(
+            length=Sum("text_length"),
+            done=Count("id", filter=Q(consensus_complete=True)),
+            total=Count("id"),
+        )
+        .values_list("dyad_id", "perspective", "length", "done", "total")
     ):
         lengths[(dyad_id, perspective)] = int(length or 0)
-    base = ComparisonBase(scope=scope, tree=tree, dyads=dyads, lengths=lengths)
+        had = complete.get(dyad_id, (0, 0))
+        complete[dyad_id] = (had[0] + done, had[1] + total)
+    base = ComparisonBase(scope=scope, tree=tree, dyads=dyads, lengths=lengths, complete=complete)
     # (dyad, code) → [patient count, patient covered, clinician count, clinician covered]
     sums: dict[tuple[int, int], list[int]] = {}
     dyads_qs = None if scope.subset.is_all else dyad_qs
@@ -366,6 +392,12 @@ def comparison_base(*, scope: Scope, tree: CodeTree | None = None) -> Comparison
             patient=SideFigures(f[0], f[1], lengths.get((dyad_id, "patient"), 0)),
             clinician=SideFigures(f[2], f[3], lengths.get((dyad_id, "clinician"), 0)),
         )
+    base.usage = layer_usage_from_counts(
+        layer=scope.layer,
+        complete=complete,
+        labels={d.id: d.label for d in dyads},
+        coded={dyad_id for dyad_id, _ in sums},
+    )
     return base
 
 
@@ -376,6 +408,7 @@ def comparison_base(*, scope: Scope, tree: CodeTree | None = None) -> Comparison
 class MatrixRow:
     dyad: DyadInfo
     cells: list[Cell]
+    layer_used: str = ""
 
 
 @dataclass(frozen=True)
@@ -392,7 +425,11 @@ def dyad_code_matrix(*, base: ComparisonBase) -> Matrix:
     """Dyads (rows, by label) × codes (columns, codebook order, parents rolled up)."""
     codes = base.tree.nodes
     rows = [
-        MatrixRow(dyad=dyad, cells=[base.cell(dyad.id, node.id) for node in codes])
+        MatrixRow(
+            dyad=dyad,
+            cells=[base.cell(dyad.id, node.id) for node in codes],
+            layer_used=base.layer_used(dyad.id),
+        )
         for dyad in base.dyads
     ]
     return Matrix(scope=base.scope, codes=codes, rows=rows)
@@ -590,7 +627,7 @@ def cooccurrence_counts(
         for code_id, target in pairs
         for v in (code_id, target, int(target in first_set), int(target in second_set))
     ]
-    layer_where, layer_params = layer_sql(scope.layer)
+    layer_where, layer_params = layer_sql(scope.layer, complete="ch.complete")
     dyad_where, dyad_params = _dyad_where(scope)
     # The planner cannot know how many rows the derived steps hold; were it to guess "a few",
     # it would pair the passages in a nested loop (quadratic: seconds at 500 dyads). The sides
@@ -604,7 +641,8 @@ def cooccurrence_counts(
     sql = f"""
         WITH rollup(code_id, target_id, is_first, is_second) AS (VALUES {rollup_rows}),
         chosen AS (
-            SELECT i.id AS interview_id, i.dyad_id FROM interviews_interview i
+            SELECT i.id AS interview_id, i.dyad_id, i.consensus_complete AS complete
+            FROM interviews_interview i
             JOIN interviews_dyad d ON d.id = i.dyad_id
             WHERE {dyad_where} AND i.perspective IN ('patient', 'clinician')
         ),

@@ -22,6 +22,7 @@ from coding.comparison.selectors import (
     Subgroups,
 )
 from coding.exchange.tabular import Sheet, about_sheet, write_xlsx
+from coding.selectors import LayerUsage
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -49,12 +50,13 @@ def matrix_table(matrix: Matrix, *, measure: str, side: str) -> Table:
             round(value, 6) if measure == "coverage" else int(value)
             for value in (cell.value(measure=measure, side=side) for cell in row.cells)
         ]
+        + [row.layer_used]
         for row in matrix.rows
     ]
     return Table(
         name=f"matrix-{measure}-{side}",
         title="Dyad × code matrix",
-        header=["Dyad", "Clinician", "Patient", *(n.key for n in matrix.codes)],
+        header=["Dyad", "Clinician", "Patient", *(n.key for n in matrix.codes), "Layer used"],
         rows=rows,
         settings=[("Measure", measure), ("Side", side), ("Codes", "parents rolled up")],
     )
@@ -196,12 +198,13 @@ def table_csv(table: Table) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def table_xlsx(table: Table, scope: Scope) -> bytes:
+def table_xlsx(table: Table, scope: Scope, usage: LayerUsage | None = None) -> bytes:
     about = about_sheet(
         [
             ("Study", scope.study.title),
             ("Table", table.title),
             ("Layer", scope.layer_label),
+            *([("Layer used", usage.description or usage.warning)] if usage else []),
             ("Dyads", scope.subset.describe()),
             *table.settings,
         ]
@@ -211,7 +214,9 @@ def table_xlsx(table: Table, scope: Scope) -> bytes:
     return out.getvalue()
 
 
-def table_download(table: Table, scope: Scope, fmt: str) -> tuple[bytes, str, str]:
+def table_download(
+    table: Table, scope: Scope, fmt: str, usage: LayerUsage | None = None
+) -> tuple[bytes, str, str]:
     """(bytes, content type, file name) of the table in ``fmt`` (csv or xlsx)."""
-    data = table_csv(table) if fmt == "csv" else table_xlsx(table, scope)
+    data = table_csv(table) if fmt == "csv" else table_xlsx(table, scope, usage)
     return data, CONTENT_TYPES[fmt], f"{scope.study.slug}-{table.name}.{fmt}"

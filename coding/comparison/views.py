@@ -7,6 +7,7 @@ a view (with its layer and dyads) can be shared as a link, and its downloads hol
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -22,6 +23,7 @@ from rest_framework.exceptions import ValidationError
 from coding.audit import audit_export
 from coding.comparison import charts, tables
 from coding.comparison import selectors as s
+from coding.selectors import LayerUsage
 from healing.types import AuthenticatedRequest
 from interviews.models import AttributeType, Participant, ParticipantRole, Study
 from interviews.selectors import Access, attribute_definitions_for, study_get_for_user
@@ -44,11 +46,16 @@ class Figures:
     data: Any
     table: tables.Table
     chart: str = ""
+    usage: LayerUsage | None = None
 
 
 def view_figures(*, scope: s.Scope, view: str, settings: s.ViewSettings) -> Figures:
     """Compute one view. Shared by the page, its downloads and its charts."""
     base = s.comparison_base(scope=scope)
+    return dataclasses.replace(_figures(base, view, settings), usage=base.usage)
+
+
+def _figures(base: s.ComparisonBase, view: str, settings: s.ViewSettings) -> Figures:
     if view == "matrix":
         matrix = s.dyad_code_matrix(base=base)
         return Figures(
@@ -164,7 +171,7 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 view,
                 ValidationError({"group_by": "Choose what to group the dyads by."}),
             )
-        data, content_type, name = tables.table_download(figures.table, scope, fmt)
+        data, content_type, name = tables.table_download(figures.table, scope, fmt, figures.usage)
         audit_export(
             study_id=study.pk,
             actor=request.user,
@@ -286,7 +293,10 @@ def _layer_options(
 ) -> list[tuple[str, str, bool]]:
     """(query, label, selected) for the layer control: consensus, the union, each coder; while
     coding is blind a coder is offered only the consensus and their own layer."""
-    options = [("consensus", "Consensus", scope.layer.name == "consensus")]
+    options = [
+        ("best", "Best available", scope.layer.name == "best"),
+        ("consensus", "Consensus", scope.layer.name == "consensus"),
+    ]
     if access.sees_other_coders:
         options.append(("all", "All coders (union)", scope.layer.name == "all"))
     for pk, name in names.items():

@@ -403,6 +403,11 @@ class DisagreementSerializer(serializers.Serializer):
     b = SpanSerializer(many=True)
     consensus = SpanSerializer(many=True)
     settled = serializers.BooleanField()
+    agreed = serializers.BooleanField(
+        help_text="Both coders coded exactly these characters (kind 'agreed'): it enters the "
+        "consensus by itself, as an 'agreed' decision."
+    )
+    in_consensus = serializers.BooleanField()
     decision = DecisionSerializer(allow_null=True)
 
 
@@ -412,6 +417,7 @@ class DisagreementsSerializer(serializers.Serializer):
     b = serializers.IntegerField(allow_null=True)
     open = serializers.IntegerField()
     settled = serializers.IntegerField()
+    agreed = serializers.IntegerField(help_text="Of the settled: passages agreed by both.")
     results = DisagreementSerializer(many=True)
 
 
@@ -446,6 +452,7 @@ class DisagreementsView(APIView):
             )
         open_count = sum(not r.settled for r in rows)
         settled_count = len(rows) - open_count
+        agreed_count = sum(r.agreed for r in rows)
         code = int_param(request.query_params, "code")
         if code is not None:
             rows = [r for r in rows if r.passage.code == code]
@@ -460,6 +467,7 @@ class DisagreementsView(APIView):
             "b": b,
             "open": open_count,
             "settled": settled_count,
+            "agreed": agreed_count,
             "results": rows,
         }
         return Response(DisagreementsSerializer(body).data)
@@ -538,11 +546,23 @@ class AdjudicationsView(APIView):
 
 class CompleteSerializer(StrictSerializer):
     complete = serializers.BooleanField()
+    confirm_open = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Mark complete although disagreements stay open (needs a reason).",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10_000,
+        help_text="Why the consensus is complete with disagreements still open (audited).",
+    )  # fmt: skip
 
 
 class CompleteStateSerializer(serializers.Serializer):
     interview = serializers.IntegerField()
     consensus_complete = serializers.BooleanField()
+    open_disagreements = serializers.IntegerField(
+        help_text="Disagreements between the interview's coders not settled in the consensus."
+    )
 
 
 class ConsensusCompleteView(APIView):
@@ -556,10 +576,18 @@ class ConsensusCompleteView(APIView):
         data = CompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.interview_set_consensus_complete(
-            interview=interview, complete=data.validated_data["complete"], actor=request.user
+            interview=interview,
+            complete=data.validated_data["complete"],
+            actor=request.user,
+            reason=data.validated_data.get("reason", ""),
+            confirm_open=data.validated_data.get("confirm_open", False),
         )
         return Response(
-            {"interview": interview.pk, "consensus_complete": interview.consensus_complete}
+            {
+                "interview": interview.pk,
+                "consensus_complete": interview.consensus_complete,
+                "open_disagreements": selectors.open_disagreement_count(interview=interview),
+            }
         )
 
 

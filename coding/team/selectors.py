@@ -267,9 +267,18 @@ class DisagreementRow:
     consensus: list[dict[str, Any]]
     decision: Adjudication | None
     quote: str
+    # Both coders coded the code on exactly these characters (not a disagreement: shown so the
+    # lead sees it enter the consensus, and can change that like any decision).
+    agreed: bool = False
 
     @property
     def settled(self) -> bool:
+        """Decided, already in the consensus, or agreed by both coders (which enters the
+        consensus by itself)."""
+        return self.agreed or self.decision is not None or bool(self.consensus)
+
+    @property
+    def in_consensus(self) -> bool:
         return self.decision is not None or bool(self.consensus)
 
     @property
@@ -277,20 +286,63 @@ class DisagreementRow:
         return f"d-{self.passage.code}-{self.passage.start}-{self.passage.end}"
 
 
+def compared_coder_ids(*, interview: Interview) -> list[int]:
+    """The coders whose layers are compared in an interview: everyone assigned to it or with
+    individual codings in it (one query)."""
+    coded = Coding.objects.filter(interview=interview, layer=Layer.INDIVIDUAL).values("coder_id")
+    assigned = Assignment.objects.filter(interview=interview).values("coder_id")
+    return sorted(
+        set(
+            get_user_model()
+            .objects.filter(Q(pk__in=coded) | Q(pk__in=assigned))
+            .values_list("pk", flat=True)
+        )
+    )
+
+
+def _agreed_passages(spans_a: Sequence[Span], spans_b: Sequence[Span]) -> list[Passage]:
+    """Spans both coders coded with the same code on exactly the same characters."""
+    theirs = {(s.code, s.start, s.end): s for s in spans_b}
+    found = []
+    for span in spans_a:
+        other = theirs.get((span.code, span.start, span.end))
+        if other is not None:
+            found.append(Passage(span.code, span.start, span.end, "agreed", (span,), (other,), 1.0))
+    return found
+
+
 def interview_disagreements(
-    *, interview: Interview, coder_a: int, coder_b: int, codes: dict[int, Code]
+    *,
+    interview: Interview,
+    coder_a: int,
+    coder_b: int,
+    codes: dict[int, Code],
+    with_agreed: bool = True,
 ) -> list[DisagreementRow]:
     """Passages where two coders' individual layers differ, with the consensus and any decision
-    already there (three queries: both layers, the consensus, the decisions)."""
-    text = interview.text
+    already there (three queries: both layers, the consensus, the decisions); with
+    ``with_agreed`` also the passages they agreed on (marked ``agreed``)."""
     rows = list(
         Coding.objects.filter(
             interview=interview, layer=Layer.INDIVIDUAL, coder_id__in=[coder_a, coder_b]
         ).values_list("id", "code_id", "coder_id", "start", "end")
     )
-    spans_a = [Span(c, coder, s, e, pk) for pk, c, coder, s, e in rows if coder == coder_a]
-    spans_b = [Span(c, coder, s, e, pk) for pk, c, coder, s, e in rows if coder == coder_b]
-    passages = disagreements(spans_a, spans_b)
+    spans = [Span(c, coder, s, e, pk) for pk, c, coder, s, e in rows]
+    return _disagreement_rows(
+        text=interview.text,
+        spans_a=[s for s in spans if s.coder == coder_a],
+        spans_b=[s for s in spans if s.coder == coder_b],
+        settled=_settled_state(interview),
+        codes=codes,
+        with_agreed=with_agreed,
+    )
+
+
+Consensus = list[tuple[int, int, int, int]]
+
+
+def _settled_state(interview: Interview) -> tuple[Consensus, list[Adjudication]]:
+    """The interview's consensus codings and decisions, newest decision first (two queries)."""
     consensus = list(
         Coding.objects.filter(interview=interview, layer=Layer.CONSENSUS).values_list(
             "id", "code_id", "start", "end"
@@ -301,8 +353,27 @@ def interview_disagreements(
         .select_related("decided_by", "accepted")
         .order_by("-created", "-id")
     )
+    return consensus, decisions
 
-    def spans(items: Sequence[Span]) -> list[dict[str, Any]]:
+
+def _disagreement_rows(
+    *,
+    text: str,
+    spans_a: Sequence[Span],
+    spans_b: Sequence[Span],
+    settled: tuple[Consensus, list[Adjudication]],
+    codes: dict[int, Code],
+    with_agreed: bool,
+) -> list[DisagreementRow]:
+    consensus, decisions = settled
+    passages = disagreements(spans_a, spans_b)
+    if with_agreed:
+        passages = sorted(
+            [*passages, *_agreed_passages(spans_a, spans_b)],
+            key=lambda p: (p.start, p.end, p.code),
+        )
+
+    def quoted(items: Sequence[Span]) -> list[dict[str, Any]]:
         return [
             {"id": s.id, "start": s.start, "end": s.end, "quote": text[s.start : s.end]}
             for s in items
@@ -330,14 +401,43 @@ def interview_disagreements(
             DisagreementRow(
                 passage=passage,
                 code=code,
-                a=spans(passage.a),
-                b=spans(passage.b),
+                a=quoted(passage.a),
+                b=quoted(passage.b),
                 consensus=overlapping,
                 decision=decision,
                 quote=text[passage.start : passage.end],
+                agreed=passage.kind == "agreed",
             )
         )
     return found
+
+
+def open_disagreement_count(*, interview: Interview) -> int:
+    """Disagreements not yet settled, over every pair of the interview's compared coders
+    (five queries, however many coders: coders, codes, their codings, consensus, decisions)."""
+    ids = compared_coder_ids(interview=interview)
+    if len(ids) < 2:
+        return 0
+    codes = codes_by_id(study=interview.dyad.study)
+    by_coder: dict[int, list[Span]] = {i: [] for i in ids}
+    for pk, c, coder, s, e in Coding.objects.filter(
+        interview=interview, layer=Layer.INDIVIDUAL, coder_id__in=ids
+    ).values_list("id", "code_id", "coder_id", "start", "end"):
+        by_coder[coder].append(Span(c, coder, s, e, pk))
+    settled = _settled_state(interview)
+    open_passages: set[tuple[int, int, int]] = set()
+    for a, b in itertools.combinations(ids, 2):
+        for row in _disagreement_rows(
+            text=interview.text,
+            spans_a=by_coder[a],
+            spans_b=by_coder[b],
+            settled=settled,
+            codes=codes,
+            with_agreed=False,
+        ):
+            if not row.settled:
+                open_passages.add((row.passage.code, row.passage.start, row.passage.end))
+    return len(open_passages)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from coding.services import (
     coding_delete,
     codings_bulk_create,
 )
+from coding.team.selectors import compared_coder_ids, open_disagreement_count
 from interviews.models import Interview, Membership, Role, Study
 from interviews.services import INTERVIEW_FIELDS, membership_remove, membership_set
 
@@ -309,17 +310,140 @@ def assignment_set_done(*, assignment: Assignment, done: bool, actor: Any) -> As
 # --- Consensus ----------------------------------------------------------------------------------
 
 
+def consensus_take_agreed(
+    *, interview: Interview, actor: Any, coder_ids: Sequence[int] | None = None
+) -> list[Adjudication]:
+    """Put what the coders agreed on into the consensus: every passage that each compared coder
+    coded with the same code on exactly the same characters becomes a consensus coding, recorded
+    as an "agreed" decision (audited, and changed like any decision by deciding again).
+
+    ``coder_ids``: the coders compared (default: the interview's coders — assigned to it or
+    with codings in it). Passages already in the consensus, or touched by an earlier decision on
+    that code, are left as they are, so a lead's reversal sticks. Idempotent.
+    """
+    ids = (
+        sorted(set(coder_ids)) if coder_ids is not None else compared_coder_ids(interview=interview)
+    )
+    if len(ids) < 2:
+        return []
+    by_span: dict[tuple[int, int, int], dict[int, int]] = {}
+    for pk, code_id, coder_id, start, end in Coding.objects.filter(
+        interview=interview, layer=Layer.INDIVIDUAL, coder_id__in=ids
+    ).values_list("id", "code_id", "coder_id", "start", "end"):
+        by_span.setdefault((code_id, start, end), {})[coder_id] = pk
+    agreed = sorted(
+        (key for key, coders in by_span.items() if len(coders) == len(ids)),
+        key=lambda k: (k[1], k[2], k[0]),
+    )
+    if not agreed:
+        return []
+    in_consensus = set(
+        Coding.objects.filter(interview=interview, layer=Layer.CONSENSUS).values_list(
+            "code_id", "start", "end"
+        )
+    )
+    decided = list(
+        Adjudication.objects.filter(interview=interview).values_list("code_id", "start", "end")
+    )
+    todo = [
+        (code_id, start, end)
+        for code_id, start, end in agreed
+        if (code_id, start, end) not in in_consensus
+        and not any(c == code_id and s < end and e > start for c, s, e in decided)
+    ]
+    if not todo:
+        return []
+    study_id = interview.dyad.study_id
+    keys = dict(Code.objects.filter(pk__in={c for c, _, _ in todo}).values_list("id", "key"))
+    decider = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        created = codings_bulk_create(
+            interview=interview,
+            coder=actor,
+            items=[CodingInput(code_id=c, start=s, end=e) for c, s, e in todo],
+            layer=Layer.CONSENSUS,
+        )
+        made = {(c.code_id, c.start, c.end): c for c in created}
+        adjudications = Adjudication.objects.bulk_create(
+            [
+                Adjudication(
+                    interview=interview,
+                    code_id=code_id,
+                    start=start,
+                    end=end,
+                    decision=Adjudication.Decision.AGREED,
+                    coder_a_id=ids[0],
+                    coder_b_id=ids[1],
+                    source={
+                        "a": [[by_span[(code_id, start, end)][ids[0]], start, end]],
+                        "b": [[by_span[(code_id, start, end)][ids[1]], start, end]],
+                        "coders": ids,
+                    },
+                    result=[[made[(code_id, start, end)].pk, code_id, start, end]],
+                    decided_by=decider,
+                )
+                for code_id, start, end in todo
+            ]
+        )
+        audit_records_bulk(
+            [
+                AuditEvent(
+                    study_id=study_id,
+                    interview_id=interview.pk,
+                    actor=decider,
+                    action="create",
+                    object_type="adjudication",
+                    object_id=str(adjudication.pk),
+                    after=snapshot(adjudication, ADJUDICATION_FIELDS),
+                    summary=f"{keys.get(adjudication.code_id, adjudication.code_id)} "
+                    f"[{adjudication.start}, {adjudication.end}): agreed by the coders",
+                )
+                for adjudication in adjudications
+            ]
+        )
+    return adjudications
+
+
 def interview_set_consensus_complete(
-    *, interview: Interview, complete: bool, actor: Any
+    *,
+    interview: Interview,
+    complete: bool,
+    actor: Any,
+    reason: str = "",
+    confirm_open: bool = False,
 ) -> Interview:
-    """Mark an interview's consensus layer complete (or reopen it)."""
+    """Mark an interview's consensus layer complete (or reopen it).
+
+    Marking it complete first takes the passages the coders agreed on into the consensus. While
+    disagreements stay open it needs ``confirm_open`` and a ``reason`` (kept in the audit
+    trail); otherwise it is refused with the number still open.
+    """
     if interview.consensus_complete == complete:
         return interview
+    reason = (reason or "").strip()
+    if len(reason) > MAX_NOTE:
+        raise ValidationError({"reason": f"Keep the reason under {MAX_NOTE:,} characters."})
     with transaction.atomic():
+        still_open = 0
+        if complete:
+            consensus_take_agreed(interview=interview, actor=actor)
+            still_open = open_disagreement_count(interview=interview)
+            if still_open and not (confirm_open and reason):
+                raise ValidationError(
+                    {
+                        "confirm_open": f"{still_open} disagreement"
+                        f"{'s are' if still_open != 1 else ' is'} still open: settle "
+                        f"{'them' if still_open != 1 else 'it'}, or confirm and give a reason "
+                        "to mark the consensus complete anyway."
+                    }
+                )
         Interview.objects.filter(pk=interview.pk).update(
             consensus_complete=complete, updated=timezone.now()
         )
         interview.consensus_complete = complete
+        after: dict[str, Any] = {"consensus_complete": complete}
+        if still_open:
+            after.update(open_disagreements=still_open, reason=reason)
         audit_record(
             study_id=interview.dyad.study_id,
             interview_id=interview.pk,
@@ -328,8 +452,13 @@ def interview_set_consensus_complete(
             object_type="interview",
             object_id=interview.pk,
             before={"consensus_complete": not complete},
-            after={"consensus_complete": complete},
-            summary="Consensus marked complete" if complete else "Consensus reopened",
+            after=after,
+            summary=(
+                "Consensus marked complete"
+                + (f" with {still_open} open disagreement(s): {reason[:150]}" if still_open else "")
+                if complete
+                else "Consensus reopened"
+            ),
         )
     return interview
 
@@ -393,7 +522,7 @@ def adjudication_decide(
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE:,} characters."})
-    if decision not in Adjudication.Decision.values:
+    if decision not in Adjudication.Decision.values or decision == Adjudication.Decision.AGREED:
         raise ValidationError({"decision": "Choose accept, merge or new."})
 
     def side(coder: Any) -> list[tuple[int, int, int]]:
@@ -434,6 +563,8 @@ def adjudication_decide(
                 raise ValidationError({"code": "That code belongs to another study's codebook."})
             target = new_code
 
+    # What the two coders agreed on enters the consensus before the decision is written.
+    consensus_take_agreed(interview=interview, actor=actor, coder_ids=[coder_a.pk, coder_b.pk])
     wanted = set(desired)
     in_passage = list(
         Coding.objects.filter(interview=interview, layer=Layer.CONSENSUS, code=code)

@@ -397,7 +397,11 @@ def disagreements(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         rows = selectors.interview_disagreements(
             interview=interview, coder_a=a, coder_b=b, codes=codes
         )
-    counts = {"all": len(rows), "open": sum(not r.settled for r in rows)}
+    counts = {
+        "all": len(rows),
+        "open": sum(not r.settled for r in rows),
+        "agreed": sum(r.agreed for r in rows),
+    }
     counts["settled"] = counts["all"] - counts["open"]
     if code_filter is not None:
         rows = [r for r in rows if r.passage.code == code_filter]
@@ -425,6 +429,11 @@ def disagreements(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "codes": [c for c in codes.values() if c.is_active],
             "all_codes": codes.values(),
             "pair_query": urlencode({"a": a or "", "b": b or ""}),
+            "open_disagreements": (
+                selectors.open_disagreement_count(interview=interview)
+                if access.can_adjudicate and not interview.consensus_complete
+                else 0
+            ),
         },
     )
 
@@ -496,13 +505,19 @@ def consensus_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not access.can_adjudicate:
         raise PermissionDenied("Only the lead or a named adjudicator settles the consensus.")
     complete = request.POST.get("complete") == "1"
-    services.interview_set_consensus_complete(
-        interview=interview, complete=complete, actor=request.user
+    ok = _attempt(
+        request,
+        lambda: services.interview_set_consensus_complete(
+            interview=interview,
+            complete=complete,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            confirm_open=request.POST.get("confirm_open") == "1",
+        ),
+        "Consensus marked complete." if complete else "Consensus reopened for changes.",
     )
-    messages.success(
-        request, "Consensus marked complete." if complete else "Consensus reopened for changes."
-    )
-    return redirect(_next(request, reverse("team-disagreements", args=[pk])))
+    target = _next(request, reverse("team-disagreements", args=[pk]))
+    return redirect(target if ok else reverse("team-disagreements", args=[pk]) + "?show=open")
 
 
 def _column_id(raw: str | None) -> int | str | None:

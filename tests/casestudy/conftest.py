@@ -64,4 +64,6 @@ def make_coded(*, study: Study, lead: Any, coder: Any, coder2: Any) -> Coded:
                       end=p0 + 4)  # fmt: skip
     coding_create(interview=clinician, code=code(study, "OUT.HOPE"), coder=coder, start=c0,
                   end=c0 + 6)  # fmt: skip
+    # The team settled both interviews: the default ("best") layer reads their consensus.
+    Interview.objects.filter(pk__in=[patient.pk, clinician.pk]).update(consensus_complete=True)
     return Coded(patient.dyad, patient, clinician, p0, c0)

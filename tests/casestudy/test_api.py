@@ -72,7 +72,11 @@ def test_get_shape_layer_and_query_count(
     # excerpts, case study, sections, history, evidence, coders
     with django_assert_max_num_queries(12):
         data = client.get(base(coded)).json()
-    assert data["layer"] == {"name": "consensus", "coder": None, "label": "Consensus"}
+    layer = data["layer"]
+    assert (layer["name"], layer["coder"]) == ("best", None)
+    assert layer["sides"] == "patient: consensus; clinician: consensus"
+    assert layer["usage"]["consensus"] == 1
+    assert layer["usage"]["dyads_without_codings"] == []
     assert [g["key"] for g in data["groups"]] == ["process", "outcome", "competency"]
     val = data["groups"][0]["components"][0]
     assert val["code"] == "VAL"

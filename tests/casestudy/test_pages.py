@@ -50,6 +50,9 @@ def test_page_and_downloads_by_persona(personas: dict[str, Any], coded: Coded, w
         assert writes == (who != "viewer")
 
 
+BEST = "Best available (consensus where complete, else the coders&#x27; union)"
+
+
 def test_page_content_layer_and_query_count(
     personas: dict[str, Any], coded: Coded, lead: Any, django_assert_max_num_queries: Any
 ) -> None:
@@ -59,10 +62,16 @@ def test_page_content_layer_and_query_count(
     # sections, history, evidence, coders, attribute definitions
     with django_assert_max_num_queries(15):
         page = client.get(url).content.decode()
-    assert "Showing the <strong>Consensus</strong> layer" in page
+    assert (
+        f"Showing the <strong>{BEST}</strong> layer: patient: consensus; clinician: consensus"
+        in page
+    )
     for key in ("VAL", "VAL.PRES.ATT", "POW.PART", "OUT.TRUST", "COMP.KNOW"):
         assert f'id="component-{key}"' in page
     assert f'href="/interviews/{coded.patient.pk}/?layer=consensus#span-{coded.p0}-' in page
+    # The same figures as the consensus layer itself.
+    consensus = client.get(url + "?layer=consensus").content.decode()
+    assert "Showing the <strong>Consensus</strong> layer" in consensus
     assert "Maria" in page
     assert "Both sides" in page
     assert "Patient only" in page
@@ -76,7 +85,7 @@ def test_page_content_layer_and_query_count(
     assert "Showing the <strong>All coders (union)</strong> layer" in page
     bad = client.get(url + "?layer=nonsense", follow=True).content.decode()
     assert "Unknown layer" in bad
-    assert "Showing the <strong>Consensus</strong>" in bad
+    assert f"Showing the <strong>{BEST}</strong>" in bad
 
 
 def test_blind_coder_cannot_ask_for_the_union(
@@ -94,7 +103,8 @@ def test_one_interview_no_codings(personas: dict[str, Any], study: Study) -> Non
     text = page.content.decode()
     assert page.status_code == 200
     assert "no patient interview yet" in text
-    assert "Showing the <strong>All coders (union)</strong> layer" in text  # no consensus
+    # Not consensus-complete: the best layer reads the coders' union and says so.
+    assert f"Showing the <strong>{BEST}</strong> layer: clinician: the coders&#x27; union" in text
     assert "Neither side" in text
     assert "Both sides" not in text
 

@@ -23,7 +23,14 @@ def api(user: Any) -> APIClient:
 
 def test_matrix_json(hand_study: dict[str, Any], viewer: Any) -> None:
     body = api(viewer).get(f"{BASE}/matrix/?measure=count&side=patient").json()
-    assert body["layer"] == {"name": "all", "coder": None, "label": "All coders (union)"}
+    # The default is "best": no interview of the hand study is consensus-complete, so every
+    # dyad is read from the coders' union, and the answer says so.
+    layer = body["layer"]
+    assert (layer["name"], layer["coder"]) == ("best", None)
+    assert layer["label"] == "Best available (consensus where complete, else the coders' union)"
+    usage = layer["usage"]
+    assert (usage["consensus"], usage["union"], usage["mixed"]) == (0, usage["dyads"], 0)
+    assert usage["description"].startswith("Best available layer: consensus for 0 of")
     assert body["subset"]["description"] == "All dyads"
     assert body["settings"] == {"measure": "count", "side": "patient"}
     keys = [c["key"] for c in body["codes"]]
@@ -104,8 +111,10 @@ def test_blind_coding_in_the_api(hand_study: dict[str, Any], coder: Any, coder2:
         assert response.status_code == 403, query
         assert "Blind coding" in response.json()["error"]["message"]
     own = client.get(f"{BASE}/prevalence/").json()
-    assert own["layer"]["name"] == "coder"
+    # A blinded coder's default: the consensus where complete, else their own codings.
+    assert own["layer"]["name"] == "best"
     assert own["layer"]["coder"] == coder.pk
+    assert "your own codings" in own["layer"]["label"]
     assert client.get(f"{BASE}/prevalence/?layer=consensus").status_code == 200
     assert api(coder2).get(f"{BASE}/matrix/?layer=mine").json()["layer"]["coder"] == coder2.pk
 
@@ -137,12 +146,13 @@ def test_bad_filters_are_a_clear_400(
 @pytest.mark.parametrize(
     ("view", "budget"),
     [
-        # user's access, default layer, attribute definitions, codebook, dyads, lengths, figures
-        ("matrix", 7),
-        ("prevalence", 7),
-        ("process-outcome", 8),  # + co-occurrence
-        ("subgroups?group_by=dyad.years", 8),  # + the attribute grouped by
-        ("framework", 8),  # + case study sections
+        # user's access, attribute definitions, codebook, dyads, lengths (with consensus
+        # completeness), figures
+        ("matrix", 6),
+        ("prevalence", 6),
+        ("process-outcome", 7),  # + co-occurrence
+        ("subgroups?group_by=dyad.years", 7),  # + the attribute grouped by
+        ("framework", 7),  # + case study sections
     ],
 )
 def test_query_counts_are_pinned(

@@ -56,8 +56,10 @@ def test_matrix_shows_the_figures_and_says_which_layer(
     study = hand_study["study"]
     client = client_for(lead)
     page = client.get(url(study)).content.decode()
-    assert 'data-layer="all"' in page
-    assert "(the study’s default)" in page
+    assert 'data-layer="best"' in page
+    assert "(the default)" in page
+    # No interview is consensus-complete: the page says every dyad used the coders' union.
+    assert "Best available layer: consensus for 0 of" in page
     val = code(study, "VAL").pk
     d1 = hand_study["dyads"]["D1"].pk
     # Presence on both sides: D1 has VAL on both sides (concordant), D2 only on one.
@@ -136,7 +138,9 @@ def test_blind_coding_limits_a_coder_to_own_layer_and_consensus(
     assert client.get(url(study, layer="coder", coder=str(coder2.pk))).status_code == 403
     own = client.get(url(study))
     assert own.status_code == 200
-    assert b'data-layer="coder"' in own.content  # the default is the coder's own layer
+    # The default: the consensus where complete, else the coder's own layer.
+    assert b'data-layer="best"' in own.content
+    assert b"else your own codings" in own.content
     assert b'value="all"' not in own.content
     assert client_for(lead).get(url(study, layer="all")).status_code == 200
 
@@ -161,9 +165,12 @@ def test_csv_and_xlsx_hold_the_filtered_table_and_are_audited(
     sheet = book.worksheets[0]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:4] == ["Dyad", "Clinician", "Patient", "VAL"]
+    assert values[0][-1] == "Layer used"
     assert [r[3] for r in values[1:]] == [2, 0, 1, 0]
+    assert {r[-1] for r in values[1:]} == {"coders' union"}
     about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
-    assert about["Layer"] == "All coders (union)"
+    assert about["Layer"].startswith("Best available")
+    assert about["Layer used"].startswith("Best available layer: consensus for 0 of 4 dyads")
     assert about["Measure"] == "count"
     po = client.get(url(study, view="process-outcome", window="3", format="csv"))
     po_rows = list(csv.reader(io.StringIO(po.content.decode())))

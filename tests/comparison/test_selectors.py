@@ -237,14 +237,19 @@ def test_scope_from_params_checks_layers_and_blind_coding(
     study = hand_study["study"]
     lead_access = Access(role="lead")
     got = s.comparison_scope(study=study, access=lead_access, user=lead, params={})
-    assert got.layer == LayerChoice("all")
+    assert got.layer == LayerChoice("best")
     assert got.layer_defaulted
+    # One consensus coding somewhere no longer switches every dyad to the consensus (which
+    # would blank the dyads without one): the default stays "best".
     Coding.objects.filter(pk=Coding.objects.filter(interview__dyad__study=study).first().pk).update(
         layer=Layer.CONSENSUS
     )
     got = s.comparison_scope(study=study, access=lead_access, user=lead, params={})
-    assert got.layer == LayerChoice("consensus")
-    assert got.layer_label == "Consensus"
+    assert got.layer == LayerChoice("best")
+    consensus = s.comparison_scope(
+        study=study, access=lead_access, user=lead, params={"layer": ["consensus"]}
+    )
+    assert consensus.layer_label == "Consensus"
     picked = s.comparison_scope(
         study=study,
         access=lead_access,

@@ -222,7 +222,14 @@ def test_disagreements_and_adjudication_endpoints(
 ) -> None:  # fmt: skip
     url = f"/api/v1/interviews/{coded.pk}/disagreements/?a={coder.pk}&b={coder2.pk}"
     body = client_for(lead).get(url).json()
-    assert (body["open"], body["settled"]) == (3, 0)
+    assert (body["open"], body["settled"], body["agreed"]) == (3, 1, 1)
+    everything = client_for(lead).get(url + "&status=all").json()["results"]
+    agreed = next(row for row in everything if row["kind"] == "agreed")
+    assert (agreed["code_key"], agreed["settled"], agreed["in_consensus"]) == (
+        "ABI.NGU",
+        True,
+        False,
+    )
     kinds = {row["code_key"]: row["kind"] for row in body["results"]}
     assert kinds == {"OUT.TRUST": "only_b", "VAL.PRES.ATT": "boundaries", "POW.EDU": "only_a"}
     att = next(row for row in body["results"] if row["code_key"] == "VAL.PRES.ATT")
@@ -248,10 +255,12 @@ def test_disagreements_and_adjudication_endpoints(
     assert response.status_code == 201, response.json()
     assert response.json()["note"] == "whole clause"
     assert response.json()["decided_by"] == "lead"
-    consensus = Coding.objects.get(layer=Layer.CONSENSUS)
+    consensus = Coding.objects.get(layer=Layer.CONSENSUS, code_id=att["code"])
     assert consensus.quote == "she listened to every word"
     body = client_for(lead).get(url + "&status=all").json()
-    assert (body["open"], body["settled"]) == (2, 1)
+    assert (body["open"], body["settled"]) == (2, 2)
+    agreed = next(row for row in body["results"] if row["kind"] == "agreed")
+    assert agreed["in_consensus"]  # taken in with the first decision
     new = {**payload, "decision": "new", "spans": [[0, 10**6]]}
     new.pop("accepted")
     bad = client_for(lead).post(decide, new, format="json")
@@ -259,12 +268,16 @@ def test_disagreements_and_adjudication_endpoints(
     foreign = code(Study.objects.get(slug="other-study"), "VAL")
     bad = client_for(lead).post(decide, {**payload, "code": foreign.pk}, format="json")
     assert bad.status_code == 400
-    assert Adjudication.objects.count() == 1
-    assert len(client_for(personas["viewer"]).get(decide).json()) == 1
+    assert Adjudication.objects.count() == 2  # the decision and the agreed passage
+    assert len(client_for(personas["viewer"]).get(decide).json()) == 2
     complete = f"/api/v1/interviews/{coded.pk}/consensus-complete/"
     assert client_for(coder).post(complete, {"complete": True}, format="json").status_code == 403
-    assert client_for(lead).post(complete, {"complete": True}, format="json").json() == {
-        "interview": coded.pk, "consensus_complete": True}  # fmt: skip
+    refused = client_for(lead).post(complete, {"complete": True}, format="json")
+    assert refused.status_code == 400
+    assert "confirm_open" in refused.json()["error"]["fields"]
+    confirmed = {"complete": True, "confirm_open": True, "reason": "Boundaries only."}
+    assert client_for(lead).post(complete, confirmed, format="json").json() == {
+        "interview": coded.pk, "consensus_complete": True, "open_disagreements": 2}  # fmt: skip
 
 
 def test_codebook_change_endpoints(

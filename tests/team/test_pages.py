@@ -311,6 +311,9 @@ def test_adjudicating_from_the_disagreements_page(
     url = f"/interviews/{coded.pk}/disagreements/?a={coder.pk}&b={coder2.pk}"
     body = client_for(lead).get(url).content.decode()
     assert body.count('class="passage open"') == 3
+    # The passage both coded alike is settled ("agreed by both"), not yet in the consensus.
+    agreed = client_for(lead).get(url + "&show=settled").content.decode()
+    assert agreed.count("agreed by both · enters the consensus at the next decision") == 1
     attention = code(study, "VAL.PRES.ATT")
     start = coded.text.index("she listened")
     end = start + len("she listened to every word")
@@ -330,16 +333,26 @@ def test_adjudicating_from_the_disagreements_page(
     assert not Coding.objects.filter(layer=Layer.CONSENSUS).exists()
     response = client_for(lead).post(f"/interviews/{coded.pk}/adjudicate/", form)
     assert response.status_code == 302
-    consensus = Coding.objects.get(layer=Layer.CONSENSUS)
+    consensus = Coding.objects.get(layer=Layer.CONSENSUS, code=attention)
     assert consensus.quote == "listened to every word"
+    # The decision took the agreed passage into the consensus first.
+    assert Coding.objects.filter(layer=Layer.CONSENSUS, code__key="ABI.NGU").exists()
     body = client_for(lead).get(url).content.decode()
     assert body.count('class="passage open"') == 2
+    assert "2 disagreements between this interview" in body
+    assert 'name="confirm_open"' in body
     settled = client_for(lead).get(url + "&show=settled").content.decode()
     assert "Only the listening &lt;b&gt;itself&lt;/b&gt;." in settled
     # Mark complete (lead), not by a coder.
     complete = f"/interviews/{coded.pk}/consensus-complete/"
     assert client_for(coder).post(complete, {"complete": "1"}).status_code == 403
-    client_for(lead).post(complete, {"complete": "1"})
+    refused = client_for(lead).post(complete, {"complete": "1"}, follow=True)
+    assert "2 disagreements are still open" in refused.content.decode()
+    coded.refresh_from_db()
+    assert not coded.consensus_complete
+    client_for(lead).post(
+        complete, {"complete": "1", "confirm_open": "1", "reason": "Minor boundary issues."}
+    )
     coded.refresh_from_db()
     assert coded.consensus_complete
     # A named adjudicator may decide too.
@@ -351,7 +364,7 @@ def test_adjudicating_from_the_disagreements_page(
          "decision": "merge", "note": ""}
     )  # fmt: skip
     assert client_for(coder2).post(f"/interviews/{coded.pk}/adjudicate/", form).status_code == 302
-    assert Adjudication.objects.count() == 2
+    assert Adjudication.objects.exclude(decision="agreed").count() == 2
 
 
 def test_a_bad_decision_changes_nothing(study: Study, coded: Interview, lead: Any, coder: Any,
@@ -371,7 +384,7 @@ def test_a_bad_decision_changes_nothing(study: Study, coded: Interview, lead: An
         assert response.status_code == 200
         assert b'class="message error"' in response.content, form
     assert not Coding.objects.filter(layer=Layer.CONSENSUS).exists()
-    assert not Adjudication.objects.exists()
+    assert not Adjudication.objects.exists()  # not even the agreed passage
 
 
 def test_compare_view_shows_both_layers_and_the_focused_passage(
@@ -549,8 +562,9 @@ PINNED = {
     "report": 4,
     # session, user, study+role, interviews, layer counts, decision counts
     "consensus": 6,
-    # session, user, interview+role, coders, codes, both layers, consensus, decisions
-    "disagreements": 8,
+    # session, user, interview+role, coders, codes, both layers, consensus, decisions; for the
+    # adjudicator the open count over every pair: coders, codes, codings, consensus, decisions
+    "disagreements": 13,
     # session, user, interview+role, coders, names, members, coders of the study, codes,
     # turns, codings
     "compare": 10,

@@ -20,7 +20,7 @@ from coding.models import (
     Layer,
     Memo,
 )
-from coding.selectors import default_layer_for
+from coding.selectors import LayerChoice, codings_in_layer, default_layer_for
 from coding.services import (
     CodingInput,
     coding_create,
@@ -32,6 +32,7 @@ from coding.services import (
 from coding.team import services
 from coding.team.selectors import interview_disagreements, snapshot_diff
 from interviews.models import Interview, Membership, Study
+from interviews.selectors import Access
 from tests.factories import code, make_interview
 from tests.team.conftest import span
 
@@ -167,8 +168,11 @@ def passage(study: Study, interview: Interview, key: str, words: str) -> dict[st
 
 
 def consensus_quotes(interview: Interview) -> list[tuple[str, str]]:
+    """The consensus, less the passage both coders coded alike (ABI.NGU), which enters it by
+    itself at the first decision (tested on its own below)."""
     return list(
         Coding.objects.filter(interview=interview, layer=Layer.CONSENSUS)
+        .exclude(code__key="ABI.NGU")
         .order_by("start")
         .values_list("code__key", "quote")
     )
@@ -183,13 +187,13 @@ def test_accepting_one_coder_copies_their_coding_into_the_consensus(
         actor=lead, note="The listening, not who.",
     )  # fmt: skip
     assert consensus_quotes(coded) == [("VAL.PRES.ATT", "listened to every word")]
-    consensus = Coding.objects.get(layer=Layer.CONSENSUS)
+    consensus = Coding.objects.get(layer=Layer.CONSENSUS, code__key="VAL.PRES.ATT")
     assert consensus.memo == "The listening, not who."
     assert consensus.coder == lead
     assert decision.result == [[consensus.pk, consensus.code_id, consensus.start, consensus.end]]
     assert len(decision.source["a"]) == 1
     assert len(decision.source["b"]) == 1
-    event = AuditEvent.objects.get(object_type="adjudication")
+    event = AuditEvent.objects.get(object_type="adjudication", after__decision="accept")
     assert event.after["note"] == "The listening, not who."
     assert event.after["decision"] == "accept"
     assert event.actor == lead
@@ -207,8 +211,10 @@ def test_accepting_the_coder_who_did_not_code_leaves_no_consensus_coding(
         interview=coded, coder_a=coder.pk, coder_b=coder2.pk,
         codes={c.pk: c for c in Code.objects.filter(codebook__study=study)},
     )  # fmt: skip
-    settled = [r for r in rows if r.settled]
+    settled = [r for r in rows if r.settled and not r.agreed]
     assert [r.code.key for r in settled] == ["POW.EDU"]
+    # The passage both coded alike entered the consensus with that first decision.
+    assert [r.code.key for r in rows if r.agreed and r.settled] == ["ABI.NGU"]
 
 
 def test_merging_takes_the_union_and_deciding_again_replaces(
@@ -225,7 +231,9 @@ def test_merging_takes_the_union_and_deciding_again_replaces(
     )
     assert consensus_quotes(coded) == [("VAL.PRES.ATT", "listened to every word")]
     assert AuditEvent.objects.filter(object_type="coding", action="delete").count() == 1
-    assert Adjudication.objects.count() == 2
+    # Two decisions on the passage, plus the one "agreed" decision on ABI.NGU.
+    assert Adjudication.objects.exclude(decision="agreed").count() == 2
+    assert Adjudication.objects.filter(decision="agreed").count() == 1
 
 
 def test_a_new_coding_can_use_another_code(
@@ -280,32 +288,96 @@ def test_bad_decisions_change_nothing(
 
 
 def test_consensus_complete_is_audited(coded: Interview, lead: Any) -> None:
-    services.interview_set_consensus_complete(interview=coded, complete=True, actor=lead)
+    services.interview_set_consensus_complete(
+        interview=coded, complete=True, actor=lead, confirm_open=True, reason="Good enough."
+    )
     coded.refresh_from_db()
     assert coded.consensus_complete
     event = AuditEvent.objects.get(object_type="interview", action="update")
     assert (event.before, event.after) == (
         {"consensus_complete": False},
-        {"consensus_complete": True},
+        {"consensus_complete": True, "open_disagreements": 3, "reason": "Good enough."},
     )
+    services.interview_set_consensus_complete(interview=coded, complete=False, actor=lead)
+    coded.refresh_from_db()
+    assert not coded.consensus_complete
 
 
-def test_default_layer_is_the_consensus_where_it_exists(
+def test_agreed_passages_enter_the_consensus_when_marked_complete(
     study: Study, coded: Interview, lead: Any, coder: Any, coder2: Any
 ) -> None:
-    other = make_interview(study=study, dyad="D02")
-    assert default_layer_for(coded).name == "all"
-    assert default_layer_for(study).name == "all"
+    # Both coders coded ABI.NGU on exactly the same characters: no disagreement, and before
+    # this issue it never reached the consensus.
+    with pytest.raises(ValidationError, match="3 disagreements are still open"):
+        services.interview_set_consensus_complete(interview=coded, complete=True, actor=lead)
+    coded.refresh_from_db()
+    assert not coded.consensus_complete
+    assert not Coding.objects.filter(layer=Layer.CONSENSUS).exists()  # all or nothing
+    assert services.open_disagreement_count(interview=coded) == 3
+    with pytest.raises(ValidationError, match="confirm"):  # a reason is needed too
+        services.interview_set_consensus_complete(
+            interview=coded, complete=True, actor=lead, confirm_open=True
+        )
+    services.interview_set_consensus_complete(
+        interview=coded, complete=True, actor=lead, confirm_open=True, reason="Agreed in meeting."
+    )
+    agreed = Coding.objects.get(layer=Layer.CONSENSUS)
+    assert (agreed.code.key, agreed.quote) == ("ABI.NGU", "she never gave up on me")
+    decision = Adjudication.objects.get()
+    assert decision.decision == "agreed"
+    assert decision.result == [[agreed.pk, agreed.code_id, agreed.start, agreed.end]]
+    assert sorted(decision.source["coders"]) == sorted([coder.pk, coder2.pk])
+    event = AuditEvent.objects.get(object_type="adjudication")
+    assert event.summary.endswith("agreed by the coders")
+    # The best layer now reads this interview's consensus, so analyses see the agreed passage.
+    assert list(
+        codings_in_layer(interview=coded, layer=LayerChoice("best")).values_list(
+            "code__key", flat=True
+        )
+    ) == ["ABI.NGU"]
+
+
+def test_taking_agreed_passages_is_idempotent_and_respects_decisions(
+    study: Study, coded: Interview, lead: Any, coder: Any, coder2: Any
+) -> None:
+    assert len(services.consensus_take_agreed(interview=coded, actor=lead)) == 1
+    assert services.consensus_take_agreed(interview=coded, actor=lead) == []
+    # The lead changes the agreed passage like any decision: a new, narrower coding.
+    where = passage(study, coded, "ABI.NGU", "she never gave up on me")
+    start, end = span(coded, "never gave up")
     services.adjudication_decide(
-        **passage(study, coded, "ABI.NGU", "she never gave up on me"),
+        **where, decision="new", spans=[(start, end)], coder_a=coder, coder_b=coder2, actor=lead
+    )
+    assert list(Coding.objects.filter(layer=Layer.CONSENSUS).values_list("quote", flat=True)) == [
+        "never gave up"
+    ]
+    # Taking the agreed passages again does not undo the lead's decision.
+    assert services.consensus_take_agreed(interview=coded, actor=lead) == []
+    assert Coding.objects.filter(layer=Layer.CONSENSUS).count() == 1
+
+
+def test_default_layer_is_best_and_best_follows_completeness(
+    study: Study, coded: Interview, lead: Any, coder: Any, coder2: Any
+) -> None:
+    lead_access = Access(role="lead")
+    assert default_layer_for(access=lead_access, user=lead) == LayerChoice("best")
+    blinded = Access(role="coder", blind=True)
+    assert default_layer_for(access=blinded, user=coder) == LayerChoice("best", coder.pk)
+    services.adjudication_decide(
+        **passage(study, coded, "POW.EDU", "She explained the diabetes with a drawing"),
         decision="merge", coder_a=coder, coder_b=coder2, actor=lead,
     )  # fmt: skip
-    assert default_layer_for(coded).name == "consensus"
-    assert default_layer_for(coded.dyad).name == "consensus"
-    assert default_layer_for(study).name == "consensus"
-    assert default_layer_for(other).name == "all"
-    services.interview_set_consensus_complete(interview=other, complete=True, actor=lead)
-    assert default_layer_for(other).name == "consensus"
+    individual = Coding.objects.filter(interview=coded, layer=Layer.INDIVIDUAL).count()
+    best = codings_in_layer(interview=coded, layer=LayerChoice("best"))
+    # Not complete: the union of the coders, not the partial consensus.
+    assert best.count() == individual
+    assert set(best.values_list("layer", flat=True)) == {Layer.INDIVIDUAL}
+    own = codings_in_layer(interview=coded, layer=LayerChoice("best", coder.pk))
+    assert set(own.values_list("coder_id", flat=True)) == {coder.pk}
+    Interview.objects.filter(pk=coded.pk).update(consensus_complete=True)
+    best = codings_in_layer(interview=coded, layer=LayerChoice("best"))
+    assert set(best.values_list("layer", flat=True)) == {Layer.CONSENSUS}
+    assert sorted(best.values_list("code__key", flat=True)) == ["ABI.NGU", "POW.EDU"]
 
 
 # --- Codebook changes ---------------------------------------------------------------------------
