@@ -770,7 +770,7 @@ class AgreementReport:
         overall["mean_kappa"] = sum(kappas) / len(kappas) if kappas else None
         overall["codes_with_kappa"] = len(kappas)
         interviews = []
-        missing = []
+        missing: list[dict[str, Any]] = []
         for entry in self.entries:
             row: dict[str, Any] = {
                 "interview": entry.id,
