@@ -10,7 +10,7 @@ Units (what one "decision" of a coder is):
 ``character``
     Every character (code point) of every interview's text is a unit; per code, a coder "said
     yes" for a character when one of their codings of that code covers it. Characters nobody
-    coded with the code count as units both coders left uncoded (agreement on "no"), so a long
+    counting coded with the code count as units they left uncoded (agreement on "no"), so a long
     transcript with little coding has a high percent agreement; kappa and alpha correct for that
     chance agreement. This is NVivo's coding comparison.
 ``turn``
@@ -22,12 +22,25 @@ Units (what one "decision" of a coder is):
     Each coder's codings are the units: codings of the same code by different coders in the same
     interview are matched when their overlap (characters in both / characters in either, the
     Jaccard ratio) is at least the threshold, greedily from the best-overlapping pair, each coding
-    matched at most once per coder. A matched group is one unit every coder in it coded; a coding
+    matched at most once per coder, after one coder's overlapping codings of a code are merged
+    into one. A matched group is one unit every coder in it coded; a coding
     left unmatched is a unit only its coder coded. Uncoded text is not counted at all, so per
     code only percent agreement is defined (there are no units both coders left uncoded, and
     kappa and alpha would be 0 or below by construction). The overall row treats the code as a
     nominal category: each unit gets the code from the coders who coded it and "not coded" from
     the others, and Cohen's kappa and Krippendorff's alpha are computed over those categories.
+
+Who counts: a coder counts for an interview where they were assigned to it or coded in it at all;
+elsewhere their values are *missing*, not "no". Krippendorff's alpha takes every unit with at
+least two coders (missing values allowed); Cohen's kappa, Scott's pi and each pair's percent use
+the interviews both coders of the pair count for; Fleiss' kappa and the all-coders percent
+agreement use the interviews every coder counts for. An interview with fewer than two coders
+counting contributes nothing and is listed as such.
+
+Codes: the table lists the codes switched on or used in scope (switched-off codes only where
+used); the overall row pools exactly those. At the character unit each code also gets
+Krippendorff's unitizing alpha (alpha_U, :func:`coding.analysis.agreement.unitizing_alpha`),
+pooled over interviews as one continuum laid end to end.
 
 Computation is interval arithmetic: spans are merged and swept by their end points, never
 expanded into one Python object per character.
@@ -38,17 +51,22 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 from typing import Any, NamedTuple
 
 from coding.analysis.agreement import (
+    UnitizingTerms,
     binary_agreement_from_counts,
     cohen_kappa_from_table,
     coincidences_from_tallies,
+    fleiss_kappa_from_tallies,
     krippendorff_alpha_from_coincidences,
+    scott_pi_from_table,
+    unitizing_disagreement,
+    unitizing_terms,
 )
 
 UNITS = ("character", "turn", "segment")
@@ -105,6 +123,8 @@ class InterviewUnits:
     length: int
     turns: Sequence[tuple[int, int]] = ()
     codings: Sequence[Span] = ()
+    # Coders assigned to the interview: with those who coded in it, the coders who count for it.
+    assigned: Collection[int] = ()
 
 
 Interval = tuple[int, int]
@@ -229,38 +249,57 @@ def segment_clusters(
 
 @dataclass
 class BinaryTally:
-    """One code's (or a pool's) decisions: units by how many coders said yes, and pair tables.
+    """One code's (or a pool's) decisions on units, by how many coders counted and said yes.
 
-    ``histogram[k]`` counts units where exactly k coders said yes (k >= 1; units nobody coded
-    follow from ``units``). ``pairs[(i, j)]`` holds ``[both, only_i, only_j, units_of_pair]``.
+    ``values[(m_u, k)]`` counts units that ``m_u`` coders counted for and ``k`` of them said yes
+    (``k = 0`` only once :meth:`AgreementReport.result` has filled in the units nobody coded).
+    ``pairs[(i, j)]`` holds ``[both, only_i, only_j, units]`` over the units both i and j count
+    for. ``coded[i]`` counts the units coder i said yes to.
     """
 
     coders: int
-    units: int = 0
-    histogram: Counter[int] = field(default_factory=Counter)
+    values: Counter[tuple[int, int]] = field(default_factory=Counter)
     pairs: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     coded: Counter[int] = field(default_factory=Counter)
 
-    def add(self, other: BinaryTally) -> None:
-        self.units += other.units
-        self.histogram.update(other.histogram)
-        self.coded.update(other.coded)
+    def add(self, other: BinaryTally, times: int = 1) -> None:
+        for key, count in other.values.items():
+            self.values[key] += count * times
+        for index, count in other.coded.items():
+            self.coded[index] += count * times
         for pair, cells in other.pairs.items():
             mine = self.pairs.setdefault(pair, [0, 0, 0, 0])
-            for index, value in enumerate(cells):
-                mine[index] += value
+            for position, value in enumerate(cells):
+                mine[position] += value * times
 
     def pair_cells(self, i: int, j: int) -> list[int]:
         return self.pairs.get((i, j), [0, 0, 0, 0])
 
-    def tallies(self) -> list[tuple[Mapping[Hashable, int], int]]:
-        """Units as value tallies for Krippendorff's alpha: k coders said True, m - k False."""
-        m = self.coders
-        nobody = self.units - sum(self.histogram.values())
-        rows: list[tuple[Mapping[Hashable, int], int]] = [({False: m}, nobody)]
-        for k, count in self.histogram.items():
-            rows.append(({True: k, False: m - k}, count))
-        return rows
+
+@dataclass
+class UnitBase:
+    """The units of the interviews compared, by who counts for them: what a sparse tally of
+    "yes" decisions needs to become complete (the rest of the units are everyone's "no")."""
+
+    by_counted: Counter[int] = field(default_factory=Counter)
+    by_pair: Counter[tuple[int, int]] = field(default_factory=Counter)
+
+    def add(self, counted: Sequence[int], units: int) -> None:
+        self.by_counted[len(counted)] += units
+        for pair in combinations(counted, 2):
+            self.by_pair[pair] += units
+
+    def complete(self, sparse: BinaryTally, times: int = 1) -> BinaryTally:
+        """``sparse`` (yes decisions only) with the units nobody said yes to filled in, over
+        ``times`` codes."""
+        full = BinaryTally(sparse.coders)
+        full.add(sparse)
+        for m_u, units in self.by_counted.items():
+            said_yes = sum(count for (m, k), count in sparse.values.items() if m == m_u and k)
+            full.values[(m_u, 0)] += units * times - said_yes
+        for pair, units in self.by_pair.items():
+            full.pairs.setdefault(pair, [0, 0, 0, 0])[3] = units * times
+        return full
 
 
 def _alpha(
@@ -272,41 +311,58 @@ def _alpha(
         return None, str(exc)
 
 
+def _or_none(compute: Any, *args: Any) -> float | None:
+    """A statistic, or None where it is undefined (the reason is stated by the caller)."""
+    try:
+        return float(compute(*args))
+    except ValueError:
+        return None
+
+
 def _binary_stats(tally: BinaryTally, *, segment: bool) -> dict[str, Any]:
-    """Percent agreement (all coders agree), kappa (two coders), alpha; notes where undefined."""
+    """Per code (or pooled): percent agreement and Fleiss' kappa over the units every coder
+    counts for, Cohen's kappa and Scott's pi per pair over the units both count for,
+    Krippendorff's alpha over every unit with two or more coders (missing values allowed)."""
     m = tally.coders
-    nobody = tally.units - sum(tally.histogram.values())
-    agree = nobody + tally.histogram.get(m, 0)
+    units = sum(tally.values.values())
+    complete = {k: count for (m_u, k), count in tally.values.items() if m_u == m and count}
+    complete_units = sum(complete.values())
+    agree = complete.get(0, 0) + complete.get(m, 0)
     stats: dict[str, Any] = {
-        "units": tally.units,
+        "units": units,
+        "complete_units": complete_units,
         "agree": agree,
-        "percent": (agree / tally.units) if tally.units else None,
+        "percent": (agree / complete_units) if complete_units else None,
         "kappa": None,
+        "pi": None,
+        "fleiss": None,
         "alpha": None,
         "notes": [],
     }
     pairs = []
     for i, j in combinations(range(m), 2):
-        both, only_i, only_j, units = tally.pair_cells(i, j)
-        neither = units - both - only_i - only_j
+        both, only_i, only_j, pair_units = tally.pair_cells(i, j)
+        neither = pair_units - both - only_i - only_j
         summary = binary_agreement_from_counts(
             both=both, only_a=only_i, only_b=only_j, neither=neither
         )
+        table = [[both, only_i], [only_j, neither]]
         pairs.append(
             {
                 "a": i,
                 "b": j,
-                "units": units,
+                "units": pair_units,
                 "both": both,
                 "only_a": only_i,
                 "only_b": only_j,
                 "neither": neither,
                 "percent": summary["percent"],
                 "kappa": None if segment else summary["kappa"],
+                "pi": None if segment or not pair_units else _or_none(scott_pi_from_table, table),
             }
         )
     stats["pairs"] = pairs
-    if not tally.units:
+    if not units:
         stats["notes"].append("No units: nothing to compare.")
         return stats
     if segment:
@@ -315,17 +371,54 @@ def _binary_stats(tally: BinaryTally, *, segment: bool) -> dict[str, Any]:
     if m == 2:
         stats.update({k: pairs[0][k] for k in ("both", "only_a", "only_b", "neither")})
         stats["kappa"] = pairs[0]["kappa"]
+        stats["pi"] = pairs[0]["pi"]
         if stats["kappa"] is None:
             stats["notes"].append(
                 "Kappa is undefined: both coders made the same single choice on every unit."
             )
     else:
         stats["notes"].append("Cohen's kappa compares two coders: see the pairs.")
-    alpha, why = _alpha(coincidences_from_tallies(tally.tallies()))
+        rows = [([k, m - k], count) for k, count in complete.items()]
+        stats["fleiss"] = _or_none(fleiss_kappa_from_tallies, rows) if rows else None
+        if stats["fleiss"] is None:
+            stats["notes"].append(
+                "Fleiss' kappa is undefined: no unit every coder counts for, or a single choice."
+            )
+    alpha, why = _alpha(
+        coincidences_from_tallies(
+            ({True: k, False: m_u - k}, count) for (m_u, k), count in tally.values.items()
+        )
+    )
     stats["alpha"] = alpha
     if alpha is None:
         stats["notes"].append(why)
     return stats
+
+
+def merge_overlapping(intervals: Iterable[Interval]) -> list[Interval]:
+    """Join one coder's overlapping spans; spans that only abut stay apart (two units)."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@dataclass
+class InterviewEntry:
+    """One interview as the report saw it: who counts for it and what it contributed."""
+
+    id: int
+    units: int
+    counted: list[int]
+    missing: list[int]
+    tally: BinaryTally | None = None
+    segment_tallies: Counter[tuple[Hashable, ...]] = field(default_factory=Counter)
+    base: UnitBase = field(default_factory=UnitBase)
 
 
 # --- The report ---------------------------------------------------------------------------------
@@ -336,6 +429,7 @@ class AgreementReport:
 
     ``coders`` and ``codes`` are ids; spans of other coders or codes are ignored. At least two
     coders. ``threshold`` is the segment unit's minimal overlap ratio, in (0, 1].
+    ``switched_off`` codes are compared (and pooled) only where a coder used them.
     """
 
     def __init__(
@@ -345,6 +439,7 @@ class AgreementReport:
         coders: Sequence[int],
         codes: Sequence[int],
         threshold: float = 0.5,
+        switched_off: Collection[int] = (),
     ) -> None:
         if unit not in UNITS:
             raise ValueError(f"Unknown unit {unit!r}: use character, turn or segment.")
@@ -355,66 +450,86 @@ class AgreementReport:
         self.unit = unit
         self.coders = list(coders)
         self.codes = list(codes)
+        self.switched_off = set(switched_off)
         self.threshold = threshold
         self._coder_index = {coder: index for index, coder in enumerate(self.coders)}
         self._code_set = set(self.codes)
         m = len(self.coders)
-        self._pairs = list(combinations(range(m), 2))
         self.per_code: dict[int, BinaryTally] = {code: BinaryTally(m) for code in self.codes}
-        self.per_interview: list[tuple[int, int, BinaryTally, Counter[tuple[Hashable, ...]]]] = []
-        # Segment level, overall: the nominal table of each pair and the value tallies.
-        self._segment_tables: dict[tuple[int, int], Counter[tuple[Hashable, Hashable]]] = {}
+        self.entries: list[InterviewEntry] = []
+        self.base = UnitBase()
+        # Character unit: alpha_U's terms per code, per interview that has units of the code;
+        # the interviews compared (coders counting, length) give the empty continua.
+        self._unitizing: dict[int, list[UnitizingTerms]] = {}
+        self._continua: list[tuple[int, int]] = []
         self._segment_tallies: Counter[tuple[Hashable, ...]] = Counter()
-        self.interviews = 0
         self.total_units = 0
 
     # Each interview ---------------------------------------------------------------------------
 
     def add_interview(self, data: InterviewUnits) -> None:
-        by_code: dict[int, list[list[Span]]] = {}
+        """Add one interview. A coder counts for it when assigned to it or having coded in it at
+        all; elsewhere their values are missing. With fewer than two coders counting, the
+        interview contributes nothing (and is listed as such)."""
         m = len(self.coders)
+        assigned = set(data.assigned)
+        has_coded = {s.coder for s in data.codings}
+        counted = [i for i, c in enumerate(self.coders) if c in assigned or c in has_coded]
+        missing = [i for i in range(m) if i not in counted]
+        if self.unit == "segment":
+            units = 0
+        elif self.unit == "character":
+            units = data.length
+        else:
+            units = max(1, len(data.turns))
+        entry = InterviewEntry(id=data.id, units=units, counted=counted, missing=missing)
+        self.entries.append(entry)
+        if len(counted) < 2:
+            return
+        by_code: dict[int, list[list[Span]]] = {}
         for span in data.codings:
             index = self._coder_index.get(span.coder)
             if index is None or span.code not in self._code_set or span.end <= span.start:
                 continue
             by_code.setdefault(span.code, [[] for _ in range(m)])[index].append(span)
         pooled = BinaryTally(m)
-        segment_tallies: Counter[tuple[Hashable, ...]] = Counter()
-        units = 0
         if self.unit == "segment":
             for code, layers in by_code.items():
-                tally = self._segments(code, layers, segment_tallies)
+                tally = self._segments(layers, counted, code, entry.segment_tallies)
                 self.per_code[code].add(tally)
                 pooled.add(tally)
-            units = pooled.units
+            entry.units = sum(pooled.values.values())
         else:
-            units = data.length if self.unit == "character" else max(1, len(data.turns))
             self.total_units += units
-            # Units nobody coded (and the pair tables' totals) follow from the unit count; the
-            # per-code totals are filled in by result().
-            pooled.units = units * len(self.codes)
-            for pair in self._pairs:
-                pooled.pairs[pair] = [0, 0, 0, pooled.units]
+            self.base.add(counted, units)
+            entry.base.add(counted, units)
             layout = self._turn_layout(data) if self.unit == "turn" else None
             for code, layers in by_code.items():
                 if layout is None:
                     sets = [merge_intervals((s.start, s.end) for s in layer) for layer in layers]
-                    tally = self._binary_from_intervals(sets)
+                    tally = self._binary_from_intervals(sets, counted)
+                    self._add_unitizing(code, layers, counted, data.length)
                 else:
-                    tally = self._binary_from_turns(layout, layers)
-                for target in (self.per_code[code], pooled):
-                    histogram, coded = target.histogram, target.coded
-                    for k, count in tally.histogram.items():
-                        histogram[k] += count
-                    for index, count in tally.coded.items():
-                        coded[index] += count
-                    for pair, cells in tally.pairs.items():
-                        mine = target.pairs.setdefault(pair, [0, 0, 0, 0])
-                        mine[0] += cells[0]
-                        mine[1] += cells[1]
-                        mine[2] += cells[2]
-        self.per_interview.append((data.id, units, pooled, segment_tallies))
-        self.interviews += 1
+                    tally = self._binary_from_turns(layout, layers, counted)
+                self.per_code[code].add(tally)
+                pooled.add(tally)
+            if layout is None and data.length > 0:
+                self._continua.append((len(counted), data.length))
+        entry.tally = pooled
+
+    def _add_unitizing(
+        self, code: int, layers: list[list[Span]], counted: list[int], length: int
+    ) -> None:
+        if length <= 0:
+            return
+        units = [
+            (index, max(0, start), min(length, end), code)
+            for index in counted
+            for start, end in merge_overlapping((s.start, s.end) for s in layers[index])
+            if max(0, start) < min(length, end)
+        ]
+        terms = unitizing_terms(units, begin=0, length=length, category=code, coders=counted)
+        self._unitizing.setdefault(code, []).append(terms)
 
     @staticmethod
     def _turn_layout(data: InterviewUnits) -> tuple[list[Interval], list[int], list[int], bool]:
@@ -424,20 +539,25 @@ class AgreementReport:
         ordered = all(turns[k][1] <= turns[k + 1][0] for k in range(len(turns) - 1))
         return turns, [t[0] for t in turns], [t[1] for t in turns], ordered
 
-    def _binary_from_intervals(self, sets: list[list[Interval]]) -> BinaryTally:
+    def _binary_from_intervals(self, sets: list[list[Interval]], counted: list[int]) -> BinaryTally:
         m = len(sets)
         tally = BinaryTally(m)
-        tally.histogram.update(coverage_histogram(sets))
+        m_u = len(counted)
+        for k, count in coverage_histogram([sets[i] for i in counted]).items():
+            tally.values[(m_u, k)] += count
         lengths = [total_length(s) for s in sets]
-        for index, length in enumerate(lengths):
-            tally.coded[index] += length
-        for i, j in combinations(range(m), 2):
+        for index in counted:
+            tally.coded[index] += lengths[index]
+        for i, j in combinations(counted, 2):
             both = intersection_length(sets[i], sets[j])
             tally.pairs[(i, j)] = [both, lengths[i] - both, lengths[j] - both, 0]
         return tally
 
     def _binary_from_turns(
-        self, layout: tuple[list[Interval], list[int], list[int], bool], layers: list[list[Span]]
+        self,
+        layout: tuple[list[Interval], list[int], list[int], bool],
+        layers: list[list[Span]],
+        counted: list[int],
     ) -> BinaryTally:
         turns, starts, ends, ordered = layout
         touched: list[set[int]] = []
@@ -451,89 +571,100 @@ class AgreementReport:
                         k for k, (s, e) in enumerate(turns) if s < span.end and e > span.start
                     )
             touched.append(found)
-        m = len(layers)
-        tally = BinaryTally(m)
+        tally = BinaryTally(len(layers))
         votes: Counter[int] = Counter()
-        for found in touched:
-            votes.update(found)
-        tally.histogram.update(Counter(votes.values()))
-        for index, found in enumerate(touched):
-            tally.coded[index] += len(found)
-        for i, j in combinations(range(m), 2):
+        for index in counted:
+            votes.update(touched[index])
+            tally.coded[index] += len(touched[index])
+        for k, count in Counter(votes.values()).items():
+            tally.values[(len(counted), k)] += count
+        for i, j in combinations(counted, 2):
             both = len(touched[i] & touched[j])
             tally.pairs[(i, j)] = [both, len(touched[i]) - both, len(touched[j]) - both, 0]
         return tally
 
     def _segments(
         self,
-        code: int,
         layers: list[list[Span]],
+        counted: list[int],
+        code: int,
         interview_tallies: Counter[tuple[Hashable, ...]],
     ) -> BinaryTally:
         m = len(layers)
-        spans = [(index, s.start, s.end) for index, layer in enumerate(layers) for s in layer]
+        # One coder's overlapping spans of a code are one segment: merge them before matching.
+        spans = [
+            (index, start, end)
+            for index, layer in enumerate(layers)
+            for start, end in merge_overlapping((s.start, s.end) for s in layer)
+        ]
         clusters = segment_clusters(spans, self.threshold)
         tally = BinaryTally(m)
-        tally.units = len(clusters)
-        # Units with the same set of coders count alike: tally the sets, then weigh them.
-        by_coders = Counter(clusters)
-        for pair in combinations(range(m), 2):
+        for pair in combinations(counted, 2):
             tally.pairs[pair] = [0, 0, 0, 0]
-        for coders, weight in by_coders.items():
-            tally.histogram[len(coders)] += weight
+        # Units with the same set of coders count alike: tally the sets, then weigh them.
+        for coders, weight in Counter(clusters).items():
+            tally.values[(len(counted), len(coders))] += weight
             for index in coders:
                 tally.coded[index] += weight
-            values = tuple(code if index in coders else NOT_CODED for index in range(m))
+            values = tuple(
+                code if index in coders else NOT_CODED if index in counted else None
+                for index in range(m)
+            )
             interview_tallies[values] += weight
             self._segment_tallies[values] += weight
-            for i, j in combinations(range(m), 2):
+            for i, j in combinations(counted, 2):
                 has_i, has_j = i in coders, j in coders
                 if not (has_i or has_j):
                     continue
                 cells = tally.pairs[(i, j)]
                 cells[3] += weight
                 cells[0 if has_i and has_j else 1 if has_i else 2] += weight
-                table = self._segment_tables.setdefault((i, j), Counter())
-                table[(values[i], values[j])] += weight
         return tally
 
     # Results ----------------------------------------------------------------------------------
 
-    def _nominal_overall(
-        self, tallies: Counter[tuple[Hashable, ...]], tables: dict[tuple[int, int], Any] | None
-    ) -> dict[str, Any]:
-        """Segment level, overall: each unit's code (or "not coded") as a nominal category."""
+    def _nominal_overall(self, tallies: Counter[tuple[Hashable, ...]]) -> dict[str, Any]:
+        """Segment level, overall: each unit's code (or "not coded") as a nominal category;
+        ``None`` where a coder does not count for the unit's interview."""
         m = len(self.coders)
         units = sum(tallies.values())
-        agree = sum(count for values, count in tallies.items() if NOT_CODED not in values)
+        complete = {values: n for values, n in tallies.items() if None not in values}
+        complete_units = sum(complete.values())
+        agree = sum(n for values, n in complete.items() if NOT_CODED not in values)
         coincidences = coincidences_from_tallies(
-            (Counter(values), count) for values, count in tallies.items()
+            (Counter(v for v in values if v is not None), n) for values, n in tallies.items()
         )
         alpha, why = _alpha(coincidences)
         result: dict[str, Any] = {
             "units": units,
+            "complete_units": complete_units,
             "agree": agree,
-            "percent": agree / units if units else None,
+            "percent": agree / complete_units if complete_units else None,
             "kappa": None,
+            "pi": None,
+            "fleiss": None,
             "alpha": alpha,
             "notes": [why] if why and units else [],
             "pairs": [],
         }
         for i, j in combinations(range(m), 2):
-            if tables is None:
-                table_counts: Counter[tuple[Hashable, Hashable]] = Counter()
-                for values, count in tallies.items():
-                    if values[i] != NOT_CODED or values[j] != NOT_CODED:
-                        table_counts[(values[i], values[j])] += count
-            else:
-                table_counts = tables.get((i, j), Counter())
+            table_counts: Counter[tuple[Hashable, Hashable]] = Counter()
+            for values, count in tallies.items():
+                a, b = values[i], values[j]
+                if a is None or b is None or (a == NOT_CODED and b == NOT_CODED):
+                    continue
+                table_counts[(a, b)] += count
             result["pairs"].append(self._nominal_pair(i, j, table_counts))
         if m == 2:
             result["kappa"] = result["pairs"][0]["kappa"]
+            result["pi"] = result["pairs"][0]["pi"]
             if result["kappa"] is None and units:
                 result["notes"].append(result["pairs"][0]["note"])
         elif units:
             result["notes"].append("Cohen's kappa compares two coders: see the pairs.")
+            categories = sorted({v for values in complete for v in values}, key=str)
+            rows = [([values.count(c) for c in categories], n) for values, n in complete.items()]
+            result["fleiss"] = _or_none(fleiss_kappa_from_tallies, rows) if rows else None
         if not units:
             result["notes"].append("No units: nothing to compare.")
         return result
@@ -564,62 +695,126 @@ class AgreementReport:
             "neither": 0,
             "percent": agree / units if units else None,
             "kappa": kappa,
+            "pi": _or_none(scott_pi_from_table, table) if units else None,
             "note": note,
         }
 
+    def _unitizing_terms(self, code: int) -> list[UnitizingTerms]:
+        """alpha_U's terms of a code over every interview compared on characters: those where
+        it has units, and an empty continuum (each coder one gap) for each of the others."""
+        coded = self._unitizing.get(code, [])
+        empty: Counter[tuple[int, int]] = Counter(self._continua)
+        for terms in coded:
+            empty[(terms.coders, int(terms.length))] -= 1
+        blanks = [
+            UnitizingTerms(
+                coders=m_u,
+                length=Fraction(length),
+                observed=Fraction(0),
+                units=(),
+                gaps=(Fraction(length),) * m_u,
+            )
+            for (m_u, length), count in empty.items()
+            for _ in range(count)
+        ]
+        return [*coded, *blanks]
+
     def result(self) -> dict[str, Any]:
-        """Plain JSON-ready data: per code, overall, per interview; coders as indices 0..m-1."""
+        """Plain JSON-ready data: per code, overall, per interview; coders as indices 0..m-1.
+
+        The table lists every code that is switched on or was used in scope; codes nobody used
+        are named in ``unused_codes`` instead of a row each. The overall row pools exactly the
+        listed codes (used and unused)."""
         segment = self.unit == "segment"
+        character = self.unit == "character"
+        m = len(self.coders)
+        used = [code for code in self.codes if any(self.per_code[code].coded.values())]
+        used_set = set(used)
+        listed = [c for c in self.codes if c in used_set or c not in self.switched_off]
+        unused = [c for c in listed if c not in used_set]
         codes = []
         kappas = []
-        if not segment:
-            for tally in self.per_code.values():
-                tally.units = self.total_units
-                for pair in self._pairs:
-                    tally.pairs.setdefault(pair, [0, 0, 0, 0])[3] = self.total_units
-        for code in self.codes:
-            tally = self.per_code[code]
+        disagreements: list[tuple[Fraction, Fraction]] = []
+        for code in listed:
+            tally = self.per_code[code] if segment else self.base.complete(self.per_code[code])
             stats = _binary_stats(tally, segment=segment)
             stats["code"] = code
-            stats["coded"] = [tally.coded.get(i, 0) for i in range(len(self.coders))]
-            if stats["kappa"] is not None:
-                kappas.append(stats["kappa"])
-            codes.append(stats)
+            stats["switched_off"] = code in self.switched_off
+            stats["coded"] = [tally.coded.get(i, 0) for i in range(m)]
+            stats["unitizing_alpha"] = None
+            if character and self._continua:
+                observed, expected = unitizing_disagreement(self._unitizing_terms(code))
+                disagreements.append((observed, expected))
+                if expected > 0:
+                    stats["unitizing_alpha"] = float(1 - observed / expected)
+            if code in used_set:
+                if stats["kappa"] is not None:
+                    kappas.append(stats["kappa"])
+                codes.append(stats)
         if segment:
-            overall = self._nominal_overall(self._segment_tallies, self._segment_tables)
+            overall = self._nominal_overall(self._segment_tallies)
         else:
-            pooled = BinaryTally(len(self.coders))
-            for _, _, tally, _ in self.per_interview:
-                pooled.add(tally)
+            sparse = BinaryTally(m)
+            for code in listed:
+                sparse.add(self.per_code[code])
+            pooled = self.base.complete(sparse, times=len(listed))
             overall = _binary_stats(pooled, segment=False)
-            overall["coded"] = [pooled.coded.get(i, 0) for i in range(len(self.coders))]
+            overall["coded"] = [pooled.coded.get(i, 0) for i in range(m)]
+        # alpha_U over the listed codes: 1 - sum_c D_o(c) / sum_c D_e(c).
+        expected_sum = sum((e for _, e in disagreements), Fraction(0))
+        overall["unitizing_alpha"] = (
+            float(1 - sum((o for o, _ in disagreements), Fraction(0)) / expected_sum)
+            if expected_sum > 0
+            else None
+        )
         overall["mean_kappa"] = sum(kappas) / len(kappas) if kappas else None
         overall["codes_with_kappa"] = len(kappas)
         interviews = []
-        for interview_id, units, tally, tallies in self.per_interview:
-            if segment:
-                stats = self._nominal_overall(tallies, None)
+        missing: list[dict[str, Any]] = []
+        for entry in self.entries:
+            row: dict[str, Any] = {
+                "interview": entry.id,
+                "units": entry.units,
+                "counted": entry.counted,
+                "missing": entry.missing,
+                "decisions": 0,
+                "percent": None,
+                "kappa": None,
+                "pi": None,
+                "fleiss": None,
+                "alpha": None,
+                "note": "",
+            }
+            missing.extend({"interview": entry.id, "coder": index} for index in entry.missing)
+            if entry.tally is None:
+                row["note"] = (
+                    "Contributes nothing: "
+                    + ("no coder counts" if not entry.counted else "only one coder counts")
+                    + " for it (the others were neither assigned nor coded it)."
+                )
             else:
-                stats = _binary_stats(tally, segment=False)
-            interviews.append(
-                {
-                    "interview": interview_id,
-                    "units": units,
-                    "decisions": stats["units"],
-                    "percent": stats["percent"],
-                    "kappa": stats["kappa"],
-                    "alpha": stats["alpha"],
-                }
-            )
+                if segment:
+                    stats = self._nominal_overall(entry.segment_tallies)
+                else:
+                    tally = entry.base.complete(entry.tally, times=len(listed))
+                    stats = _binary_stats(tally, segment=False)
+                row.update({k: stats[k] for k in ("percent", "kappa", "pi", "fleiss", "alpha")})
+                row["decisions"] = stats["units"]
+            interviews.append(row)
+        compared = sum(1 for entry in self.entries if entry.tally is not None)
         return {
             "unit": self.unit,
             "threshold": self.threshold if segment else None,
             "coders": list(self.coders),
-            "interviews": self.interviews,
+            "interviews": len(self.entries),
+            "interviews_compared": compared,
             "units": self.total_units if not segment else overall["units"],
             "codes": codes,
+            "unused_codes": unused,
+            "pooled_codes": len(listed),
             "overall": overall,
             "per_interview": interviews,
+            "missing": missing,
         }
 
 

@@ -35,6 +35,21 @@ from interviews.models import Dyad, Interview, Membership, Study
 SCOPES = ("study", "dyad", "interview")
 DEFAULT_THRESHOLD = 0.5
 
+MISSING_RULE = (
+    "A coder counts for an interview where they were assigned to it or coded in it at all; "
+    "elsewhere their values are missing, not “no”. Krippendorff's alpha uses every unit with two "
+    "or more coders; Cohen's kappa, Scott's pi and a pair's agreement use the interviews both "
+    "coders count for; Fleiss' kappa and the all-coders agreement use the interviews every "
+    "coder counts for. An interview with fewer than two coders counting contributes nothing."
+)
+UNITIZING_NOTE = (
+    "Unitizing α (Krippendorff 2004, Content Analysis, 2nd ed., §12.4; 1995, Sociological "
+    "Methodology 25): agreement on where each code's stretches begin and end, comparing each "
+    "coder's coded stretches and the uncoded gaps between them; pooled over interviews as one "
+    "continuum laid end to end (no stretch crosses from one interview into the next); the "
+    "overall value is 1 − ΣD_o / ΣD_e over the listed codes."
+)
+
 
 @dataclass(frozen=True)
 class AgreementRequest:
@@ -149,6 +164,7 @@ def agreement_report_compute(
         coders=request.coders,
         codes=list(codes),
         threshold=request.threshold,
+        switched_off={pk for pk, code in codes.items() if not code.is_active},
     )
     total = len(interview_ids)
     step = max(1, total // 20)
@@ -160,10 +176,6 @@ def agreement_report_compute(
         if progress is not None and (done % step == 0 or done == total):
             progress(int(95 * done / max(1, total)), f"{done} of {total} interviews compared")
     result = report.result()
-    # Codes switched off (or merged away) that nobody in the comparison used are left out.
-    result["codes"] = [
-        row for row in result["codes"] if codes[row["code"]].is_active or any(row["coded"])
-    ]
     users = {
         pk: display_name(first, last, username)
         for pk, username, first, last in get_user_model()
@@ -181,11 +193,23 @@ def agreement_report_compute(
     for row in result["codes"]:
         code = codes[row["code"]]
         row.update({"key": code.key, "name": code.name, "color": code.color, "group": code.group})
+    names = [users.get(c, f"user {c}") for c in request.coders]
+    for pair in result["missing"]:
+        pair.update(
+            {
+                "coder_name": names[pair["coder"]],
+                "dyad": labels.get(pair["interview"], {}).get("dyad", ""),
+                "perspective": labels.get(pair["interview"], {}).get("perspective", ""),
+            }
+        )
     result.update(
         {
+            "unused_labels": [codes[pk].key for pk in result["unused_codes"]],
+            "missing_rule": MISSING_RULE,
+            "unitizing_note": UNITIZING_NOTE if request.unit == "character" else "",
             "request": asdict(request),
             "scope_label": _scope_label(study, request),
-            "coder_names": [users.get(c, f"user {c}") for c in request.coders],
+            "coder_names": names,
             "unit_label": UNIT_LABELS[request.unit],
             "uncoded_text": UNCODED_TEXT[request.unit],
             "layer": "individual",
@@ -242,13 +266,18 @@ EXPORT_COLUMNS = [
     "neither",
     "percent",
     "kappa",
+    "scott_pi",
+    "fleiss_kappa",
     "alpha",
+    "unitizing_alpha",
+    "missing_coders",
     "notes",
 ]
 
 
 def export_rows(result: dict[str, Any]) -> Iterable[list[Any]]:
-    """One table: per code, overall, per coder pair (per code and overall), per interview."""
+    """One table: per code, the codes nobody used (one line), overall, per coder pair (per code
+    and overall), per interview, and the coder-interview pairs that are missing."""
     unit = result["unit"]
     threshold = result.get("threshold")
     names = result.get("coder_names", [])
@@ -269,7 +298,10 @@ def export_rows(result: dict[str, Any]) -> Iterable[list[Any]]:
             "neither": stats.get("neither"),
             "percent": stats.get("percent"),
             "kappa": stats.get("kappa"),
+            "scott_pi": stats.get("pi"),
+            "fleiss_kappa": stats.get("fleiss"),
             "alpha": stats.get("alpha"),
+            "unitizing_alpha": stats.get("unitizing_alpha"),
             "notes": " ".join(n for n in stats.get("notes", []) if n) or stats.get("note", ""),
             **fields,
         }
@@ -279,7 +311,11 @@ def export_rows(result: dict[str, Any]) -> Iterable[list[Any]]:
         return [values.get(column) for column in EXPORT_COLUMNS]
 
     for row in result["codes"]:
-        yield line("code", row, code_key=row["key"], code_name=row["name"])
+        name = row["name"] + (" (switched off)" if row.get("switched_off") else "")
+        yield line("code", row, code_key=row["key"], code_name=name)
+    if result.get("unused_labels"):
+        unused = ", ".join(result["unused_labels"])
+        yield line("unused codes", {"notes": [f"Not used by any coder in scope: {unused}"]})
     yield line("overall", result["overall"])
     for row in result["codes"]:
         if len(names) > 2:
@@ -296,6 +332,16 @@ def export_rows(result: dict[str, Any]) -> Iterable[list[Any]]:
             interview=row["interview"],
             dyad=row.get("dyad"),
             perspective=row.get("perspective"),
+            missing_coders=", ".join(names[i] for i in row.get("missing", [])),
+        )
+    for pair in result.get("missing", []):
+        yield line(
+            "missing",
+            {"notes": ["Neither assigned nor coded: missing, not “no”."]},
+            interview=pair["interview"],
+            dyad=pair.get("dyad"),
+            perspective=pair.get("perspective"),
+            coder_a=pair.get("coder_name"),
         )
 
 
@@ -323,6 +369,11 @@ def agreement_xlsx(result: dict[str, Any]) -> bytes:
         ("Interviews", result.get("interviews")),
         ("Units", result.get("units")),
         ("How uncoded text counts", result.get("uncoded_text", "")),
+        ("Missing data", result.get("missing_rule", "")),
+        ("Missing coder–interview pairs", len(result.get("missing", []))),
+        ("Interviews compared", result.get("interviews_compared")),
+        ("Codes pooled in the overall row", result.get("pooled_codes")),
+        ("Unitizing alpha", result.get("unitizing_note", "") or "—"),
         ("Computed at", result.get("computed_at", "")),
         ("Request", str(request)),
     ]:

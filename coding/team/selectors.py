@@ -180,12 +180,18 @@ def interview_labels(*, interview_ids: Sequence[int]) -> dict[int, dict[str, Any
 def agreement_inputs(
     *, interview_ids: Sequence[int], coder_ids: Sequence[int], unit: str, chunk: int = 5000
 ) -> Iterator[InterviewUnits]:
-    """Each interview's length, turns (turn unit) and the compared coders' individual codings.
+    """Each interview's length, turns (turn unit), the compared coders' individual codings and
+    which of them are assigned to it (with the codings: who counts for the interview).
 
     Three streamed queries whatever the number of interviews, merged by interview id, so memory
-    holds one interview at a time.
+    holds one interview at a time, and one for the assignments (a pair of ids each).
     """
     ids = sorted(interview_ids)
+    assigned: dict[int, set[int]] = {}
+    for interview_id, coder_id in Assignment.objects.filter(
+        interview_id__in=ids, coder_id__in=list(coder_ids)
+    ).values_list("interview_id", "coder_id"):
+        assigned.setdefault(interview_id, set()).add(coder_id)
     lengths = Interview.objects.filter(pk__in=ids).annotate(n=Length("text")).order_by("id")
     codings = (
         Coding.objects.filter(
@@ -216,7 +222,11 @@ def agreement_inputs(
             interview_turns.append((next_turn[1], next_turn[2]))
             next_turn = next(turns, None)
         yield InterviewUnits(
-            id=interview_id, length=length or 0, turns=interview_turns, codings=spans
+            id=interview_id,
+            length=length or 0,
+            turns=interview_turns,
+            codings=spans,
+            assigned=frozenset(assigned.get(interview_id, ())),
         )
 
 

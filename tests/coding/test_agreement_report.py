@@ -14,6 +14,8 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+import krippendorff
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,8 +26,14 @@ from coding.analysis.agreement import (
     cohen_kappa,
     cohen_kappa_from_table,
     coincidences_from_tallies,
+    fleiss_kappa,
     krippendorff_alpha,
     krippendorff_alpha_from_coincidences,
+    scott_pi,
+    unitizing_alpha,
+    unitizing_alpha_pooled,
+    unitizing_disagreement,
+    unitizing_terms,
 )
 from coding.analysis.agreement_report import (
     AgreementReport,
@@ -99,7 +107,8 @@ def test_character_level_per_code_and_overall() -> None:
     # o11 = 50, o00 = 300, o10 = o01 = 25; n1 = 75, n0 = 325: alpha = 1 - 399*50/(2*75*325).
     assert exact(overall["alpha"], 1 - Fraction(399 * 50, 2 * 75 * 325))
     assert exact(overall["mean_kappa"], (Fraction(4, 29) + 1) / 2)
-    assert result["per_interview"] == [
+    keys = ("interview", "units", "decisions", "percent", "kappa", "alpha", "counted", "missing")
+    assert [{k: r[k] for k in keys} for r in result["per_interview"]] == [
         {
             "interview": 7,
             "units": 100,
@@ -107,8 +116,11 @@ def test_character_level_per_code_and_overall() -> None:
             "percent": overall["percent"],
             "kappa": overall["kappa"],
             "alpha": overall["alpha"],
+            "counted": [0, 1],
+            "missing": [],
         }
     ]
+    assert result["missing"] == []
 
 
 def test_character_level_with_three_coders_uses_alpha_and_pairs() -> None:
@@ -129,14 +141,30 @@ def test_character_level_with_three_coders_uses_alpha_and_pairs() -> None:
     assert (pair["both"], pair["only_a"], pair["only_b"], pair["neither"]) == (10, 10, 0, 80)
 
 
-def test_a_code_nobody_used_has_undefined_kappa_and_alpha_with_a_reason() -> None:
+def test_a_code_nobody_used_is_named_on_one_line_and_pooled() -> None:
+    # Was: a row of its own with undefined kappa and alpha. Now codes nobody used are listed
+    # together (``unused_codes``), and the overall row still pools them, as listed codes.
     built = AgreementReport(unit="character", coders=[A, B], codes=[X, Y, 99])
     built.add_interview(INTERVIEW)
-    unused = row(built.result(), 99)
-    assert unused["percent"] == 1.0
-    assert unused["kappa"] is None
-    assert unused["alpha"] is None
-    assert unused["notes"]
+    result = built.result()
+    assert [r["code"] for r in result["codes"]] == [X, Y]
+    assert (result["unused_codes"], result["pooled_codes"]) == ([99], 3)
+    # Pooled over 300 units: both 25, only A 15, only B 10, neither 250.
+    overall = result["overall"]
+    assert (overall["both"], overall["only_a"], overall["only_b"], overall["neither"]) == (
+        25, 15, 10, 250)  # fmt: skip
+
+
+def test_switched_off_codes_are_listed_and_pooled_only_where_used() -> None:
+    built = AgreementReport(
+        unit="character", coders=[A, B], codes=[X, Y, 98, 99], switched_off={Y, 99}
+    )
+    built.add_interview(INTERVIEW)
+    result = built.result()
+    assert [(r["code"], r["switched_off"]) for r in result["codes"]] == [(X, False), (Y, True)]
+    # 99 (switched off, unused) is neither listed nor pooled; 98 (on, unused) is both.
+    assert (result["unused_codes"], result["pooled_codes"]) == ([98], 3)
+    assert result["overall"]["units"] == 300
 
 
 # --- Turn level ---------------------------------------------------------------------------------
@@ -171,7 +199,9 @@ def test_turn_level_per_code_and_overall() -> None:
 
 def test_an_interview_without_turns_is_one_unit() -> None:
     built = AgreementReport(unit="turn", coders=[A, B], codes=[X])
-    built.add_interview(InterviewUnits(id=1, length=50, codings=[Span(X, A, 0, 5)]))
+    built.add_interview(
+        InterviewUnits(id=1, length=50, codings=[Span(X, A, 0, 5)], assigned=[A, B])
+    )
     x = built.result()["codes"][0]
     assert (x["units"], x["only_a"]) == (1, 1)
 
@@ -269,7 +299,8 @@ def test_character_report_equals_the_statistics_on_listed_characters(items: list
         if start < length
     ]
     built = AgreementReport(unit="character", coders=[A, B, C], codes=[0, 1])
-    built.add_interview(InterviewUnits(id=1, length=length, codings=codings))
+    # All three are assigned: a coder without codings counts (says "no" everywhere).
+    built.add_interview(InterviewUnits(id=1, length=length, codings=codings, assigned=[A, B, C]))
     result = built.result()
     for code_row in result["codes"]:
         flags = [
@@ -363,7 +394,9 @@ def test_turn_report_equals_the_statistics_on_listed_turns(items: list, widths: 
         if start < length
     ]
     built = AgreementReport(unit="turn", coders=[A, B], codes=[0, 1])
-    built.add_interview(InterviewUnits(id=1, length=length, turns=turns, codings=codings))
+    built.add_interview(
+        InterviewUnits(id=1, length=length, turns=turns, codings=codings, assigned=[A, B])
+    )
     units = turns or [(0, length)]
     for row in built.result()["codes"]:
         flags = [
@@ -381,3 +414,163 @@ def test_turn_report_equals_the_statistics_on_listed_turns(items: list, widths: 
             expected["only_b"],
             expected["neither"],
         )
+
+
+# --- Missing data: a coder counts only where assigned or having coded ---------------------------
+
+# Two interviews of 10 characters, codes X and Y, coders A, B, C:
+#   interview 1: A codes X [0,4), B codes X [2,6); C was neither assigned nor coded: missing.
+#   interview 2: A codes X [0,5) and Y [5,10), B codes X [0,5), C assigned but coded nothing.
+#   interview 3: only A coded (B and C missing): contributes nothing.
+MISSING = [
+    InterviewUnits(id=1, length=10, codings=[Span(X, A, 0, 4), Span(X, B, 2, 6)]),
+    InterviewUnits(
+        id=2,
+        length=10,
+        codings=[Span(X, A, 0, 5), Span(Y, A, 5, 10), Span(X, B, 0, 5)],
+        assigned=[C],
+    ),
+    InterviewUnits(id=3, length=10, codings=[Span(X, A, 0, 10)]),
+]
+
+
+def flags(data: InterviewUnits, coder: int, code: int) -> list[bool]:
+    return [
+        any(s.coder == coder and s.code == code and s.start <= i < s.end for s in data.codings)
+        for i in range(data.length)
+    ]
+
+
+def missing_report(unit: str = "character") -> dict:
+    built = AgreementReport(unit=unit, coders=[A, B, C], codes=[X, Y])
+    for data in MISSING:
+        built.add_interview(data)
+    return built.result()
+
+
+def reliability_data(code_list: list[int]) -> np.ndarray:
+    """Characters of interviews 1 and 2 (interview 3 has one coder) as columns, per code."""
+    counts = {1: {A, B}, 2: {A, B, C}}
+    rows = []
+    for coder in (A, B, C):
+        row: list[float] = []
+        for code in code_list:
+            for data in MISSING[:2]:
+                values = flags(data, coder, code)
+                row.extend(float(v) if coder in counts[data.id] else np.nan for v in values)
+        rows.append(row)
+    return np.array(rows)
+
+
+def test_a_coder_missing_from_an_interview_is_missing_not_no() -> None:
+    result = missing_report()
+    assert result["missing"] == [
+        {"interview": 1, "coder": 2},
+        {"interview": 3, "coder": 1},
+        {"interview": 3, "coder": 2},
+    ]
+    assert (result["interviews"], result["interviews_compared"], result["units"]) == (3, 2, 20)
+    third = result["per_interview"][2]
+    assert (third["counted"], third["percent"], third["alpha"]) == ([0], None, None)
+    assert "only one coder counts" in third["note"]
+    x = row(result, X)
+    expected = krippendorff.alpha(reliability_data=reliability_data([X]),
+                                  level_of_measurement="nominal")  # fmt: skip
+    assert x["alpha"] == pytest.approx(expected, abs=1e-12)
+    # The old rule (C says "no" in interview 1) gives another value: the test can tell.
+    old = reliability_data([X])
+    old[np.isnan(old)] = 0.0
+    assert x["alpha"] != pytest.approx(
+        krippendorff.alpha(reliability_data=old, level_of_measurement="nominal"), abs=1e-6
+    )
+    # Pairs use the interviews both count for: A-B both, A-C and B-C only interview 2.
+    pair_units = {(p["a"], p["b"]): p["units"] for p in x["pairs"]}
+    assert pair_units == {(0, 1): 20, (0, 2): 10, (1, 2): 10}
+    a_c = next(p for p in x["pairs"] if (p["a"], p["b"]) == (0, 2))
+    # Interview 2 only: A yes to 5 of 10 characters, C to none: p_o = p_e = 1/2, kappa 0.
+    assert (a_c["both"], a_c["only_a"], a_c["only_b"], a_c["kappa"]) == (0, 5, 0, 0.0)
+    a_b = next(p for p in x["pairs"] if (p["a"], p["b"]) == (0, 1))
+    fa = flags(MISSING[0], A, X) + flags(MISSING[1], A, X)
+    fb = flags(MISSING[0], B, X) + flags(MISSING[1], B, X)
+    assert a_b["kappa"] == pytest.approx(cohen_kappa(fa, fb), abs=1e-12)
+    assert a_b["pi"] == pytest.approx(scott_pi(fa, fb), abs=1e-12)
+    # Fleiss' kappa and full agreement use interview 2 only (all three count there).
+    rows = [
+        [sum(v), 3 - sum(v)]
+        for v in zip(*(flags(MISSING[1], c, X) for c in (A, B, C)), strict=True)
+    ]
+    assert x["fleiss"] == pytest.approx(fleiss_kappa(rows), abs=1e-12)
+    assert (x["complete_units"], x["percent"]) == (10, 0.5)
+
+
+def test_the_overall_row_is_the_pool_of_the_listed_codes() -> None:
+    result = missing_report()
+    overall = result["overall"]
+    expected = krippendorff.alpha(reliability_data=reliability_data([X, Y]),
+                                  level_of_measurement="nominal")  # fmt: skip
+    assert overall["alpha"] == pytest.approx(expected, abs=1e-12)
+    # Pair A-B pooled by hand: X and Y over interviews 1 and 2.
+    fa = [v for code in (X, Y) for d in MISSING[:2] for v in flags(d, A, code)]
+    fb = [v for code in (X, Y) for d in MISSING[:2] for v in flags(d, B, code)]
+    a_b = next(p for p in overall["pairs"] if (p["a"], p["b"]) == (0, 1))
+    assert a_b["kappa"] == pytest.approx(cohen_kappa(fa, fb), abs=1e-12)
+    assert a_b["units"] == 40
+
+
+def test_alpha_with_two_coders_and_a_missing_interview_matches_the_krippendorff_package() -> None:
+    built = AgreementReport(unit="character", coders=[A, B], codes=[X])
+    lone = InterviewUnits(id=9, length=10, codings=[Span(X, A, 0, 3)])  # B missing
+    for data in (MISSING[0], lone):
+        built.add_interview(data)
+    result = built.result()
+    data = np.array(
+        [flags(MISSING[0], A, X) + flags(lone, A, X), flags(MISSING[0], B, X) + [np.nan] * 10],
+        dtype=float,
+    )
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert result["codes"][0]["alpha"] == pytest.approx(expected, abs=1e-12)
+    # Cohen's kappa uses interview 1 alone: 2 both, 2 only A, 2 only B, 4 neither.
+    assert result["codes"][0]["kappa"] == pytest.approx(
+        cohen_kappa(flags(MISSING[0], A, X), flags(MISSING[0], B, X)), abs=1e-12
+    )
+    assert result["per_interview"][1]["note"].startswith("Contributes nothing")
+
+
+def test_unitizing_alpha_per_code_and_pooled_over_interviews() -> None:
+    result = missing_report()
+    x = row(result, X)
+    # Interview 1 with A and B, interview 2 with A, B and C (C one gap), pooled.
+    terms = [
+        unitizing_terms([(A, 0, 4, X), (B, 2, 6, X)], begin=0, length=10, category=X),
+        unitizing_terms([(A, 0, 5, X), (B, 0, 5, X)], begin=0, length=10, category=X, coders=[C]),
+    ]
+    assert x["unitizing_alpha"] == pytest.approx(unitizing_alpha_pooled(terms), abs=1e-12)
+    one = AgreementReport(unit="character", coders=[A, B], codes=[X])
+    one.add_interview(MISSING[0])
+    assert row(one.result(), X)["unitizing_alpha"] == unitizing_alpha(
+        [(A, 0, 4, X), (B, 2, 6, X)], begin=0, length=10, category=X
+    )
+    # Y: only A made units (in interview 2); interview 1 is an empty continuum for Y.
+    y_terms = [
+        unitizing_terms([], begin=0, length=10, category=Y, coders=[A, B]),
+        unitizing_terms([(A, 5, 10, Y)], begin=0, length=10, category=Y, coders=[B, C]),
+    ]
+    y_observed, y_expected = unitizing_disagreement(y_terms)
+    assert row(result, Y)["unitizing_alpha"] == pytest.approx(
+        float(1 - y_observed / y_expected), abs=1e-12
+    )
+    x_observed, x_expected = unitizing_disagreement(terms)
+    assert result["overall"]["unitizing_alpha"] == pytest.approx(
+        float(1 - (x_observed + y_observed) / (x_expected + y_expected)), abs=1e-12
+    )
+
+
+def test_segment_unit_merges_a_coders_overlapping_spans_first() -> None:
+    # A codes X twice over [0,10) ([0,6) and [4,10)); B once [0,10): one unit, agreed.
+    data = InterviewUnits(
+        id=1, length=20, codings=[Span(X, A, 0, 6), Span(X, A, 4, 10), Span(X, B, 0, 10)]
+    )
+    built = AgreementReport(unit="segment", coders=[A, B], codes=[X])
+    built.add_interview(data)
+    x = built.result()["codes"][0]
+    assert (x["units"], x["percent"]) == (1, 1.0)

@@ -23,9 +23,15 @@ from coding.analysis.agreement import (
     cohen_kappa,
     confusion_counts,
     fleiss_kappa,
+    fleiss_kappa_from_tallies,
     krippendorff_alpha,
     percent_agreement,
     scott_pi,
+    scott_pi_from_table,
+    unitizing_alpha,
+    unitizing_alpha_pooled,
+    unitizing_disagreement,
+    unitizing_terms,
 )
 
 N = None
@@ -578,3 +584,147 @@ def test_krippendorff_interval_hand_computed_with_ints_fractions_and_decimals() 
     assert krippendorff_alpha(halves, "interval") == pytest.approx(8 / 11, abs=1e-12)
     decimals = [[Decimal("0.5"), Decimal("1.5")], [Decimal("0.5"), Decimal("2.5")]]
     assert krippendorff_alpha(decimals, "interval") == pytest.approx(8 / 11, abs=1e-12)
+
+
+# --- Tallied forms used by the reports ---------------------------------------------------------
+
+
+def test_fleiss_from_tallies_equals_fleiss_on_the_listed_rows() -> None:
+    rows = [[3, 0], [3, 0], [2, 1], [0, 3], [1, 2], [2, 1], [2, 1]]
+    tallies = [([3, 0], 2), ([2, 1], 3), ([0, 3], 1), ([1, 2], 1), ([1, 2], 0)]
+    assert fleiss_kappa_from_tallies(tallies) == fleiss_kappa(rows)
+    with pytest.raises(ValueError, match="no subjects"):
+        fleiss_kappa_from_tallies([([2, 1], 0)])
+
+
+def test_scott_pi_from_a_table_equals_scott_pi_from_lists() -> None:
+    a, b = expand([[20, 5], [10, 15]], ["yes", "no"])
+    assert scott_pi_from_table([[20, 5], [10, 15]]) == pytest.approx(scott_pi(a, b), abs=1e-12)
+    # Hand computed: p_o = 35/50; pooled yes = (25 + 30) / 100, p_e = .55**2 + .45**2 = .505;
+    # pi = (.7 - .505) / .495 = 13/33.
+    assert scott_pi_from_table([[20, 5], [10, 15]]) == pytest.approx(13 / 33, abs=1e-12)
+    with pytest.raises(ValueError, match="undefined"):
+        scott_pi_from_table([[4, 0], [0, 0]])
+
+
+# --- Unitizing alpha ----------------------------------------------------------------------------
+
+# Krippendorff (2004), §12.4, p. 254: two observers unitize the continuum [150, 450) into
+# categories c and k (units as (observer, start, end, category), half-open).
+KRIPPENDORFF_2004 = [
+    ("i", 225, 295, "c"),
+    ("i", 370, 400, "c"),
+    ("j", 220, 300, "c"),
+    ("j", 355, 375, "c"),
+    ("j", 400, 420, "c"),
+    ("i", 180, 240, "k"),
+    ("i", 300, 350, "k"),
+    ("j", 180, 240, "k"),
+    ("j", 300, 350, "k"),
+]
+
+
+def test_unitizing_alpha_krippendorff_2004_worked_example() -> None:
+    """Krippendorff, K. (2004), *Content Analysis*, 2nd ed., §12.4, p. 254 (the example as
+    reproduced in DKPro Statistics' ``Krippendorff2004Test``): for category c, D_o = 0.0144,
+    D_e = 0.0532 and c-alpha_U = 0.7286; for category k, D_o = 0, D_e = 0.0490, alpha_U = 1."""
+    terms = unitizing_terms(KRIPPENDORFF_2004, begin=150, length=300, category="c")
+    observed, expected = unitizing_disagreement([terms])
+    assert float(observed) == pytest.approx(0.0144, abs=1e-4)
+    assert float(expected) == pytest.approx(0.0532, abs=1e-4)
+    # D_o exactly: 5**2 + 5**2 (225-295 against 220-300), 15**2 + 25**2 (370-400 against
+    # 355-375) and 20**2 (j's 400-420 inside i's gap 400-450): 1300, twice (ordered pairs),
+    # over 2 * 300**2.
+    assert observed == Fraction(2 * 1300, 2 * 300**2)
+    alpha_c = unitizing_alpha(KRIPPENDORFF_2004, begin=150, length=300, category="c")
+    assert alpha_c == pytest.approx(0.7286, abs=1e-4)
+    k_terms = unitizing_terms(KRIPPENDORFF_2004, begin=150, length=300, category="k")
+    assert float(unitizing_disagreement([k_terms])[1]) == pytest.approx(0.0490, abs=1e-4)
+    assert unitizing_alpha(KRIPPENDORFF_2004, begin=150, length=300, category="k") == 1.0
+
+
+def test_unitizing_alpha_is_scale_free_on_a_fine_grid() -> None:
+    # Continuous positions (the 1995 form) scaled by 1000 approach the grid value of the 2004
+    # form: the "+ 1" and "- 1" grid terms fade, leaving 0.731 against 0.729.
+    fine = [(c, s * 1000, e * 1000, v) for c, s, e, v in KRIPPENDORFF_2004]
+    coarse = unitizing_alpha(KRIPPENDORFF_2004, begin=150, length=300, category="c")
+    scaled = unitizing_alpha(fine, begin=150_000, length=300_000, category="c")
+    assert scaled == pytest.approx(coarse, abs=3e-3)
+    assert scaled == pytest.approx(0.7308, abs=1e-4)
+
+
+def test_unitizing_alpha_hand_computed() -> None:
+    # Continuum [0, 10): coder a codes [2, 5), coder b [3, 5).
+    # Observed: only the two units differ, (2-3)**2 + (5-5)**2 = 1; ordered pairs 2;
+    # D_o = 2 / (2 * 1 * 10**2) = 1/100.
+    # Expected: units 3 and 2 (N = 2), gaps 2, 5 (a) and 3, 5 (b).
+    #   unit 3: (2*27 - 3*9 + 3)/3 = 10; gaps >= 3: (3-3+1) + 2 * (5-3+1) = 7, * 9 = 63 -> 73
+    #   unit 2: (2*8 - 3*4 + 2)/3 = 2; gaps >= 2: 1 + 2 + 2 * 4 = 11, * 4 = 44 -> 46
+    #   D_e = (2/10) * 119 / (20 * 19 - (3*2 + 2*1)) = 119/1860.
+    # alpha_U = 1 - (1/100) / (119/1860) = 502/595.
+    units = [("a", 2, 5, "x"), ("b", 3, 5, "x")]
+    observed, expected = unitizing_disagreement(
+        [unitizing_terms(units, begin=0, length=10, category="x")]
+    )
+    assert (observed, expected) == (Fraction(1, 100), Fraction(119, 1860))
+    assert unitizing_alpha(units, begin=0, length=10, category="x") == float(Fraction(502, 595))
+    # Float positions are exact too.
+    floats = [("a", 2.0, 5.0, "x"), ("b", 3.0, 5.0, "x")]
+    assert unitizing_alpha(floats, begin=0.0, length=10.0, category="x") == float(
+        Fraction(502, 595)
+    )
+
+
+def test_unitizing_alpha_keeps_a_coders_abutting_units_apart() -> None:
+    # a: [0,5) and [5,10); b: [0,10), on [0,20). Each of a's units overlaps b's:
+    # 0**2 + 5**2 and 5**2 + 0**2 = 50, ordered 100; D_o = 100 / (2 * 20**2) = 1/8.
+    apart = [("a", 0, 5, "x"), ("a", 5, 10, "x"), ("b", 0, 10, "x")]
+    terms = unitizing_terms(apart, begin=0, length=20, category="x")
+    assert unitizing_disagreement([terms])[0] == Fraction(1, 8)
+    assert unitizing_alpha(apart, begin=0, length=20, category="x") < 1
+    joined = [("a", 0, 10, "x"), ("b", 0, 10, "x")]
+    assert unitizing_alpha(joined, begin=0, length=20, category="x") == 1.0
+
+
+def test_unitizing_alpha_counts_a_coder_without_units_and_other_categories() -> None:
+    # b made no unit of x: a's unit [2, 5) lies inside b's single gap: delta = 3**2.
+    with_b = unitizing_terms([("a", 2, 5, "x")], begin=0, length=10, category="x", coders=["b"])
+    assert (with_b.coders, with_b.observed) == (2, Fraction(2 * 9))
+    # A unit of another category only makes its coder count.
+    other = unitizing_terms([("a", 2, 5, "x"), ("b", 0, 1, "y")], begin=0, length=10,
+                            category="x")  # fmt: skip
+    assert (other.coders, other.observed, sorted(other.units), sorted(other.gaps)) == (
+        2, with_b.observed, sorted(with_b.units), sorted(with_b.gaps))  # fmt: skip
+
+
+def test_unitizing_alpha_pools_continua_as_laid_end_to_end() -> None:
+    # Two interviews of 10 whose edges are unit edges for both coders: laid end to end they are
+    # one continuum of 20 with the same sections, so pooling equals alpha_U of that continuum.
+    first = [("a", 2, 10, "x"), ("b", 3, 10, "x")]
+    second = [("a", 0, 4, "x"), ("b", 0, 5, "x")]
+    joined = [*first, *[(c, s + 10, e + 10, v) for c, s, e, v in second]]
+    pooled = unitizing_alpha_pooled(
+        [
+            unitizing_terms(first, begin=0, length=10, category="x"),
+            unitizing_terms(second, begin=0, length=10, category="x"),
+        ]
+    )
+    assert pooled == unitizing_alpha(joined, begin=0, length=20, category="x")
+    assert pooled != unitizing_alpha(first, begin=0, length=10, category="x")
+
+
+@pytest.mark.parametrize(
+    ("units", "message"),
+    [
+        ([], "no units"),
+        ([("a", 0, 5, "x")], "at least two coders, got 1"),
+        ([("a", 0, 5, "x"), ("b", 8, 12, "x")], "outside the continuum"),
+        ([("a", -1, 5, "x"), ("b", 0, 5, "x")], "outside the continuum"),
+        ([("a", 5, 5, "x"), ("b", 0, 5, "x")], "does not start before it ends"),
+        ([("a", 0, 5, "x"), ("a", 4, 6, "x"), ("b", 0, 5, "x")], "overlapping units"),
+        ([("a", 0, 5, "y"), ("b", 0, 5, "y")], "expected disagreement is 0"),
+    ],
+)
+def test_unitizing_alpha_degenerate(units: list, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        unitizing_alpha(units, begin=0, length=10, category="x")

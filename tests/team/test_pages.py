@@ -666,3 +666,26 @@ def test_writes_do_not_redirect_off_site(study: Study, interview: Interview, cod
         {"done": "0", "next": "/studies/study/members/"},
     )
     assert response["Location"] == "/studies/study/members/"
+
+
+def test_agreement_report_page_states_missing_pairs_the_unused_codes_and_every_statistic(
+    study: Study, coded: Interview, viewer: Any, coder: Any, coder2: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    other = make_interview(study=study, dyad="D02")
+    codings_bulk_create(interview=other, coder=coder,
+                        items=[coding_of(other, study, coder, "VAL", "Café talk")])  # fmt: skip
+    request = AgreementRequest(scope="study", unit="character", coders=[coder.pk, coder2.pk])
+    job = run_report(study, viewer, request, django_capture_on_commit_callbacks)
+    body = client_for(viewer).get(f"/studies/study/agreement/{job.pk}/").content.decode()
+    assert "1 coder–interview pair missing" in body
+    assert "Ben Clarke · D02 · patient" in body
+    assert "Scott&#x27;s pi" in body or "Scott's pi" in body
+    assert "Unitizing α (Krippendorff 2004 §12.4)" in body
+    # Codes nobody used: one line, not a row (and a note) each.
+    assert body.count("Not used by any coder in scope:") == 1
+    assert body.count('<td class="note">') <= len(job.result["codes"]) + 2
+    assert "Contributes nothing: only one coder counts" in body
+    api = client_for(viewer).get(f"/api/v1/studies/study/agreement/{job.pk}/").json()
+    assert [m["coder_name"] for m in api["result"]["missing"]] == ["Ben Clarke"]
+    assert api["result"]["overall"]["pi"] is not None

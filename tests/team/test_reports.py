@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from coding.analysis.agreement import binary_agreement_summary, krippendorff_alpha
-from coding.models import AuditEvent, Code, Coding, Job, JobState, Layer
+from coding.models import Assignment, AuditEvent, Code, Coding, Job, JobState, Layer
 from coding.services import CodingInput, codings_bulk_create
 from coding.team.reports import (
     AgreementRequest,
+    agreement_csv,
     agreement_export,
     agreement_report_compute,
     agreement_report_start,
@@ -147,8 +148,8 @@ def test_the_report_reads_a_fixed_number_of_queries(
         for who in (coder, coder2):
             items = [coding_of(extra, study, who, "VAL", "Café talk")]
             codings_bulk_create(interview=extra, coder=who, items=items)
-    # interviews, codes, lengths, codings, turns, user names, interview labels
-    assert count() == before == 7
+    # interviews, codes, assignments, lengths, codings, turns, user names, interview labels
+    assert count() == before == 8
 
 
 @pytest.mark.parametrize(
@@ -239,3 +240,66 @@ def test_consensus_codings_are_not_part_of_agreement(
     codings_bulk_create(interview=coded, coder=coder, layer=Layer.CONSENSUS, items=items)
     after = agreement_report_compute(study=study, request=request_for(coder, coder2))
     assert after["overall"] == before["overall"]
+
+
+def test_a_coder_neither_assigned_nor_coding_an_interview_is_missing_there(
+    study: Study, coded: Interview, coder: Any, coder2: Any, lead: Any
+) -> None:
+    other = make_interview(study=study, dyad="D02")
+    codings_bulk_create(interview=other, coder=coder,
+                        items=[coding_of(other, study, coder, "VAL", "Café talk")])  # fmt: skip
+    result = agreement_report_compute(study=study, request=request_for(coder, coder2))
+    # Was: coder2 said "no" to every character of D02. Now D02 is missing for coder2, and
+    # with one coder counting it contributes nothing.
+    assert [(m["interview"], m["coder_name"], m["dyad"]) for m in result["missing"]] == [
+        (other.pk, "Ben Clarke", "D02")
+    ]
+    assert (result["interviews"], result["interviews_compared"]) == (2, 1)
+    assert result["units"] == len(coded.text)
+    row = next(r for r in result["per_interview"] if r["interview"] == other.pk)
+    assert row["percent"] is None
+    assert "only one coder counts" in row["note"]
+    only_coded = agreement_report_compute(
+        study=study, request=request_for(coder, coder2, scope="interview", target=coded.pk)
+    )
+    assert result["overall"]["kappa"] == only_coded["overall"]["kappa"]
+    # Assigned, coder2 counts for D02 (and says "no" there).
+    Assignment.objects.create(interview=other, coder=coder2, assigned_by=lead)
+    assigned = agreement_report_compute(study=study, request=request_for(coder, coder2))
+    assert assigned["missing"] == []
+    assert assigned["units"] == len(coded.text) + len(other.text)
+    assert assigned["overall"]["kappa"] != only_coded["overall"]["kappa"]
+
+
+def test_the_table_folds_unused_codes_and_the_overall_row_pools_the_listed_codes(
+    study: Study, coded: Interview, coder: Any, coder2: Any
+) -> None:
+    result = agreement_report_compute(study=study, request=request_for(coder, coder2))
+    listed = {r["key"] for r in result["codes"]} | set(result["unused_labels"])
+    active = set(Code.objects.filter(codebook__study=study, is_active=True).values_list(
+        "key", flat=True))  # fmt: skip
+    assert listed == active
+    assert result["pooled_codes"] == len(listed)
+    assert {r["key"] for r in result["codes"]} == {"VAL.PRES.ATT", "OUT.TRUST", "POW.EDU",
+                                                   "ABI.NGU"}  # fmt: skip
+    # The pool, computed here: every listed code over every character, unused codes all "no".
+    n = len(coded.text)
+    both = sum(r["both"] for r in result["codes"])
+    only_a = sum(r["only_a"] for r in result["codes"])
+    only_b = sum(r["only_b"] for r in result["codes"])
+    neither = n * len(listed) - both - only_a - only_b
+    overall = result["overall"]
+    assert (overall["both"], overall["only_a"], overall["only_b"], overall["neither"]) == (
+        both, only_a, only_b, neither)  # fmt: skip
+    flags_a = [True] * both + [True] * only_a + [False] * only_b + [False] * neither
+    flags_b = [True] * both + [False] * only_a + [True] * only_b + [False] * neither
+    assert overall["alpha"] == pytest.approx(krippendorff_alpha([flags_a, flags_b]), abs=1e-12)
+    assert overall["pi"] is not None
+    assert overall["unitizing_alpha"] is not None
+    rows = list(csv.DictReader(io.StringIO(agreement_csv(result).decode())))
+    folded = [r for r in rows if r["level"] == "unused codes"]
+    assert len(folded) == 1
+    assert folded[0]["notes"].startswith("Not used by any coder in scope:")
+    code_row = next(r for r in rows if r["code_key"] == "ABI.NGU")
+    assert float(code_row["scott_pi"]) == 1.0
+    assert float(code_row["unitizing_alpha"]) == 1.0
