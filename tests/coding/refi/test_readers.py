@@ -26,6 +26,7 @@ from coding.exchange.refi.export import CONSENSUS_USER_NAME
 from coding.exchange.refi.imports import qdpx_import
 from coding.exchange.refi.validate import project_problems, schema_errors
 from coding.models import Code, Coding, Layer, Memo
+from coding.services import memo_create
 from interviews.demo.build import demo_load
 from interviews.models import Study
 from tests.coding.refi.conftest import export_qdpx
@@ -253,3 +254,35 @@ def test_switched_off_codes_come_back_switched_off_with_their_codings(
         )
     ]
     assert len(names) == sum(read_like_qualcoder(second).memos.values())
+
+
+def _export_queries(study: Study) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        export_qdpx(study)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_export_runs_the_same_queries_whatever_the_size(
+    study: Study, lead: Any, coder: Any, coder2: Any
+) -> None:
+    """Per-layer selections and note files are built from rows already read, so a study 50
+    times larger takes the same queries: the codebook, its codes, the memos, which memos'
+    codings are exported, attribute definitions, dyads with their people, the interview count,
+    codings (streamed), interviews (streamed) and the users."""
+    build_rich_study(study=study, lead=lead, coder=coder, coder2=coder2)
+    demo = demo_load().study
+    # The demo has no memo on a coding, which takes one query: give it one, like the rich study.
+    memo_create(
+        study=demo,
+        author=lead,
+        coding=Coding.objects.filter(interview__dyad__study=demo).first(),
+        body="On a coding.",
+    )
+    small, large = _export_queries(study), _export_queries(demo)
+    assert Coding.objects.filter(interview__dyad__study=demo).count() > 50 * (
+        Coding.objects.filter(interview__dyad__study=study).count()
+    )
+    assert len(small) == len(large) == 10, "\n".join(large)
