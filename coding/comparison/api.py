@@ -168,16 +168,32 @@ class ProcessOutcomeView(_ComparisonView):
         parameters=[
             *COMMON_PARAMETERS,
             OpenApiParameter("window", int, description="0-50 turns, default 1"),
+            OpenApiParameter(
+                "turns",
+                str,
+                enum=["participant", "all"],
+                description="Which turns the window counts: participant (default; interviewer "
+                "turns are skipped) or all.",
+            ),
             OpenApiParameter("sub_codes", bool),
         ],
         responses=ProcessOutcomeSerializer,
     )
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
-        pairs = s.process_outcome(base=base, window=settings.window, sub_codes=settings.sub_codes)
+        pairs = s.process_outcome(
+            base=base, window=settings.window, sub_codes=settings.sub_codes, turns=settings.turns
+        )
         return Response(
             {
-                **self.head(base, {"window": settings.window, "sub_codes": settings.sub_codes}),
+                **self.head(
+                    base,
+                    {
+                        "window": settings.window,
+                        "turns": settings.turns,
+                        "sub_codes": settings.sub_codes,
+                    },
+                ),
                 "pairs": [p.as_dict() for p in pairs],
             }
         )

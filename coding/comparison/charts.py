@@ -163,10 +163,13 @@ def prevalence_chart(rows: Sequence[Prevalence], *, threshold: int, basis: str) 
     )
 
 
-def process_outcome_chart(rows: Sequence[PairFigures], *, window: int) -> str:
+def process_outcome_chart(
+    rows: Sequence[PairFigures], *, window: int, turns: str = "participant"
+) -> str:
+    counted = "participant turns" if turns == "participant" else "turns"
     series = [
         Series("dyads_both", "Both codes in the dyad"),
-        Series("near", f"Within {window} turns"),
+        Series("near", f"Within {window} {counted}"),
         Series("overlap", "Passages overlap"),
     ]
     bars = [
@@ -187,7 +190,7 @@ def process_outcome_chart(rows: Sequence[PairFigures], *, window: int) -> str:
         title="Process → outcome: dyads",
         desc=(
             "For each process and outcome: the dyads where both codes are present, where their "
-            f"passages come within {window} turns, and where they overlap. The table below the "
+            f"passages come within {window} {counted}, and where they overlap. The table below the "
             "chart gives the same figures with the numbers of passage pairs."
         ),
         rows=bars,

@@ -59,6 +59,8 @@ PREVALENCE_BASES = ("either", "patient", "clinician", "both")
 DEFAULT_THRESHOLD = 80
 DEFAULT_WINDOW = 1
 MAX_WINDOW = 50
+# Which turns "within N turns" counts: the participants' (interviewer turns skipped) or all.
+TURN_COUNTS = ("participant", "all")
 # Parameters that are the comparison's own, not a dyad subset's.
 OWN_PARAMS = (
     "layer",
@@ -68,6 +70,7 @@ OWN_PARAMS = (
     "threshold",
     "basis",
     "window",
+    "turns",
     "sub_codes",
     "group_by",
     "split",
@@ -541,14 +544,14 @@ def _in_list(values: Sequence[int]) -> str:
 
 
 # How passages are placed in speaker turns: CTEs ending in "placed", over "passages" and
-# "chosen" (turn indexes run 0, 1, 2… in text order in every interview).
+# "counted_turns" (the turns that count, numbered 0, 1, 2… in text order in every interview).
 PLACEMENT_BY_WINDOW = """
         events AS (
-            SELECT t.interview_id, t.start AS pos, 0 AS kind, t."index" AS turn_index,
+            SELECT t.interview_id, t.start AS pos, 0 AS kind, t.ordinal AS turn_index,
                 CAST(NULL AS INTEGER) AS dyad_id, CAST(NULL AS INTEGER) AS target_id,
                 CAST(NULL AS INTEGER) AS is_first, CAST(NULL AS INTEGER) AS is_second,
                 CAST(NULL AS INTEGER) AS p_start, CAST(NULL AS INTEGER) AS p_end
-            FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
+            FROM counted_turns t
             UNION ALL
             SELECT interview_id, start, 1, NULL, dyad_id, target_id, is_first, is_second,
                 start, "end"
@@ -575,8 +578,8 @@ PLACEMENT_BY_WINDOW = """
 
 PLACEMENT_BY_BUCKET = """
         bounds AS (
-            SELECT t.interview_id, ARRAY_AGG(t.start ORDER BY t."index") AS starts
-            FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
+            SELECT t.interview_id, ARRAY_AGG(t.start ORDER BY t.ordinal) AS starts
+            FROM counted_turns t
             GROUP BY t.interview_id
         ),
         placed AS (
@@ -597,6 +600,7 @@ def cooccurrence_counts(
     second: Sequence[int],
     window: int = DEFAULT_WINDOW,
     roll_up: bool = True,
+    turns: str = "participant",
 ) -> dict[tuple[int, int], tuple[int, int, int, int]]:
     """(first code, second code) → (dyads with an overlap, dyads with a near pair, overlapping
     pairs, near pairs). One query.
@@ -604,10 +608,13 @@ def cooccurrence_counts(
     Passages are a code's merged passages in an interview: the islands of the union of its
     spans (with ``roll_up``, a parent's spans include its descendants'). Two passages overlap
     when they share a code point; they are near when their turns are at most ``window`` turns
-    apart (0: they share a turn). A position belongs to the last turn starting at or before it
-    (so a speaker label belongs to the turn before); text before the first turn is turn -1, and
-    an interview without turns is one turn. Pairs of a code with itself or with its own ancestor
-    are not counted.
+    apart (0: they share a turn). With ``turns="participant"`` (the default) only the
+    participants' turns are counted: interviewer turns are skipped, so in a question–answer
+    transcript window 1 links two consecutive answers; ``turns="all"`` counts every turn. A
+    position belongs to the last counted turn starting at or before it (so a speaker label, or an
+    interviewer's question, belongs to the turn before); text before the first counted turn is
+    turn -1, and an interview without turns is one turn. Pairs of a code with itself or with
+    its own ancestor are not counted.
     """
     wanted = sorted(set(first) | set(second))
     if not wanted or not first or not second:
@@ -638,6 +645,9 @@ def cooccurrence_counts(
     # ends in text order. Both give the last turn starting at or before a position.
     placement = PLACEMENT_BY_BUCKET if connection.vendor == "postgresql" else PLACEMENT_BY_WINDOW
     # Only fixed SQL fragments are formatted in; every value is a parameter.
+    if turns not in TURN_COUNTS:
+        raise ValidationError({"turns": f"Count {' or '.join(TURN_COUNTS)} turns."})
+    turn_where = "t.role <> 'interviewer'" if turns == "participant" else "1 = 1"
     sql = f"""
         WITH rollup(code_id, target_id, is_first, is_second) AS (VALUES {rollup_rows}),
         chosen AS (
@@ -645,6 +655,12 @@ def cooccurrence_counts(
             FROM interviews_interview i
             JOIN interviews_dyad d ON d.id = i.dyad_id
             WHERE {dyad_where} AND i.perspective IN ('patient', 'clinician')
+        ),
+        counted_turns AS (
+            SELECT t.interview_id, t.start,
+                ROW_NUMBER() OVER (PARTITION BY t.interview_id ORDER BY t."index") - 1 AS ordinal
+            FROM interviews_turn t JOIN chosen ch ON ch.interview_id = t.interview_id
+            WHERE {turn_where}
         ),
         spans AS (
             SELECT ch.dyad_id, c.interview_id, r.target_id, r.is_first, r.is_second,
@@ -717,11 +733,12 @@ def cooccurrence(
     first: Sequence[int],
     second: Sequence[int],
     window: int = DEFAULT_WINDOW,
+    turns: str = "participant",
 ) -> list[PairFigures]:
     """Every (first, second) pair of codes with the dyads where both are present and how often
-    their passages overlap or come within ``window`` turns. One query."""
+    their passages overlap or come within ``window`` turns (counting ``turns``). One query."""
     counts = cooccurrence_counts(
-        scope=base.scope, tree=base.tree, first=first, second=second, window=window
+        scope=base.scope, tree=base.tree, first=first, second=second, window=window, turns=turns
     )
     by_id = base.tree.by_id
     result = []
@@ -760,10 +777,14 @@ def process_and_outcome_codes(
 
 
 def process_outcome(
-    *, base: ComparisonBase, window: int = DEFAULT_WINDOW, sub_codes: bool = False
+    *,
+    base: ComparisonBase,
+    window: int = DEFAULT_WINDOW,
+    sub_codes: bool = False,
+    turns: str = "participant",
 ) -> list[PairFigures]:
     processes, outcomes = process_and_outcome_codes(base.tree, sub_codes=sub_codes)
-    return cooccurrence(base=base, first=processes, second=outcomes, window=window)
+    return cooccurrence(base=base, first=processes, second=outcomes, window=window, turns=turns)
 
 
 # --- Subgroups -------------------------------------------------------------------------------
@@ -1033,9 +1054,11 @@ class ViewSettings:
     sub_codes: bool = False
     group_by: str = ""
     split: float | None = None
+    turns: str = "participant"
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "turns": self.turns,
             "measure": self.measure,
             "side": self.side,
             "threshold": self.threshold,
@@ -1067,6 +1090,7 @@ def view_settings(params: Mapping[str, Sequence[str]]) -> ViewSettings:
         threshold=int_param(params, "threshold", DEFAULT_THRESHOLD, 0, 100),
         basis=choice_param(params, "basis", PREVALENCE_BASES, "either"),
         window=int_param(params, "window", DEFAULT_WINDOW, 0, MAX_WINDOW),
+        turns=choice_param(params, "turns", TURN_COUNTS, "participant"),
         sub_codes=bool_param(params, "sub_codes"),
         group_by=group_by,
         split=split,

@@ -105,7 +105,14 @@ def prevalence_table(rows: list[Prevalence], *, threshold: int, basis: str) -> T
     )
 
 
-def process_outcome_table(rows: list[PairFigures], *, window: int, sub_codes: bool) -> Table:
+def turn_words(window: int, turns: str) -> str:
+    who = "participant turns (interviewer turns skipped)" if turns == "participant" else "turns"
+    return f"{window} {who}"
+
+
+def process_outcome_table(
+    rows: list[PairFigures], *, window: int, sub_codes: bool, turns: str = "participant"
+) -> Table:
     return Table(
         name="process-outcome",
         title="Process → outcome",
@@ -116,9 +123,9 @@ def process_outcome_table(rows: list[PairFigures], *, window: int, sub_codes: bo
             "Outcome name",
             "Dyads with both",
             "Dyads where passages overlap",
-            f"Dyads with passages within {window} turns",
+            f"Dyads with passages within {turn_words(window, turns)}",
             "Overlapping passage pairs",
-            f"Passage pairs within {window} turns",
+            f"Passage pairs within {turn_words(window, turns)}",
         ],
         rows=[
             [
@@ -135,7 +142,7 @@ def process_outcome_table(rows: list[PairFigures], *, window: int, sub_codes: bo
             for r in rows
         ],
         settings=[
-            ("Window", f"same or next {window} turns"),
+            ("Window", f"same or next {turn_words(window, turns)}"),
             ("Processes", "every process code" if sub_codes else "top-level, rolled up"),
         ],
     )

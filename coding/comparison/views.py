@@ -70,14 +70,16 @@ def _figures(base: s.ComparisonBase, view: str, settings: s.ViewSettings) -> Fig
             charts.prevalence_chart(rows, threshold=settings.threshold, basis=settings.basis),
         )
     if view == "process-outcome":
-        pairs = s.process_outcome(base=base, window=settings.window, sub_codes=settings.sub_codes)
+        pairs = s.process_outcome(
+            base=base, window=settings.window, sub_codes=settings.sub_codes, turns=settings.turns
+        )
         return Figures(
             view,
             pairs,
             tables.process_outcome_table(
-                pairs, window=settings.window, sub_codes=settings.sub_codes
+                pairs, window=settings.window, sub_codes=settings.sub_codes, turns=settings.turns
             ),
-            charts.process_outcome_chart(pairs, window=settings.window),
+            charts.process_outcome_chart(pairs, window=settings.window, turns=settings.turns),
         )
     if view == "subgroups":
         if not settings.group_by:

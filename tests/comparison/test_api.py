@@ -61,7 +61,7 @@ def test_prevalence_json_with_subset_and_threshold(hand_study: dict[str, Any], l
 
 def test_process_outcome_json(hand_study: dict[str, Any], lead: Any) -> None:
     body = api(lead).get(f"{BASE}/process-outcome/?window=3").json()
-    assert body["settings"] == {"window": 3, "sub_codes": False}
+    assert body["settings"] == {"window": 3, "turns": "participant", "sub_codes": False}
     pair = next(
         p for p in body["pairs"] if p["first"]["key"] == "VAL" and p["second"]["key"] == "OUT.TRUST"
     )

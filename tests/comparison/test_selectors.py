@@ -9,12 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError
 
+from coding.analysis.measures import code_tree
 from coding.comparison import selectors as s
 from coding.models import CaseStudy, CaseStudySection, Coding, Layer
 from coding.selectors import LayerChoice
+from coding.services import coding_create
 from interviews.models import Study
 from interviews.selectors import Access
-from tests.factories import code
+from tests.factories import code, make_interview
 
 
 def scope(study: Study, layer: LayerChoice, **params: list[str]) -> s.Scope:
@@ -271,3 +273,46 @@ def test_scope_from_params_checks_layers_and_blind_coding(
     for params in ({"layer": ["nope"]}, {"layer": ["coder"]}, {"dyad.years": ["many"]}):
         with pytest.raises(ValidationError):
             s.comparison_scope(study=study, access=lead_access, user=lead, params=params)
+
+
+QA_TRANSCRIPT = (
+    "Interviewer: How does she treat you?\n"
+    "Patient: She has always listened to me.\n"
+    "Interviewer: And what came of that?\n"
+    "Patient: I trust her with anything now.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("turns", "window", "near"),
+    [
+        # Participant turns: the two answers are turns 0 and 1, the question between is skipped.
+        ("participant", 0, 0),
+        ("participant", 1, 1),
+        # Every turn: the answers are turns 1 and 3, two apart.
+        ("all", 1, 0),
+        ("all", 2, 1),
+    ],
+)
+def test_turn_windows_count_participant_turns_by_default(
+    study: Study, coder: Any, turns: str, window: int, near: int
+) -> None:
+    interview = make_interview(study=study, dyad="QA", perspective="patient", text=QA_TRANSCRIPT)
+    listened = interview.text.index("listened to me")
+    trust = interview.text.index("I trust her")
+    coding_create(interview=interview, code=code(study, "VAL"), coder=coder,
+                  start=listened, end=listened + 14)  # fmt: skip
+    coding_create(interview=interview, code=code(study, "OUT.TRUST"), coder=coder,
+                  start=trust, end=trust + 11)  # fmt: skip
+    tree = code_tree(study=study)
+    val, trust_id = code(study, "VAL").pk, code(study, "OUT.TRUST").pk
+    counts = s.cooccurrence_counts(
+        scope=scope(study, ALL), tree=tree, first=[val], second=[trust_id], window=window,
+        turns=turns,
+    )  # fmt: skip
+    overlap_dyads, near_dyads, overlaps, near_pairs = counts.get((val, trust_id), (0, 0, 0, 0))
+    assert (overlap_dyads, overlaps) == (0, 0)
+    assert (near_dyads, near_pairs) == (near, near)
+    assert s.view_settings({}).turns == "participant"
+    with pytest.raises(ValidationError):
+        s.view_settings({"turns": ["some"]})
