@@ -373,8 +373,8 @@ class CodingFilter(django_filters.FilterSet):
 def _require_layer_write(*, access: Access, layer: str) -> None:
     if not access.can_code:
         raise PermissionDenied("Viewers cannot code.")
-    if layer == Layer.CONSENSUS and not access.can_adjudicate:
-        raise PermissionDenied("Only the lead or a named adjudicator writes the consensus layer.")
+    if layer == Layer.CONSENSUS:
+        access.require_adjudication()
 
 
 def _require_coding_write(*, coding: Coding, access: Access, user: Any) -> None:

@@ -17,9 +17,14 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from coding.models import AuditEvent, Code, Codebook, Coding, Job, Layer, Memo
+from coding.models import AuditEvent, Code, Codebook, Coding, Job, JobKind, Layer, Memo
 from interviews.models import Dyad, Interview, Membership, Role, Study
-from interviews.selectors import Access, access_from_annotations, study_ids_seeing_all_layers
+from interviews.selectors import (
+    Access,
+    access_from_annotations,
+    study_ids_blinding,
+    study_ids_seeing_all_layers,
+)
 
 # How far back a poll for changes looks again, so a transaction that committed late is not missed.
 CHANGES_OVERLAP = dt.timedelta(seconds=15)
@@ -310,10 +315,12 @@ def codebook_rows(*, study: Study) -> dict[str, Any]:
     return {"version": version, "codes": codes}
 
 
-def interview_memo_rows(*, interview: Interview) -> list[dict[str, Any]]:
-    """Memos written on the interview itself, newest first, with their authors (one query)."""
+def interview_memo_rows(*, interview: Interview, user: Any) -> list[dict[str, Any]]:
+    """Memos on the interview itself that the user may read (``memos_visible_to``), newest
+    first, with their authors (one query)."""
     rows = (
-        Memo.objects.filter(interview=interview)
+        memos_visible_to(user=user)
+        .filter(interview=interview)
         .order_by("-updated", "-id")
         .values(
             "id",
@@ -381,18 +388,59 @@ def coding_changes(*, interview: Interview, layer: LayerChoice, since: int) -> d
 
 
 def memos_visible_to(*, user: Any) -> QuerySet[Memo]:
+    """Every memo the user may read: their studies' memos, except while a study codes blind,
+    where a coder reads only their own memos and the lead's guidance.
+
+    The lead's guidance is a memo written by a current lead of the study on the study, a code, a
+    dyad or an interview, or on a coding the user sees (the consensus, or the user's own). Memos
+    by other coders, and the lead's memos on other coders' codings, stay hidden until the lead
+    reveals: they would tell what the others coded. A single query (the blind test is a
+    subquery, like the one for codings).
+    """
     if not user.is_authenticated:
         return Memo.objects.none()
-    return Memo.objects.filter(study__memberships__user=user).select_related("author")
+    by_a_lead = Membership.objects.filter(
+        study_id=OuterRef("study_id"), user_id=OuterRef("author_id"), role=Role.LEAD
+    )
+    on_a_visible_coding = (
+        Q(coding__isnull=True) | Q(coding__layer=Layer.CONSENSUS) | Q(coding__coder=user)
+    )
+    return (
+        Memo.objects.filter(study__memberships__user=user)
+        .filter(
+            Q(study_id__in=study_ids_seeing_all_layers(user=user))
+            | Q(author=user)
+            | (Exists(by_a_lead) & on_a_visible_coding)
+        )
+        .select_related("author")
+    )
 
 
 def jobs_for_user(*, user: Any) -> QuerySet[Job]:
-    """A member sees the jobs they started; a lead sees every job of their studies."""
+    """A member sees the jobs they started; a lead sees every job of their studies.
+
+    While a study codes blind, a coder's own jobs whose results hold other coders' layers are
+    hidden until the lead reveals: agreement reports, and exports that were not limited to the
+    consensus or the coder's own codings (say, one run in an earlier, revealed round). Exports
+    of the codebook alone stay.
+    """
     if not user.is_authenticated:
         return Job.objects.none()
     lead_of = user.memberships.filter(role=Role.LEAD).values("study_id")
-    return Job.objects.filter(Q(user=user) | Q(study_id__in=lead_of)).select_related(
-        "study", "user"
+    # Positive tests only: a missing params key compares as NULL and leaves the job hidden.
+    blind_safe = (
+        Q(study_id__isnull=True)
+        | ~Q(study_id__in=study_ids_blinding(user=user))
+        | ~Q(kind__in=[JobKind.AGREEMENT, JobKind.EXPORT, JobKind.EXPORT_QDPX])
+        | Q(kind=JobKind.EXPORT, params__target="codebook")
+        | Q(kind=JobKind.EXPORT_QDPX, params__format="qdc")
+        | Q(params__layer=Layer.CONSENSUS)
+        | Q(params__coder=user.get_username())
+    )
+    return (
+        Job.objects.filter(Q(user=user) | Q(study_id__in=lead_of))
+        .filter(blind_safe)
+        .select_related("study", "user")
     )
 
 

@@ -62,7 +62,7 @@ def workspace_payload(
         "codings": coding_rows(codings_in_layer(interview=interview, layer=layer)),
         "coders": coders,
         "codebook": codebook_rows(study=study),
-        "memos": interview_memo_rows(interview=interview),
+        "memos": interview_memo_rows(interview=interview, user=user),
         "cursor": latest_event_id(interview=interview),
         "permissions": {
             "role": access.role,

@@ -48,12 +48,26 @@ class Access:
 
     @property
     def can_adjudicate(self) -> bool:
-        return self.is_lead or (self.adjudicator and self.can_code)
+        """The lead, or a coder named adjudicator once the blind round is revealed: settling
+        disagreements means reading other coders' layers, which blind coding hides."""
+        return self.is_lead or (self.adjudicator and self.can_code and self.sees_other_coders)
 
     @property
     def sees_other_coders(self) -> bool:
-        """While blind coding is on, a coder sees only their own layer (and the consensus)."""
-        return not (self.blind and self.role == Role.CODER and not self.adjudicator)
+        """While blind coding is on, a coder (adjudicator or not) sees only their own layer and
+        the consensus; leads manage the study and viewers never code, so neither is blinded."""
+        return not (self.blind and self.role == Role.CODER)
+
+    def require_adjudication(self) -> None:
+        """Refuse, with the reason, a member who may not write the consensus layer now."""
+        if self.can_adjudicate:
+            return
+        if self.adjudicator and self.can_code:
+            raise PermissionDenied(ADJUDICATION_BLIND)
+        raise PermissionDenied("Only the lead or a named adjudicator writes the consensus.")
+
+
+ADJUDICATION_BLIND = "Blind coding is on: adjudication opens when the lead reveals."
 
 
 def access_from_annotations(obj: Any, min_role: str, *, blind: bool) -> Access:
@@ -209,8 +223,16 @@ def study_ids_seeing_all_layers(*, user: Any) -> QuerySet[Membership, Any]:
     """Studies (as a subquery of ids) where the user may see every coder's layer."""
     return (
         Membership.objects.filter(user=user)
-        .filter(Q(study__blind_coding=False) | ~Q(role=Role.CODER) | Q(adjudicator=True))
+        .filter(Q(study__blind_coding=False) | ~Q(role=Role.CODER))
         .values("study_id")
+    )
+
+
+def study_ids_blinding(*, user: Any) -> QuerySet[Membership, Any]:
+    """Studies (as a subquery of ids) where the user is a blinded coder: the complement, among
+    the user's studies, of ``study_ids_seeing_all_layers``."""
+    return Membership.objects.filter(user=user, role=Role.CODER, study__blind_coding=True).values(
+        "study_id"
     )
 
 

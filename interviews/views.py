@@ -91,7 +91,7 @@ def study_overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 def dyad_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A dyad: both interviews, the attributes of the dyad and of its two people, and memos."""
-    from coding.models import Memo
+    from coding.selectors import memos_visible_to
 
     dyad, access = dyad_get_for_user(user=request.user, pk=pk)
     interviews = list(dyad.interviews.defer("text").order_by("perspective", "id"))
@@ -100,7 +100,7 @@ def dyad_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     for interview in interviews:
         interview.progress = progress.get(interview.pk, [])  # type: ignore[attr-defined]
-    memos = Memo.objects.filter(dyad=dyad).select_related("author").order_by("-updated")
+    memos = memos_visible_to(user=request.user).filter(dyad=dyad).order_by("-updated")
     return render(
         request,
         "interviews/dyad_detail.html",

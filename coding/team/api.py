@@ -26,14 +26,20 @@ from coding.models import Adjudication, Assignment, AuditEvent, Code, CodebookVe
 from coding.team import reports, selectors, services
 from healing.api.base import PageNumberPagination, StrictSerializer, int_param
 from interviews.models import Interview, Membership, Role, Study
-from interviews.selectors import Access, interview_get_for_user, study_get_for_user
+from interviews.selectors import (
+    ADJUDICATION_BLIND,
+    Access,
+    interview_get_for_user,
+    study_get_for_user,
+)
 
 BLIND = "Blind coding is on: you see only your own codings until the lead reveals."
 
 
 def _require_sees_others(access: Access) -> None:
     if not access.sees_other_coders:
-        raise PermissionDenied(BLIND)
+        # A blinded adjudicator is told when their part starts, not just that it is hidden.
+        raise PermissionDenied(ADJUDICATION_BLIND if access.adjudicator else BLIND)
 
 
 # --- Members ------------------------------------------------------------------------------------
@@ -45,9 +51,10 @@ class MemberSerializer(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField()
     adjudicator = serializers.BooleanField()
-    codings = serializers.IntegerField()
-    assigned = serializers.IntegerField()
-    done = serializers.IntegerField()
+    # Null for other members while blind coding hides their work from the reader.
+    codings = serializers.IntegerField(allow_null=True)
+    assigned = serializers.IntegerField(allow_null=True)
+    done = serializers.IntegerField(allow_null=True)
 
 
 class MemberAddSerializer(StrictSerializer):
@@ -61,8 +68,10 @@ class MemberChangeSerializer(StrictSerializer):
     adjudicator = serializers.BooleanField(required=False)
 
 
-def _member_row(study: Study, user_id: int) -> dict[str, Any]:
-    return next(r for r in selectors.members_overview(study=study) if r["user_id"] == user_id)
+def _member_row(study: Study, lead: Any, user_id: int) -> dict[str, Any]:
+    """One member's row as the lead who just changed it sees it (a lead is never blinded)."""
+    rows = selectors.members_overview(study=study, access=Access(role=Role.LEAD), user=lead)
+    return next(r for r in rows if r["user_id"] == user_id)
 
 
 class MembersView(APIView):
@@ -70,8 +79,9 @@ class MembersView(APIView):
 
     @extend_schema(responses=MemberSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        study, _ = study_get_for_user(user=request.user, slug=slug)
-        return Response(MemberSerializer(selectors.members_overview(study=study), many=True).data)
+        study, access = study_get_for_user(user=request.user, slug=slug)
+        rows = selectors.members_overview(study=study, access=access, user=request.user)
+        return Response(MemberSerializer(rows, many=True).data)
 
     @extend_schema(request=MemberAddSerializer, responses={201: MemberSerializer})
     def post(self, request: Request, slug: str) -> Response:
@@ -80,7 +90,7 @@ class MembersView(APIView):
         data.is_valid(raise_exception=True)
         membership = services.member_add(study=study, actor=request.user, **data.validated_data)
         return Response(
-            MemberSerializer(_member_row(study, membership.user_id)).data,
+            MemberSerializer(_member_row(study, request.user, membership.user_id)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -105,7 +115,7 @@ class MemberView(APIView):
         data = MemberChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.membership_change(membership=membership, actor=request.user, **data.validated_data)
-        return Response(MemberSerializer(_member_row(study, user_id)).data)
+        return Response(MemberSerializer(_member_row(study, request.user, user_id)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, user_id: int) -> Response:
@@ -509,8 +519,7 @@ class AdjudicationsView(APIView):
     @extend_schema(request=DecideSerializer, responses={201: DecisionSerializer})
     def post(self, request: Request, pk: int) -> Response:
         interview, access = interview_get_for_user(user=request.user, pk=pk)
-        if not access.can_adjudicate:
-            raise PermissionDenied("Only the lead or a named adjudicator writes the consensus.")
+        access.require_adjudication()
         data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -571,8 +580,7 @@ class ConsensusCompleteView(APIView):
     @extend_schema(request=CompleteSerializer, responses=CompleteStateSerializer)
     def post(self, request: Request, pk: int) -> Response:
         interview, access = interview_get_for_user(user=request.user, pk=pk, with_text=False)
-        if not access.can_adjudicate:
-            raise PermissionDenied("Only the lead or a named adjudicator settles the consensus.")
+        access.require_adjudication()
         data = CompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.interview_set_consensus_complete(

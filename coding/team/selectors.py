@@ -25,6 +25,7 @@ from coding.models import (
     Layer,
 )
 from interviews.models import Interview, Membership, Role, Study, Turn
+from interviews.selectors import Access
 
 
 def display_name(first: str, last: str, username: str) -> str:
@@ -34,8 +35,12 @@ def display_name(first: str, last: str, username: str) -> str:
 # --- Members and assignments --------------------------------------------------------------------
 
 
-def members_overview(*, study: Study) -> list[dict[str, Any]]:
-    """Members with role, adjudicator flag, individual codings and assignments (three queries)."""
+def members_overview(*, study: Study, access: Access, user: Any) -> list[dict[str, Any]]:
+    """Members with role, adjudicator flag, individual codings and assignments (three queries).
+
+    A blinded coder gets None for everyone else's counts: how much a colleague coded, or how
+    many of their assignments are done, is part of the work blind coding hides.
+    """
     memberships = list(
         Membership.objects.filter(study=study)
         .select_related("user")
@@ -54,6 +59,16 @@ def members_overview(*, study: Study) -> list[dict[str, Any]]:
         .annotate(total=Count("id"), done=Count("id", filter=Q(done=True)))
     }
     rank: dict[str, int] = {Role.LEAD: 0, Role.CODER: 1, Role.VIEWER: 2}
+
+    def counts(user_id: int) -> dict[str, int | None]:
+        if not access.sees_other_coders and user_id != user.pk:
+            return {"codings": None, "assigned": None, "done": None}
+        return {
+            "codings": codings.get(user_id, 0),
+            "assigned": assignments.get(user_id, {}).get("total", 0),
+            "done": assignments.get(user_id, {}).get("done", 0),
+        }
+
     rows = [
         {
             "membership": m,
@@ -63,9 +78,7 @@ def members_overview(*, study: Study) -> list[dict[str, Any]]:
             "name": display_name(m.user.first_name, m.user.last_name, m.user.get_username()),
             "role": m.role,
             "adjudicator": m.adjudicator,
-            "codings": codings.get(m.user_id, 0),
-            "assigned": assignments.get(m.user_id, {}).get("total", 0),
-            "done": assignments.get(m.user_id, {}).get("done", 0),
+            **counts(m.user_id),
         }
         for m in memberships
     ]

@@ -24,7 +24,12 @@ from coding.services import code_create, code_update
 from coding.team import reports, selectors, services
 from healing.types import AuthenticatedRequest
 from interviews.models import Dyad, Interview, Membership, Perspective, Role, Study
-from interviews.selectors import Access, interview_get_for_user, study_get_for_user
+from interviews.selectors import (
+    ADJUDICATION_BLIND,
+    Access,
+    interview_get_for_user,
+    study_get_for_user,
+)
 
 BLIND = "Blind coding is on: you see only your own codings until the lead reveals."
 
@@ -83,7 +88,8 @@ def _next(request: AuthenticatedRequest, default: str) -> str:
 
 def _require_sees_others(access: Access) -> None:
     if not access.sees_other_coders:
-        raise PermissionDenied(BLIND)
+        # A blinded adjudicator is told when their part starts, not just that it is hidden.
+        raise PermissionDenied(ADJUDICATION_BLIND if access.adjudicator else BLIND)
 
 
 def _lead(request: AuthenticatedRequest, slug: str) -> tuple[Study, Access]:
@@ -160,7 +166,7 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             messages.error(request, "Unknown action.")
         return redirect("team-members", slug=study.slug)
-    rows = selectors.members_overview(study=study)
+    rows = selectors.members_overview(study=study, access=access, user=request.user)
     open_assignments = (
         Assignment.objects.filter(interview__dyad__study=study, done=False).count()
         if study.blind_coding and access.is_lead
@@ -443,8 +449,7 @@ def disagreements(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def adjudicate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Settle one passage into the consensus layer (lead or named adjudicator)."""
     interview, access = interview_get_for_user(user=request.user, pk=pk)
-    if not access.can_adjudicate:
-        raise PermissionDenied("Only the lead or a named adjudicator writes the consensus.")
+    access.require_adjudication()
     study = interview.dyad.study
     post = request.POST
     a_id, b_id = _int_or_none(post.get("a")), _int_or_none(post.get("b"))
@@ -502,8 +507,7 @@ def adjudicate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def consensus_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     interview, access = interview_get_for_user(user=request.user, pk=pk, with_text=False)
-    if not access.can_adjudicate:
-        raise PermissionDenied("Only the lead or a named adjudicator settles the consensus.")
+    access.require_adjudication()
     complete = request.POST.get("complete") == "1"
     ok = _attempt(
         request,

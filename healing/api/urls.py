@@ -24,7 +24,9 @@ from interviews.api import (
     StudyViewSet,
 )
 
+# No ".json" suffix routes: the API speaks JSON only, and its viewsets take no format argument.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("studies", StudyViewSet, basename="study")
 router.register("attributes", AttributeDefinitionViewSet, basename="attribute")
 router.register("participants", ParticipantViewSet, basename="participant")

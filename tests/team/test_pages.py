@@ -113,18 +113,22 @@ def test_blind_coders_see_no_other_layer_until_the_lead_reveals(
     # Their own layer beside the consensus is fine.
     assert blind.get(f"{urls['compare']}?a={coder.pk}&b=consensus").status_code == 200
     assert blind.get(f"{urls['compare']}?a={coder.pk}&b={personas['coder2'].pk}").status_code == 403
-    # Viewers and leads still see everything; a coder named adjudicator too.
+    # Viewers and leads still see everything; a coder named adjudicator is blinded like any
+    # coder and told that adjudication opens with the reveal.
     for persona in ("lead", "viewer"):
         for name in BLIND_HIDDEN:
             assert client_for(personas[persona]).get(urls[name]).status_code == 200
     Membership.objects.filter(study=study, user=personas["coder2"]).update(adjudicator=True)
-    assert client_for(personas["coder2"]).get(urls["disagreements"]).status_code == 200
+    refused = client_for(personas["coder2"]).get(urls["disagreements"])
+    assert refused.status_code == 403
+    assert "adjudication opens when the lead reveals" in refused.content.decode()
     body = blind.get("/studies/study/").content.decode()
     assert "Agreement" not in body
     # Reveal.
     response = client_for(personas["lead"]).post("/studies/study/members/", {"action": "reveal"})
     assert response.status_code == 302
     assert blind.get(urls["disagreements"]).status_code == 200
+    assert client_for(personas["coder2"]).get(urls["disagreements"]).status_code == 200
     event = AuditEvent.objects.filter(object_type="study").latest("id")
     assert event.after["revealed"] is True
     assert event.actor == personas["lead"]

@@ -66,6 +66,7 @@ from coding.exchange.registry import (
     register_study_export,
 )
 from coding.models import Code, Codebook, Coding, Layer, Memo
+from coding.selectors import memos_visible_to
 from interviews.models import AttributeDefinition, Dyad, Interview, Perspective, Study
 from interviews.selectors import study_access_for_user
 
@@ -405,7 +406,7 @@ def qdpx_write(
     codebook = Codebook.objects.get(study=study)
     codes, children = _codes_in_order(codebook)
     codings = _codings_query(study=study, options=options)
-    memos = _memos(study=study, codings=codings)
+    memos = _memos(study=study, codings=codings, actor=options.actor)
     definitions = list(AttributeDefinition.objects.filter(study=study).order_by("order", "key"))
     dyads = list(
         Dyad.objects.filter(study=study).select_related("clinician", "patient").order_by("label")
@@ -488,10 +489,16 @@ def qdpx_write(
     return summary
 
 
-def _memos(*, study: Study, codings: Any) -> list[Memo]:
-    """The study's memos; a memo on a coding that is not exported is left out with it."""
+def _memos(*, study: Study, codings: Any, actor: Any) -> list[Memo]:
+    """The study's memos the actor may read (all of them for an export without an actor, made
+    on the server); a memo on a coding that is not exported is left out with it."""
+    readable = (
+        memos_visible_to(user=actor).select_related(None)
+        if getattr(actor, "is_authenticated", False)
+        else Memo.objects.all()
+    )
     memos = list(
-        Memo.objects.filter(study=study)
+        readable.filter(study=study)
         .only(
             "id", "guid", "title", "body", "created", "dyad_id", "interview_id",
             "code_id", "coding_id", "author_id",
