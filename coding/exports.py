@@ -46,7 +46,7 @@ def codebook_format(name: str) -> ExportFormat:
 def export_filename(*, study: Study, fmt: ExportFormat, options: ExportOptions | None) -> str:
     when = timezone.now().astimezone(dt.UTC).strftime("%Y%m%d-%H%M")
     parts = [study.slug, "codebook" if options is None else fmt.name]
-    if options is not None and options.layer != "all":
+    if options is not None and options.layer != export_default_layer(fmt.name):
         parts.append(options.layer)
     if options is not None and options.coder:
         parts.append(options.coder)
@@ -124,14 +124,25 @@ def export_study_bytes(
         return buffer.read()
 
 
-EXPORT_LAYER_NAMES = ("all", "consensus", "individual")
+EXPORT_LAYER_NAMES = ("best", "all", "consensus", "individual")
+# Whole-study transfers carry every layer; the other exports are analyses' data.
+TRANSFER_FORMATS = frozenset({"json", "qdpx"})
+
+
+def export_default_layer(fmt: str) -> str:
+    """``all`` for a whole-study transfer (JSON, REFI-QDA), else ``best``: per interview the
+    consensus where it is complete, else the coders' layers."""
+    return "all" if fmt in TRANSFER_FORMATS else "best"
 
 
 def export_options_for(
     *, layer: str, coder: str | None, user: Any, access: Access
 ) -> ExportOptions:
     """Which codings a member may export: while blind coding is on, a coder exports only the
-    consensus or their own codings."""
+    consensus or their own codings (``best`` becomes the consensus where complete, else their
+    own codings)."""
+    if layer == "best" and not access.sees_other_coders and not coder:
+        coder = user.username
     if layer not in EXPORT_LAYER_NAMES:
         raise ValidationError(
             {"layer": f"Unknown layer {layer!r}: use {', '.join(EXPORT_LAYER_NAMES)}."}
@@ -151,17 +162,20 @@ def export_job_start(
     access: Access,
     target: str,
     fmt: str,
-    layer: str = "all",
+    layer: str | None = None,
     coder: str | None = None,
 ) -> Job:
-    """Run any study or codebook export as a job; its output file is the export."""
+    """Run any study or codebook export as a job; its output file is the export. Without a
+    layer, the format's default (:func:`export_default_layer`)."""
     params: dict[str, Any]
     if target == "codebook":
         codebook_format(fmt)
         params = {"target": "codebook", "format": fmt}
     elif target == "study":
         study_format(fmt)
-        options = export_options_for(layer=layer, coder=coder, user=user, access=access)
+        options = export_options_for(
+            layer=layer or export_default_layer(fmt), coder=coder, user=user, access=access
+        )
         params = {"target": "study", "format": fmt, "layer": options.layer, "coder": options.coder}
     else:
         raise ValidationError({"target": "Export the study or the codebook."})

@@ -44,6 +44,7 @@ from coding.exports import (
     DIRECT_EXPORT_MAX_CODINGS,
     EXPORT_LAYER_NAMES,
     export_codebook_write,
+    export_default_layer,
     export_filename,
     export_is_direct,
     export_job_start,
@@ -77,9 +78,10 @@ class SendFileNegotiation(BaseContentNegotiation):
         return None
 
 
-def _options(request: Request, access: Access) -> ExportOptions:
-    """Layer and coder from the query, checked against what the member may see."""
-    layer = request.query_params.get("layer") or "all"
+def _options(request: Request, access: Access, fmt: str) -> ExportOptions:
+    """Layer (default: the format's) and coder from the query, checked against what the member
+    may see."""
+    layer = request.query_params.get("layer") or export_default_layer(fmt)
     coder = request.query_params.get("coder") or None
     return _checked_options(layer=layer, coder=coder, request=request, access=access)
 
@@ -115,7 +117,13 @@ class ExportFormatSerializer(serializers.Serializer):
 class ExportJobSerializer(StrictSerializer):
     format = serializers.CharField(max_length=40)
     target = serializers.ChoiceField(choices=["study", "codebook"], default="study")
-    layer = serializers.ChoiceField(choices=LAYERS, default="all")
+    layer = serializers.ChoiceField(
+        choices=LAYERS,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Default: best for coded segments and the matrix, all for json and qdpx.",
+    )
     coder = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
@@ -195,7 +203,14 @@ class StudyExportDownloadView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=_format_enum(STUDY_EXPORTS)),
-            OpenApiParameter("layer", str, enum=LAYERS, description="Which codings (default all)"),
+            OpenApiParameter(
+                "layer",
+                str,
+                enum=LAYERS,
+                description="Which codings: best (default for segments and the matrix: per "
+                "interview the consensus where complete, else the coders' layers), all (default "
+                "for json and qdpx), consensus or individual.",
+            ),
             OpenApiParameter("coder", str, description="Only this coder's codings (username)"),
         ],
         responses=_content_types(STUDY_EXPORTS),
@@ -203,7 +218,7 @@ class StudyExportDownloadView(APIView):
     def get(self, request: Request, slug: str, fmt: str) -> HttpResponseBase:
         study, access = study_get_for_user(user=request.user, slug=slug)
         export = _format_or_404(STUDY_EXPORTS, fmt)
-        options = _options(request, access)
+        options = _options(request, access, export.name)
         if export.stream is not None:
             streamed = export_study_stream(study=study, fmt=export, options=options, via="api")
             response = StreamingHttpResponse(streamed.chunks, content_type=export.content_type)

@@ -30,6 +30,7 @@ def export(job: Job, progress: Progress) -> dict[str, Any]:
     from coding.exports import (
         codebook_format,
         export_codebook_write,
+        export_default_layer,
         export_filename,
         export_study_write,
         study_format,
@@ -62,7 +63,7 @@ def export(job: Job, progress: Progress) -> dict[str, Any]:
             else:
                 fmt = study_format(str(params.get("format")))
                 options = ExportOptions(
-                    layer=params.get("layer") or "all",
+                    layer=params.get("layer") or export_default_layer(params.get("format", "")),
                     coder=params.get("coder") or None,
                     actor=job.user,
                     progress=progress,

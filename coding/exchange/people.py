@@ -14,33 +14,43 @@ from django.db.models import QuerySet
 
 from coding.exchange.registry import ExportOptions
 from coding.models import Code, Coding, Layer
+from coding.selectors import best_layer_q
 from interviews.models import AttributeDefinition, Dyad, Interview, Membership, Study
 
-LAYER_OPTIONS = ("all", "consensus", "individual")
+LAYER_OPTIONS = ("best", "all", "consensus", "individual")
 
 
 def codings_selected(*, study: Study, options: ExportOptions) -> QuerySet[Coding]:
-    """The study's codings an export covers: a layer (or all) and optionally one coder."""
+    """The study's codings an export covers: a layer (or all) and optionally one coder.
+
+    ``best``: per interview, the consensus where it is complete, else the coders' layers (with
+    ``coder``: that coder's own layer there).
+    """
     if options.layer not in LAYER_OPTIONS:
         raise ValidationError(
-            {"layer": f"Unknown layer {options.layer!r}: use all, consensus or individual."}
+            {"layer": f"Unknown layer {options.layer!r}: use {', '.join(LAYER_OPTIONS)}."}
         )
     codings = Coding.objects.filter(interview__dyad__study=study)
+    if options.layer == "best":
+        return codings.filter(best_layer_q(coder_id=_coder_id(options.coder)))
     if options.layer == "consensus":
         codings = codings.filter(layer=Layer.CONSENSUS)
     elif options.layer == "individual":
         codings = codings.filter(layer=Layer.INDIVIDUAL)
     if options.coder:
-        coder_id = (
-            get_user_model()
-            .objects.filter(username=options.coder)
-            .values_list("id", flat=True)
-            .first()
-        )
-        if coder_id is None:
-            raise ValidationError({"coder": f"No user {options.coder!r}."})
-        codings = codings.filter(coder_id=coder_id)
+        codings = codings.filter(coder_id=_coder_id(options.coder))
     return codings
+
+
+def _coder_id(username: str | None) -> int | None:
+    if not username:
+        return None
+    coder_id = (
+        get_user_model().objects.filter(username=username).values_list("id", flat=True).first()
+    )
+    if coder_id is None:
+        raise ValidationError({"coder": f"No user {username!r}."})
+    return coder_id
 
 
 @dataclass

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 
 from coding.models import AuditEvent, Coding, Job, JobState, Layer
 from coding.services import CodingInput, codings_bulk_create
-from interviews.models import Study, Turn
+from interviews.models import Interview, Study, Turn
 from tests.factories import code, make_interview
 from tests.rich_study import Rich, build_rich_study, span
 
@@ -59,7 +59,7 @@ def turn_containing(interview_id: int, offset: int) -> Turn:
 
 
 def test_the_csv_export_read_by_pandas_matches_the_database(rich: Rich, viewer: Any) -> None:
-    response = download(viewer, "/api/v1/studies/study/exports/csv/")
+    response = download(viewer, "/api/v1/studies/study/exports/csv/?layer=all")
     assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -175,7 +175,7 @@ def test_xlsx_keeps_text_as_text_and_has_an_about_sheet(
         coder=coder2,
         items=[CodingInput(code(rich.study, "OUT.TRUST").pk, *span(rich.patient, formula))],
     )
-    response = download(viewer, "/api/v1/studies/study/exports/xlsx/")
+    response = download(viewer, "/api/v1/studies/study/exports/xlsx/?layer=all")
     book = load_workbook(io.BytesIO(body(response)))
     assert book.sheetnames == ["Coded segments", "About"]
     sheet = book["Coded segments"]
@@ -224,7 +224,7 @@ def test_blind_coding_limits_a_coders_export_to_the_consensus_and_their_own(
 ) -> None:
     Study.objects.filter(pk=rich.study.pk).update(blind_coding=True)
     client = client_for(coder)
-    for query in ("", "?layer=individual", "?coder=coder2"):
+    for query in ("?layer=all", "?layer=individual", "?coder=coder2"):
         response = client.get(f"/api/v1/studies/study/exports/csv/{query}")
         assert response.status_code == 403, query
         assert "Blind coding" in response.json()["error"]["message"]
@@ -277,7 +277,7 @@ def test_the_csv_stream_runs_a_fixed_number_of_queries(
 
 
 def test_the_matrix_counts_codings_with_sub_codes_rolled_up(rich: Rich, viewer: Any) -> None:
-    response = download(viewer, "/api/v1/studies/study/exports/matrix-csv/")
+    response = download(viewer, "/api/v1/studies/study/exports/matrix-csv/?layer=all")
     frame = pd.read_csv(io.BytesIO(body(response)), keep_default_na=False)
     counts = frame[frame["measure"] == "count"].set_index(["dyad", "perspective"])
     present = frame[frame["measure"] == "present"].set_index(["dyad", "perspective"])
@@ -309,9 +309,42 @@ def test_the_matrix_counts_codings_with_sub_codes_rolled_up(rich: Rich, viewer: 
     assert set(consensus["export_layer"]) == {"consensus"}
 
 
+def test_analysis_exports_default_to_the_best_layer(rich: Rich, coder: Any, viewer: Any) -> None:
+    def rows(user: Any, query: str = "") -> list[dict[str, str]]:
+        url = f"/api/v1/studies/study/exports/csv/{query}"
+        return list(csv.DictReader(io.StringIO(body(download(user, url)).decode())))
+
+    # Nothing is consensus-complete: the best layer is every coder's individual layer.
+    best = rows(viewer)
+    individual = Coding.objects.filter(interview__dyad__study=rich.study, layer=Layer.INDIVIDUAL)
+    assert len(best) == individual.count()
+    assert {row["layer"] for row in best} == {"individual"}
+    assert {row["export_layer"] for row in best} == {"best"}
+    # The patient interview's consensus is complete: its rows come from the consensus now.
+    Interview.objects.filter(pk=rich.patient.pk).update(consensus_complete=True)
+    best = rows(viewer)
+    from_patient = {row["layer"] for row in best if row["perspective"] == "patient"}
+    from_clinician = {row["layer"] for row in best if row["perspective"] == "clinician"}
+    assert (from_patient, from_clinician) == ({"consensus"}, {"individual"})
+    assert len(best) == (
+        Coding.objects.filter(interview=rich.patient, layer=Layer.CONSENSUS).count()
+        + Coding.objects.filter(interview=rich.clinician, layer=Layer.INDIVIDUAL).count()
+    )
+    # The whole-study JSON still carries every layer by default.
+    whole = json.loads(body(download(viewer, "/api/v1/studies/study/exports/json/")))
+    assert whole["layer"] == "all"
+    # A blinded coder's best layer: the consensus where complete, else their own codings.
+    Study.objects.filter(pk=rich.study.pk).update(blind_coding=True)
+    own = rows(coder)
+    assert {(r["perspective"], r["layer"]) for r in own if r["layer"] == "individual"} <= {
+        ("clinician", "individual")
+    }
+    assert {r["coder"] for r in own if r["layer"] == "individual"} <= {"coder"}
+
+
 def test_the_matrix_workbook_has_counts_and_presence(rich: Rich, viewer: Any) -> None:
     book = load_workbook(
-        io.BytesIO(body(download(viewer, "/api/v1/studies/study/exports/matrix-xlsx/")))
+        io.BytesIO(body(download(viewer, "/api/v1/studies/study/exports/matrix-xlsx/?layer=all")))
     )
     assert book.sheetnames == ["Counts", "Presence", "Codes", "About"]
     header = [cell.value for cell in book["Counts"][1]]

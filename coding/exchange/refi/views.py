@@ -79,7 +79,7 @@ def exchange(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                     access=access,
                     target=target,
                     fmt=fmt,
-                    layer=request.POST.get("layer", "all"),
+                    layer=request.POST.get("layer") or None,
                     coder=request.user.get_username()
                     if request.POST.get("layer") == "individual" and not access.sees_other_coders
                     else None,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.exchange.registry import STUDY_EXPORTS, ExportOptions, load_formats, study_export
-from coding.exports import export_study_write
+from coding.exports import export_default_layer, export_study_write
 from interviews.management.commands._common import get_study, get_user
 
 
@@ -29,9 +29,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--layer",
-            default="all",
-            choices=["all", "consensus", "individual"],
-            help="Which codings: every coder's and the consensus (all), or one layer.",
+            default=None,
+            choices=["best", "all", "consensus", "individual"],
+            help="Which codings: best (per interview the consensus where complete, else the "
+            "coders' layers; the default, except for json and qdpx), every coder's and the "
+            "consensus (all; the default for json and qdpx), or one layer.",
         )
         parser.add_argument("--coder", default=None, help="Only this coder's codings (username).")
         parser.add_argument("--user", default=None, help="Username recorded in the audit trail.")
@@ -43,7 +45,9 @@ class Command(BaseCommand):
         except KeyError as exc:
             raise CommandError(str(exc.args[0])) from None
         export_options = ExportOptions(
-            layer=options["layer"], coder=options["coder"], actor=get_user(options["user"])
+            layer=options["layer"] or export_default_layer(export.name),
+            coder=options["coder"],
+            actor=get_user(options["user"]),
         )
         out = Path(options["out"])
         try:
