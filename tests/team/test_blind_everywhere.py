@@ -157,9 +157,12 @@ def world(
     allowed = [("consensus", ""), ("all", coder.username)]
     with django_capture_on_commit_callbacks(execute=True):
         for fmt in sorted(STUDY_EXPORTS):
-            # Everything ("all", no coder) is refused while blind; the allowed layers run.
+            # Everything ("all", no coder) is refused while blind; the allowed layers run (the
+            # default, "best", narrows to the consensus where complete and the coder's own).
             refused = blinded.post(
-                f"/api/v1/studies/{study.slug}/exports/", {"format": fmt}, format="json"
+                f"/api/v1/studies/{study.slug}/exports/",
+                {"format": fmt, "layer": "all"},
+                format="json",
             )
             assert refused.status_code == 403, (fmt, refused.content)
             for layer, who in allowed:
