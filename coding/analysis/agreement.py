@@ -28,7 +28,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 __all__ = [
     "BinaryAgreementSummary",
@@ -299,6 +299,20 @@ def scott_pi(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     return float((observed - expected) / (1 - expected))
 
 
+def _table_size(table: Sequence[Sequence[Any]], statistic: str) -> tuple[int, Any]:
+    """(k, n) of a square k x k table of counts; ValueError naming ``statistic`` otherwise. Sums
+    start at int 0 so that tables of counts stay in (fast) integers."""
+    k = len(table)
+    if k == 0 or any(len(row) != k for row in table):
+        raise ValueError(f"{statistic} needs a square k x k table of counts")
+    if any(cell < 0 for row in table for cell in row):
+        raise ValueError(f"{statistic}: a table cell is negative; cells are counts")
+    n = sum(sum(row, 0) for row in table)
+    if n == 0:
+        raise ValueError(f"{statistic} is undefined for empty data: the table has no units")
+    return k, n
+
+
 def scott_pi_from_table(table: Sequence[Sequence[int]]) -> float:
     """Scott's (1955) pi from a k x k contingency table of counts (see :func:`scott_pi`).
 
@@ -307,14 +321,7 @@ def scott_pi_from_table(table: Sequence[Sequence[int]]) -> float:
     ValueError for a table that is not square, has negative cells, is empty, or whose pi is
     undefined (every value in one and the same category).
     """
-    k = len(table)
-    if k == 0 or any(len(row) != k for row in table):
-        raise ValueError("Scott's pi needs a square k x k table of counts")
-    if any(cell < 0 for row in table for cell in row):
-        raise ValueError("Scott's pi: a table cell is negative; cells are counts")
-    n = sum(sum(row, 0) for row in table)
-    if n == 0:
-        raise ValueError("Scott's pi is undefined for empty data: the table has no units")
+    k, n = _table_size(table, "Scott's pi")
     # Exact in whole numbers, scaled by 4 n**2: pi = (4 n agree - pooled) / (4 n**2 - pooled)
     # with pooled = sum_i (row_i + column_i)**2.
     agree = sum(table[i][i] for i in range(k))
@@ -696,17 +703,9 @@ def cohen_kappa_from_table(table: Sequence[Sequence[int | Fraction]]) -> float:
     Raises ValueError for a table that is not square, has negative cells, is empty, or whose
     kappa is undefined (chance agreement is 1: every unit in one and the same category).
     """
-    k = len(table)
-    if k == 0 or any(len(row) != k for row in table):
-        raise ValueError("Cohen's kappa needs a square k x k table of counts")
-    if any(cell < 0 for row in table for cell in row):
-        raise ValueError("Cohen's kappa: a table cell is negative; cells are counts")
     # Exact in whole numbers (scaled by n**2): kappa = (n * agree - chance) / (n**2 - chance)
-    # with chance = sum_i row_i * column_i, the same as (p_o - p_e) / (1 - p_e). Sums start at
-    # int 0 so that tables of counts stay in (fast) integers.
-    n = sum(sum(row, 0) for row in table)
-    if n == 0:
-        raise ValueError("Cohen's kappa is undefined for empty data: the table has no units")
+    # with chance = sum_i row_i * column_i, the same as (p_o - p_e) / (1 - p_e).
+    k, n = _table_size(table, "Cohen's kappa")
     agree = sum(table[i][i] for i in range(k))
     rows = [sum(row, 0) for row in table]
     columns = [sum(table[i][j] for i in range(k)) for j in range(k)]
