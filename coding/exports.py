@@ -136,7 +136,7 @@ def export_default_layer(fmt: str) -> str:
 
 
 def export_options_for(
-    *, layer: str, coder: str | None, user: Any, access: Access
+    *, layer: str, coder: str | None, user: Any, access: Access, raw: bool = False
 ) -> ExportOptions:
     """Which codings a member may export: while blind coding is on, a coder exports only the
     consensus or their own codings (``best`` becomes the consensus where complete, else their
@@ -152,7 +152,7 @@ def export_options_for(
             "Blind coding is on: export the consensus layer or your own codings "
             f"(coder={user.username}) until the lead reveals."
         )
-    return ExportOptions(layer=layer, coder=coder, actor=user)
+    return ExportOptions(layer=layer, coder=coder, actor=user, raw=raw)
 
 
 def export_job_start(
@@ -164,6 +164,7 @@ def export_job_start(
     fmt: str,
     layer: str | None = None,
     coder: str | None = None,
+    raw: bool = False,
 ) -> Job:
     """Run any study or codebook export as a job; its output file is the export. Without a
     layer, the format's default (:func:`export_default_layer`)."""
@@ -174,9 +175,15 @@ def export_job_start(
     elif target == "study":
         study_format(fmt)
         options = export_options_for(
-            layer=layer or export_default_layer(fmt), coder=coder, user=user, access=access
+            layer=layer or export_default_layer(fmt), coder=coder, user=user, access=access, raw=raw
         )
-        params = {"target": "study", "format": fmt, "layer": options.layer, "coder": options.coder}
+        params = {
+            "target": "study",
+            "format": fmt,
+            "layer": options.layer,
+            "coder": options.coder,
+            "raw": raw,
+        }
     else:
         raise ValidationError({"target": "Export the study or the codebook."})
     job = job_create(kind=JobKind.EXPORT, user=user, study=study, params=params)

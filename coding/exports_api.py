@@ -83,13 +83,12 @@ def _options(request: Request, access: Access, fmt: str) -> ExportOptions:
     may see."""
     layer = request.query_params.get("layer") or export_default_layer(fmt)
     coder = request.query_params.get("coder") or None
-    return _checked_options(layer=layer, coder=coder, request=request, access=access)
-
-
-def _checked_options(
-    *, layer: str, coder: str | None, request: Request, access: Access
-) -> ExportOptions:
-    return export_options_for(layer=layer, coder=coder, user=request.user, access=access)
+    raw = (request.query_params.get("raw") or "").lower()
+    if raw not in ("", "0", "false", "1", "true"):
+        raise ValidationError({"raw": "Use true or false."})
+    return export_options_for(
+        layer=layer, coder=coder, user=request.user, access=access, raw=raw in ("1", "true")
+    )
 
 
 def _format_or_404(exports: dict[str, ExportFormat], name: str) -> ExportFormat:
@@ -125,6 +124,11 @@ class ExportJobSerializer(StrictSerializer):
         help_text="Default: best for coded segments and the matrix, all for json and qdpx.",
     )
     coder = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    raw = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Leave text a spreadsheet would evaluate (=, +, -, @) as it is.",
+    )
 
 
 def _format_enum(exports: dict[str, ExportFormat]) -> list[str]:
@@ -186,6 +190,7 @@ class StudyExportsView(APIView):
             fmt=values["format"],
             layer=values["layer"],
             coder=values["coder"] or None,
+            raw=values["raw"],
         )
         return Response(
             JobSerializer(job).data,
@@ -212,6 +217,13 @@ class StudyExportDownloadView(APIView):
                 "for json and qdpx), consensus or individual.",
             ),
             OpenApiParameter("coder", str, description="Only this coder's codings (username)"),
+            OpenApiParameter(
+                "raw",
+                bool,
+                description="CSV and XLSX: leave text beginning with =, +, -, @, tab or CR as it "
+                "is (default false: such text gets a leading apostrophe so a spreadsheet shows "
+                "it as text instead of evaluating it).",
+            ),
         ],
         responses=_content_types(STUDY_EXPORTS),
     )

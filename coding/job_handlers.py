@@ -67,6 +67,7 @@ def export(job: Job, progress: Progress) -> dict[str, Any]:
                     coder=params.get("coder") or None,
                     actor=job.user,
                     progress=progress,
+                    raw=bool(params.get("raw")),
                 )
                 progress(1, f"Exporting as {fmt.name}")
                 export_study_write(

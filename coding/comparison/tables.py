@@ -21,7 +21,7 @@ from coding.comparison.selectors import (
     Scope,
     Subgroups,
 )
-from coding.exchange.tabular import Sheet, about_sheet, write_xlsx
+from coding.exchange.tabular import Sheet, about_sheet, safe_cells, write_xlsx
 from coding.selectors import LayerUsage
 
 CONTENT_TYPES = {
@@ -200,8 +200,8 @@ def framework_table(framework: FrameworkMatrix) -> Table:
 def table_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table.header)
-    writer.writerows(table.rows)
+    writer.writerow(safe_cells(table.header))
+    writer.writerows(safe_cells(row) for row in table.rows)
     return out.getvalue().encode("utf-8")
 
 

@@ -124,7 +124,7 @@ def matrix_rows(
 def matrix_csv_stream(*, study: Study, options: ExportOptions) -> Iterator[bytes]:
     stamp = export_stamp(study=study, options=options)
     header, rows = matrix_rows(study=study, options=options, measures=MEASURES, stamp=stamp)
-    return csv_chunks(header, ([csv_cell(value) for value in row] for row in rows))
+    return csv_chunks(header, ([csv_cell(value) for value in row] for row in rows), raw=options.raw)
 
 
 @register_study_export(
@@ -164,4 +164,5 @@ def export_matrix_xlsx(*, study: Study, out: BinaryIO, options: ExportOptions) -
                 ]
             ),
         ],
+        raw=options.raw,
     )

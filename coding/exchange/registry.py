@@ -27,13 +27,16 @@ class ExportOptions:
     """Which codings to export: ``layer`` is "all" (every coder's layer and the consensus),
     "consensus" or "individual"; ``coder`` narrows to one coder's username. ``progress``
     (percent, message) is called now and then by long exports (jobs show it); ``stamp`` is the
-    export stamp to state (``coding.exchange.tabular.ExportStamp``), made when not given."""
+    export stamp to state (``coding.exchange.tabular.ExportStamp``), made when not given; ``raw``
+    leaves text that a spreadsheet would evaluate (a leading =, +, -, @) as it is."""
 
     layer: str = "all"
     coder: str | None = None
     actor: Any = None
     progress: Callable[[int, str], None] | None = None
     stamp: Any = None
+    # Text a spreadsheet would evaluate is prefixed with an apostrophe unless ``raw``.
+    raw: bool = False
 
 
 StudyWriter = Callable[..., None]

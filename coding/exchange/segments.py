@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -41,6 +41,8 @@ from coding.exchange.tabular import (
     about_sheet,
     export_stamp,
     jsonl_chunks,
+    safe_cells,
+    spreadsheet_safe,
     write_xlsx,
 )
 from coding.models import Coding
@@ -312,8 +314,15 @@ def _segments_csv(table: SegmentTable) -> Iterator[bytes]:
     cells are numbers, fixed words, and three texts quoted by ``csv_text``."""
     scratch = io.StringIO()
     render = csv.writer(scratch, lineterminator="\r\n")
-    lines: list[str] = [_csv_cells(render, scratch, table.header) + "\r\n"]
-    stamp = "," + _csv_cells(render, scratch, table.stamp.values) + "\r\n"
+    raw = table.options.raw
+    # Text a spreadsheet would evaluate is neutralised (see tabular.spreadsheet_safe).
+    safe: Callable[[Any], Any] = (lambda value: value) if raw else spreadsheet_safe
+
+    def cells(values: Sequence[Any]) -> str:
+        return _csv_cells(render, scratch, safe_cells(values, raw=raw))
+
+    lines: list[str] = [cells(table.header) + "\r\n"]
+    stamp = "," + cells(table.stamp.values) + "\r\n"
     turns = TurnWalk(table.study)
     code_text: dict[int, str] = {}
     coder_text: dict[int, str] = {}
@@ -326,23 +335,23 @@ def _segments_csv(table: SegmentTable) -> Iterator[bytes]:
          coding_id) in table.raw_rows():  # fmt: skip
         if interview_id != interview:
             interview = interview_id
-            interview_text = _csv_cells(render, scratch, table.prefix(interview_id)) + ","
+            interview_text = cells(table.prefix(interview_id)) + ","
             turn_key = None
         if interview_id != valid_interview or start >= valid_until:
             turn, turn_cells = turns.at(interview_id, start)
             valid_interview, valid_until = turns.valid
         if turn != turn_key:
             turn_key = turn
-            head = interview_text + _csv_cells(render, scratch, turn_cells) + ","
+            head = interview_text + cells(turn_cells) + ","
         code = code_text.get(code_id)
         if code is None:
-            code = code_text[code_id] = _csv_cells(render, scratch, table.code(code_id)) + ","
+            code = code_text[code_id] = cells(table.code(code_id)) + ","
         coder = coder_text.get(coder_id)
         if coder is None:
-            coder = coder_text[coder_id] = csv_text(table.coder(coder_id))
+            coder = coder_text[coder_id] = csv_text(safe(table.coder(coder_id)))
         lines.append(
-            f"{head}{code}{coder},{layer},{start},{end},{csv_text(quote)},"
-            f"{csv_text(memo) if memo else ''},{version},{created},{coding_id}{stamp}"
+            f"{head}{code}{coder},{layer},{start},{end},{csv_text(safe(quote))},"
+            f"{csv_text(safe(memo)) if memo else ''},{version},{created},{coding_id}{stamp}"
         )
         if len(lines) >= ROWS_PER_CHUNK:
             yield "".join(lines).encode("utf-8")
@@ -392,4 +401,5 @@ def export_segments_xlsx(*, study: Study, out: BinaryIO, options: ExportOptions)
                 ]
             ),
         ],
+        raw=options.raw,
     )

@@ -80,6 +80,22 @@ def export_stamp(*, study: Study, options: ExportOptions) -> ExportStamp:
 
 # --- Encoders -----------------------------------------------------------------------------------
 
+# Text a spreadsheet would evaluate as a formula when it opens the file (OWASP, "CSV Injection"):
+# a leading =, +, -, @, tab or carriage return. Exports prefix such text with an apostrophe, which
+# spreadsheets show as text; scripts that want the raw values ask for them (``raw``).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` with an apostrophe before it when it is text a spreadsheet would evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_cells(values: Iterable[Any], *, raw: bool = False) -> list[Any]:
+    return list(values) if raw else [spreadsheet_safe(value) for value in values]
+
 
 def csv_cell(value: Any) -> Any:
     if value is None:
@@ -89,15 +105,18 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, raw: bool = False
+) -> Iterator[bytes]:
     """UTF-8 CSV (RFC 4180, no BOM) in chunks of a few hundred rows: flat memory.
 
-    None is written as an empty cell; other values as ``str()`` does.
+    None is written as an empty cell; other values as ``str()`` does; text a spreadsheet would
+    evaluate is neutralised (:func:`spreadsheet_safe`) unless ``raw``.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    rows = iter(rows)
+    writer.writerow(safe_cells(header, raw=raw))
+    rows = iter(rows) if raw else (safe_cells(row) for row in rows)
     while True:
         before = buffer.tell()
         writer.writerows(itertools.islice(rows, ROWS_PER_CHUNK))
@@ -147,11 +166,13 @@ class Sheet:
     widths: dict[int, float] | None = None
 
 
-def write_xlsx(out: BinaryIO, sheets: Sequence[Sheet]) -> None:
+def write_xlsx(out: BinaryIO, sheets: Sequence[Sheet], *, raw: bool = False) -> None:
     """Write sheets with openpyxl's write-only mode (rows go to disk, not memory).
 
     Text is always a text cell, never a formula: a transcript line beginning with "=" stays
-    text. Datetimes are written in UTC without a zone (Excel has none); the About sheet says so.
+    text; unless ``raw``, text a spreadsheet would evaluate also gets the apostrophe CSV files
+    get (so it stays text when the sheet is saved as CSV). Datetimes are written in UTC without
+    a zone (Excel has none); the About sheet says so.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -172,7 +193,12 @@ def write_xlsx(out: BinaryIO, sheets: Sequence[Sheet]) -> None:
             header_cells.append(cell)
         worksheet.append(header_cells)
         for row in sheet.rows:
-            worksheet.append([_xlsx_value(worksheet, value, WriteOnlyCell) for value in row])
+            worksheet.append(
+                [
+                    _xlsx_value(worksheet, value if raw else spreadsheet_safe(value), WriteOnlyCell)
+                    for value in row
+                ]
+            )
     workbook.save(out)
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from coding.analysis.agreement_report import UNCODED_TEXT, UNIT_LABELS, UNITS, AgreementReport
 from coding.audit import audit_export
+from coding.exchange.tabular import Sheet, safe_cells, write_xlsx
 from coding.jobs import JobError, Progress, job_create, job_handler
 from coding.models import Coding, Job, JobKind, JobState
 from coding.team.selectors import (
@@ -350,17 +351,15 @@ def agreement_csv(result: dict[str, Any]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     for row in export_rows(result):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(safe_cells("" if value is None else value for value in row))
     return out.getvalue().encode("utf-8")
 
 
 def agreement_xlsx(result: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    about = book.create_sheet("Report")
+    """The report as a workbook: the settings sheet and the figures, every text cell a value
+    (never a formula) and neutralised like the CSV (``spreadsheet_safe``)."""
     request = result.get("request", {})
-    for label, value in [
+    settings = [
         ("Scope", result.get("scope_label", "")),
         ("Unit", f"{result['unit']} ({result.get('unit_label', '')})"),
         ("Overlap threshold", result.get("threshold") if result["unit"] == "segment" else "—"),
@@ -376,14 +375,15 @@ def agreement_xlsx(result: dict[str, Any]) -> bytes:
         ("Unitizing alpha", result.get("unitizing_note", "") or "—"),
         ("Computed at", result.get("computed_at", "")),
         ("Request", str(request)),
-    ]:
-        about.append([label, value])
-    data = book.create_sheet("Agreement")
-    data.append(EXPORT_COLUMNS)
-    for row in export_rows(result):
-        data.append(row)
+    ]
     out = io.BytesIO()
-    book.save(out)
+    write_xlsx(
+        out,
+        [
+            Sheet("Report", ["Setting", "Value"], ([label, value] for label, value in settings)),
+            Sheet("Agreement", EXPORT_COLUMNS, export_rows(result)),
+        ],
+    )
     return out.getvalue()
 
 

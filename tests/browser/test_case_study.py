@@ -26,7 +26,8 @@ XSS = '<img src=x onerror="window.__xss = 1">'
 
 def open_case_study(page: Any, coded: Coded) -> None:
     page.goto(f"/dyads/{coded.dyad.pk}/case-study/")
-    expect(page.locator("#layer-note")).to_contain_text("Consensus")
+    # The dyad's interviews are consensus-complete: the best layer reads their consensus.
+    expect(page.locator("#layer-note")).to_contain_text("patient: consensus; clinician: consensus")
 
 
 def test_excerpt_link_opens_the_workspace_at_the_passage(

@@ -27,7 +27,9 @@ def test_switching_layer_and_subgroup_changes_the_figures(
 ) -> None:
     login(page, "lead")
     page.goto("/studies/study/comparison/?view=prevalence")
-    assert page.locator("#comparison-scope [data-layer]").inner_text() == "All coders (union)"
+    # The default "best" layer: no interview is consensus-complete, so the coders' union.
+    assert page.locator("#comparison-scope [data-layer]").inner_text().startswith("Best available")
+    assert "coders' union for 4" in page.locator("#layer-usage").inner_text()
     # Columns: code, name, N, either, patient, clinician, both.
     assert cell_text(page, "prevalence-table", "VAL", 5).startswith("3 ")
     assert cell_text(page, "prevalence-table", "VAL", 6).startswith("2 ")

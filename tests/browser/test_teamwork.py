@@ -4,7 +4,7 @@ Two coders code the same interview blind, through the REST API from inside their
 browser (the same session, cookies and CSRF token the workspace uses; the workspace's own clicks
 are tested in test_workspace.py). The lead then reveals, opens the disagreements and the
 side-by-side view, settles two passages and marks the consensus complete; the consensus is then
-checked through the API, ``default_layer_for`` and the comparison page, which reads it by default.
+checked through the API, and the comparison page, whose default layer ("best") reads it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from coding.models import Adjudication, Layer
-from coding.selectors import default_layer_for
 from coding.team.services import study_update
 from interviews.models import Interview, Study
 from tests.browser.conftest import login
@@ -106,6 +105,10 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
     expect(page.locator("article.passage")).to_have_count(2)
     passage(page, "POW.EDU").get_by_role("button", name="Merge both").click()
     expect(page.locator("article.passage")).to_have_count(1)  # OUT.TRUST is left open
+    # One disagreement is still open: completing needs a confirmation and a reason.
+    expect(page.locator("#open-disagreements")).to_contain_text("1 disagreement")
+    page.get_by_label("Mark it complete with 1 open disagreement").check()
+    page.get_by_label("Reason").fill("OUT.TRUST: the team left it out on purpose.")
     page.get_by_role("button", name="Mark consensus complete").click()
     expect(page.locator("#complete-badge")).to_be_visible()
 
@@ -117,22 +120,25 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
     consensus = page.request.get(
         f"/api/v1/codings/?interview={interview.pk}&layer={Layer.CONSENSUS}"
     ).json()["results"]
+    # The two settled passages, and ABI.NGU, which both coders applied alike ("agreed").
     assert sorted((row["code_key"], row["quote"]) for row in consensus) == [
+        ("ABI.NGU", "she never gave up on me"),
         ("POW.EDU", "She explained the diabetes with a drawing"),
         ("VAL.PRES.ATT", "listened to every word"),
     ]
-    assert Adjudication.objects.count() == 2
+    assert Adjudication.objects.exclude(decision="agreed").count() == 2
+    assert Adjudication.objects.filter(decision="agreed").count() == 1
     interview.refresh_from_db()
     assert interview.consensus_complete
-    # The comparison now reads the consensus by default: the two settled codes (rolled up to
-    # their processes) are there; ABI.NGU, which both coders applied but nobody settled, is not.
-    assert default_layer_for(interview).name == "consensus"
+    # The comparison's default, "best", now reads this interview's consensus: the settled codes
+    # and the agreed one (rolled up to their processes).
     page.goto("/studies/study/")
     page.get_by_role("link", name="Comparison").click()
     page.get_by_role("link", name="Prevalence").click()
     scope = page.locator("#comparison-scope")
-    expect(scope.locator("[data-layer]")).to_have_text("Consensus")
-    expect(scope).to_contain_text("the study’s default")
+    expect(scope.locator("[data-layer]")).to_contain_text("Best available")
+    expect(scope).to_contain_text("(the default)")
+    expect(scope).to_contain_text("consensus for 1 of 1 dyads")
 
     def dyads_with(key: str) -> str:
         row = page.locator(f"#prevalence-table tbody tr[data-code='{key}']")
@@ -140,5 +146,5 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
 
     assert dyads_with("VAL") == "1"
     assert dyads_with("POW") == "1"
-    assert dyads_with("ABI") == "0"
+    assert dyads_with("ABI") == "1"
     assert page.script_errors == []

@@ -182,9 +182,20 @@ def test_xlsx_keeps_text_as_text_and_has_an_about_sheet(
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["study", "dyad", "dyad.years_together"]
     quotes = [row[header.index("quote")] for row in sheet.iter_rows(min_row=2)]
-    formula_cell = next(cell for cell in quotes if str(cell.value).startswith("="))
-    assert formula_cell.value == formula
+    # Neutralised as OWASP recommends: an apostrophe before it, and a text cell.
+    formula_cell = next(cell for cell in quotes if str(cell.value).startswith("'="))
+    assert formula_cell.value == "'" + formula
     assert formula_cell.data_type == "s"
+    raw = load_workbook(
+        io.BytesIO(body(download(viewer, "/api/v1/studies/study/exports/xlsx/?layer=all&raw=true")))
+    )["Coded segments"]
+    raw_cell = next(
+        row[header.index("quote")]
+        for row in raw.iter_rows(min_row=2)
+        if str(row[header.index("quote")].value).startswith("=")
+    )
+    assert raw_cell.value == formula
+    assert raw_cell.data_type == "s"  # raw, but still a value, never a formula
     assert sheet.max_row == 1 + 9
     about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
     assert about["layer"] == "all"

@@ -36,6 +36,12 @@ class Command(BaseCommand):
             "consensus (all; the default for json and qdpx), or one layer.",
         )
         parser.add_argument("--coder", default=None, help="Only this coder's codings (username).")
+        parser.add_argument(
+            "--raw",
+            action="store_true",
+            help="CSV/XLSX: leave text beginning with =, +, -, @, tab or CR as it is (by default "
+            "it gets a leading apostrophe, so a spreadsheet does not evaluate it).",
+        )
         parser.add_argument("--user", default=None, help="Username recorded in the audit trail.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,6 +54,7 @@ class Command(BaseCommand):
             layer=options["layer"] or export_default_layer(export.name),
             coder=options["coder"],
             actor=get_user(options["user"]),
+            raw=options["raw"],
         )
         out = Path(options["out"])
         try:
