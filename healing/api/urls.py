@@ -1,7 +1,8 @@
 """The REST API under /api/v1/ (and its OpenAPI schema and docs)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
@@ -58,6 +59,9 @@ urlpatterns = [
     path("v1/", include(refi_api_urlpatterns)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Redoc's bundle always fetches its vendor's logo from a CDN, which a closed hospital
+    # network (and the CSP) refuses: the address stays, and opens the local Swagger UI.
+    path("redoc/", RedirectView.as_view(pattern_name="api-docs"), name="api-redoc"),
 ]

@@ -69,13 +69,24 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     new_page = context.new_page()
     errors: list[str] = []
     new_page.on("pageerror", lambda error: errors.append(str(error)))
+    # The app sends a Content-Security-Policy (no inline script, own origin only); Chromium
+    # reports each thing it refuses on the console, and any of them fails the test.
+    violations: list[str] = []
+    new_page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     new_page.on(
         "dialog",
         lambda dialog: errors.append(f"dialog opened: {dialog.message}") or dialog.dismiss(),
     )
     new_page.script_errors = errors
+    new_page.csp_violations = violations
     yield new_page
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def login(page: Any, username: str, password: str = PASSWORD) -> None:
