@@ -27,6 +27,9 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off (production mode): use a long random value."
         )
     SECRET_KEY = _DEV_SECRET_KEY
+# Key rotation (docs/operations.md): the previous keys, still accepted for signatures made with
+# them (sessions, password-reset links) while the new SECRET_KEY signs everything new.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 if DEBUG:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -181,7 +184,7 @@ CSRF_COOKIE_HTTPONLY = False  # the page's scripts read it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): everything from the app's own origin, no inline script,
 # no plug-ins, no framing. Inline *styles* stay allowed: code colours are the study's own data,
-# set per element, and the vendored API docs (Redoc) inject their styles at run time.
+# set per element, and the vendored Swagger UI injects its styles at run time.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
