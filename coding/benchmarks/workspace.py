@@ -272,7 +272,8 @@ def _measure_in_browser(
         before = page.locator(".stripe").count()
         started = page.evaluate("performance.now()")
         page.keyboard.press("Enter")
-        page.wait_for_function(f"document.querySelectorAll('.stripe').length > {before}")
+        # A selector wait, not a predicate string: the app's CSP forbids evaluating strings.
+        page.locator(".stripe").nth(before).wait_for(state="attached")
         applied.append((page.evaluate("performance.now()") - started) / 1000)
     measurement = Measurement(
         "code a passage in Chromium (Enter → stripe)", data.size, applied, None, "POST + redraw"
