@@ -84,6 +84,7 @@ def matrix_rows(
         *frame.columns.header(),
         "perspective",
         "interviews",
+        "layer_used",
         *(["measure"] if len(measures) > 1 else []),
         *(code.key for code in frame.codes),
         *STAMP_COLUMNS,
@@ -107,6 +108,9 @@ def matrix_rows(
                         *dyad.cells,
                         perspective,
                         interviews,
+                        dyad.layer_used(
+                            options.layer, None if perspective == WHOLE_DYAD else perspective
+                        ),
                         *([measure] if len(measures) > 1 else []),
                         *values,
                         *stamp.values,

@@ -77,6 +77,19 @@ class DyadInfo:
     label: str
     cells: list[Any]  # the AttributeColumns cells: dyad attributes, clinician…, patient…
     interviews: dict[str, int] = field(default_factory=dict)  # perspective -> count
+    complete: dict[str, int] = field(default_factory=dict)  # perspective -> consensus-complete
+
+    def layer_used(self, layer: str, perspective: str | None = None) -> str:
+        """Which codings the ``best`` layer read for a perspective (None: the whole dyad)."""
+        if layer != "best":
+            return layer
+        if perspective is None:
+            total, done = sum(self.interviews.values()), sum(self.complete.values())
+        else:
+            total, done = self.interviews.get(perspective, 0), self.complete.get(perspective, 0)
+        if total and done == total:
+            return "consensus"
+        return "consensus + coders" if done else "coders"
 
 
 @dataclass
@@ -157,13 +170,14 @@ def study_frame(*, study: Study) -> StudyFrame:
         by_id[dyad_id] = info
     dyad_of_interview: dict[int, DyadInfo] = {}
     perspective_of_interview: dict[int, str] = {}
-    for interview_id, dyad_id, perspective in Interview.objects.filter(
+    for interview_id, dyad_id, perspective, complete in Interview.objects.filter(
         dyad__study=study
-    ).values_list("id", "dyad_id", "perspective"):
+    ).values_list("id", "dyad_id", "perspective", "consensus_complete"):
         info = by_id[dyad_id]
         dyad_of_interview[interview_id] = info
         perspective_of_interview[interview_id] = perspective
         info.interviews[perspective] = info.interviews.get(perspective, 0) + 1
+        info.complete[perspective] = info.complete.get(perspective, 0) + int(complete)
     codes = list(
         Code.objects.filter(codebook__study=study)
         .order_by("order", "id")

@@ -306,6 +306,7 @@ def test_the_matrix_counts_codings_with_sub_codes_rolled_up(rich: Rich, viewer: 
     assert counts.loc[("D01", "patient"), "interviews"] == 1
     # A dyad without interviews has rows too, with 0 interviews.
     assert counts.loc[("D02", "dyad"), "interviews"] == 0
+    assert counts.loc[("D01", "patient"), "layer_used"] == "all"
     assert counts.loc[("D02", "dyad"), "VAL"] == 0
     assert list(frame.columns[-3:]) == ["export_layer", "export_codebook_version", "exported_at"]
 
@@ -351,6 +352,20 @@ def test_analysis_exports_default_to_the_best_layer(rich: Rich, coder: Any, view
         ("clinician", "individual")
     }
     assert {r["coder"] for r in own if r["layer"] == "individual"} <= {"coder"}
+    # The matrix says which codings each dyad and side was read from.
+    matrix = list(
+        csv.DictReader(
+            io.StringIO(
+                body(download(viewer, "/api/v1/studies/study/exports/matrix-csv/")).decode()
+            )
+        )
+    )
+    used = {(r["dyad"], r["perspective"]): r["layer_used"] for r in matrix if r["dyad"] == "D01"}
+    assert used == {
+        ("D01", "patient"): "consensus",
+        ("D01", "clinician"): "coders",
+        ("D01", "dyad"): "consensus + coders",
+    }
 
 
 def test_the_matrix_workbook_has_counts_and_presence(rich: Rich, viewer: Any) -> None:
