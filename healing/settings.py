@@ -7,6 +7,7 @@ Two ways to run from one code base:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "interviews",
     "coding",
 ]
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "healing.sessions.IdleTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "healing.urls"
@@ -180,6 +185,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HEALING_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts at most this long, and ends sooner after HEALING_SESSION_IDLE_MINUTES without a
+# request from the person (healing/sessions.py).
+SESSION_COOKIE_AGE = env_int("HEALING_SESSION_MAX_HOURS", 12, minimum=1) * 3600
+HEALING_SESSION_IDLE_MINUTES = env_int("HEALING_SESSION_IDLE_MINUTES", 30, minimum=0)
+
+# Sign-in throttling and lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, sign-ins from there are refused for the cool-off time, even with
+# the right password. Behind a proxy, see docs/operations.md for the client address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("HEALING_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("HEALING_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Password reset mails: printed on the console in the embedded default; set EMAIL_URL-like
+# settings on a team server (docs/settings.md).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "healing@localhost"
+PASSWORD_RESET_TIMEOUT = 3600
 CSRF_COOKIE_HTTPONLY = False  # the page's scripts read it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): everything from the app's own origin, no inline script,
@@ -213,6 +247,16 @@ if not DEBUG:
     if env_bool("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The cache holds rate-limit counters: Redis on a team server (shared by every process).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+CACHES["default"]["KEY_PREFIX"] = "healing"
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -230,6 +274,19 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "healing.api.throttles.UserRateThrottle",
+        "healing.api.throttles.TokenRateThrottle",
+        "healing.api.throttles.AnonRateThrottle",
+    ],
+}
+# Requests per user, per personal token and per address without a sign-in; more answer 429
+# with Retry-After. Generous for a person coding (the workspace polls every few seconds) and for
+# scripts paging through an export; tight for a loop that hammers the server.
+HEALING_API_RATES: dict[str, str | None] = {
+    "user": env_str("HEALING_API_RATE_USER") or "240/min",
+    "token": env_str("HEALING_API_RATE_TOKEN") or "240/min",
+    "anon": env_str("HEALING_API_RATE_ANON") or "30/min",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Healing API",

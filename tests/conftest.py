@@ -28,6 +28,14 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings: Any) -> None:
+    """API rate limits off: suites send thousands of requests as one persona, and the counters
+    would live in a cache shared by parallel workers. tests/test_authentication.py turns them on
+    with its own cache."""
+    settings.HEALING_API_RATES = {"user": None, "token": None, "anon": None}
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
