@@ -300,7 +300,7 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "interviews.models.Role",
         "ParticipantRoleEnum": "interviews.models.ParticipantRole",
         "TurnRoleEnum": "interviews.models.TurnRole",
-        "ExportLayerEnum": "coding.exports_api.EXPORT_LAYERS",
+        "ExportLayerEnum": "coding.exchange.api.EXPORT_LAYERS",
         "CodingLayerEnum": "coding.models.Layer",
     },
     "POSTPROCESSING_HOOKS": [

@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from coding.api import JobSerializer
+from coding.codings_api import JobSerializer
 from coding.selectors import LAYER_NAMES, coding_changes, layer_choice
 from coding.team.services import study_update
 from coding.workspace import workspace_payload

@@ -12,7 +12,11 @@ from django.test import Client
 from coding.analysis.subsets import DyadSubset
 from coding.benchmarks import BenchContext, benchmark
 from coding.benchmarks.data import bench_user, big_study, delete_study
-from coding.comparison import selectors as s
+from coding.comparison.selectors.base import comparison_base
+from coding.comparison.selectors.cooccurrence import process_outcome
+from coding.comparison.selectors.matrix import dyad_code_matrix
+from coding.comparison.selectors.prevalence import common_components, prevalence
+from coding.comparison.selectors.scope import Scope
 from coding.models import Coding
 from coding.selectors import LayerChoice
 from interviews.models import Study
@@ -23,12 +27,12 @@ SIZES = (50, 200, 500)
 def full_comparison(study: Study, layer: LayerChoice) -> tuple[int, int]:
     """What the comparison's three main views compute: the base, the matrix, prevalence with
     common components, and process → outcome (overlap and within one turn)."""
-    scope = s.Scope(study=study, layer=layer, layer_label=layer.name, subset=DyadSubset())
-    base = s.comparison_base(scope=scope)
-    matrix = s.dyad_code_matrix(base=base)
-    rows = s.prevalence(base=base)
-    s.common_components(rows)
-    pairs = s.process_outcome(base=base, window=1)
+    scope = Scope(study=study, layer=layer, layer_label=layer.name, subset=DyadSubset())
+    base = comparison_base(scope=scope)
+    matrix = dyad_code_matrix(base=base)
+    rows = prevalence(base=base)
+    common_components(rows)
+    pairs = process_outcome(base=base, window=1)
     return len(matrix.rows), len(pairs)
 
 

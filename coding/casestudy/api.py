@@ -32,7 +32,7 @@ from coding.casestudy.selectors import (
 )
 from coding.casestudy.services import MAX_TEXT, StaleWrite
 from coding.casestudy.views import case_study_layer
-from coding.exports_api import SendFileNegotiation
+from coding.exchange.api import SendFileNegotiation
 from coding.models import Code
 from healing.api.base import StrictSerializer, id_field
 from healing.api.errors import error_response

@@ -19,7 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.comparison import selectors as s
+from coding.comparison.selectors.base import ComparisonBase, DyadInfo, code_dict, comparison_base
+from coding.comparison.selectors.cooccurrence import process_outcome
+from coding.comparison.selectors.framework import framework_matrix
+from coding.comparison.selectors.matrix import dyad_code_matrix
+from coding.comparison.selectors.prevalence import PREVALENCE_BASES, common_components, prevalence
+from coding.comparison.selectors.scope import comparison_scope
+from coding.comparison.selectors.subgroups import grouping_for, subgroups
+from coding.comparison.selectors.view_settings import MEASURES, SIDES, ViewSettings, view_settings
 from interviews.selectors import study_get_for_user
 
 COMMON_PARAMETERS = [
@@ -85,22 +92,22 @@ class FrameworkSerializer(ScopeSerializer):
 class _ComparisonView(APIView):
     def scope_and_settings(
         self, request: Request, slug: str
-    ) -> tuple[s.ComparisonBase, s.ViewSettings]:
+    ) -> tuple[ComparisonBase, ViewSettings]:
         study, access = study_get_for_user(user=request.user, slug=slug)
         params = dict(request.query_params.lists())
-        scope = s.comparison_scope(study=study, access=access, user=request.user, params=params)
-        settings = s.view_settings(params)
-        return s.comparison_base(scope=scope), settings
+        scope = comparison_scope(study=study, access=access, user=request.user, params=params)
+        settings = view_settings(params)
+        return comparison_base(scope=scope), settings
 
     @staticmethod
-    def head(base: s.ComparisonBase, settings: dict[str, Any]) -> dict[str, Any]:
+    def head(base: ComparisonBase, settings: dict[str, Any]) -> dict[str, Any]:
         head = {**base.scope.as_dict(), "settings": settings}
         if base.usage is not None:
             head["layer"] = {**head["layer"], "usage": base.usage.as_dict()}
         return head
 
 
-def _dyad(d: s.DyadInfo) -> dict[str, Any]:
+def _dyad(d: DyadInfo) -> dict[str, Any]:
     return {"id": d.id, "label": d.label, "clinician": d.clinician, "patient": d.patient}
 
 
@@ -111,19 +118,19 @@ class MatrixView(_ComparisonView):
     @extend_schema(
         parameters=[
             *COMMON_PARAMETERS,
-            OpenApiParameter("measure", str, enum=list(s.MEASURES)),
-            OpenApiParameter("side", str, enum=list(s.SIDES)),
+            OpenApiParameter("measure", str, enum=list(MEASURES)),
+            OpenApiParameter("side", str, enum=list(SIDES)),
         ],
         responses=MatrixSerializer,
     )
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
-        matrix = s.dyad_code_matrix(base=base)
+        matrix = dyad_code_matrix(base=base)
         values = matrix.values(measure=settings.measure, side=settings.side)
         return Response(
             {
                 **self.head(base, {"measure": settings.measure, "side": settings.side}),
-                "codes": [s.code_dict(n) for n in matrix.codes],
+                "codes": [code_dict(n) for n in matrix.codes],
                 "dyads": [_dyad(row.dyad) for row in matrix.rows],
                 "values": [
                     [round(v, 6) if settings.measure == "coverage" else int(v) for v in row]
@@ -142,14 +149,14 @@ class PrevalenceView(_ComparisonView):
         parameters=[
             *COMMON_PARAMETERS,
             OpenApiParameter("threshold", int, description="0-100, default 80"),
-            OpenApiParameter("basis", str, enum=list(s.PREVALENCE_BASES)),
+            OpenApiParameter("basis", str, enum=list(PREVALENCE_BASES)),
         ],
         responses=PrevalenceSerializer,
     )
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
-        rows = s.prevalence(base=base)
-        common = s.common_components(rows, threshold=settings.threshold, basis=settings.basis)
+        rows = prevalence(base=base)
+        common = common_components(rows, threshold=settings.threshold, basis=settings.basis)
         return Response(
             {
                 **self.head(base, {"threshold": settings.threshold, "basis": settings.basis}),
@@ -181,7 +188,7 @@ class ProcessOutcomeView(_ComparisonView):
     )
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
-        pairs = s.process_outcome(
+        pairs = process_outcome(
             base=base, window=settings.window, sub_codes=settings.sub_codes, turns=settings.turns
         )
         return Response(
@@ -210,7 +217,7 @@ class SubgroupsView(_ComparisonView):
             *COMMON_PARAMETERS,
             OpenApiParameter("group_by", str, required=True),
             OpenApiParameter("split", float),
-            OpenApiParameter("side", str, enum=list(s.SIDES)),
+            OpenApiParameter("side", str, enum=list(SIDES)),
         ],
         responses=SubgroupsSerializer,
     )
@@ -220,8 +227,8 @@ class SubgroupsView(_ComparisonView):
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"group_by": "Choose what to group the dyads by."})
-        grouping = s.grouping_for(base=base, group_by=settings.group_by, split=settings.split)
-        result = s.subgroups(base=base, grouping=grouping, side=settings.side)
+        grouping = grouping_for(base=base, group_by=settings.group_by, split=settings.split)
+        result = subgroups(base=base, grouping=grouping, side=settings.side)
         return Response(
             {
                 **self.head(
@@ -229,7 +236,7 @@ class SubgroupsView(_ComparisonView):
                     {"group_by": settings.group_by, "split": settings.split, "side": settings.side},
                 ),
                 "grouping": {"param": grouping.param, "label": grouping.label, "how": grouping.how},
-                "codes": [s.code_dict(n) for n in result.codes],
+                "codes": [code_dict(n) for n in result.codes],
                 "groups": [
                     {
                         "label": group.label,
@@ -257,11 +264,11 @@ class FrameworkView(_ComparisonView):
     @extend_schema(parameters=COMMON_PARAMETERS, responses=FrameworkSerializer)
     def get(self, request: Request, slug: str) -> Response:
         base, _ = self.scope_and_settings(request, slug)
-        framework = s.framework_matrix(base=base)
+        framework = framework_matrix(base=base)
         return Response(
             {
                 **self.head(base, {}),
-                "components": [s.code_dict(n) for n in framework.components],
+                "components": [code_dict(n) for n in framework.components],
                 "dyads": [_dyad(d) for d in framework.dyads],
                 "cells": [
                     [{"synthesis": c.synthesis, "link": c.link} for c in row]

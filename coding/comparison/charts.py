@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from coding.comparison.selectors import Matrix, PairFigures, Prevalence
+from coding.comparison.selectors.cooccurrence import PairFigures
+from coding.comparison.selectors.matrix import Matrix
+from coding.comparison.selectors.prevalence import Prevalence
 
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 SERIES_COLOURS = {

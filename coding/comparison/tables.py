@@ -1,7 +1,7 @@
 """Each comparison view as one table, and that table as CSV or XLSX.
 
 The page's downloads (``?format=csv|xlsx`` on the comparison URL) and nothing else use these; the
-figures come from ``coding.comparison.selectors`` with the page's own filters, so a download
+figures come from ``coding.comparison.selectors.*`` with the page's own filters, so a download
 always holds what the page shows. XLSX has the table and an About sheet stating the layer,
 the dyad subset and the view's settings; CSV is the bare table (UTF-8, header row first).
 """
@@ -13,14 +13,12 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from coding.comparison.selectors import (
-    FrameworkMatrix,
-    Matrix,
-    PairFigures,
-    Prevalence,
-    Scope,
-    Subgroups,
-)
+from coding.comparison.selectors.cooccurrence import PairFigures
+from coding.comparison.selectors.framework import FrameworkMatrix
+from coding.comparison.selectors.matrix import Matrix
+from coding.comparison.selectors.prevalence import Prevalence
+from coding.comparison.selectors.scope import Scope
+from coding.comparison.selectors.subgroups import Subgroups
 from coding.exchange.tabular import Sheet, about_sheet, safe_cells, write_xlsx
 from coding.selectors import LayerUsage
 

@@ -22,7 +22,14 @@ from rest_framework.exceptions import ValidationError
 
 from coding.audit import audit_export
 from coding.comparison import charts, tables
-from coding.comparison import selectors as s
+from coding.comparison.selectors.base import ComparisonBase, comparison_base
+from coding.comparison.selectors.cooccurrence import process_outcome
+from coding.comparison.selectors.framework import case_study_link, framework_matrix
+from coding.comparison.selectors.matrix import Matrix, dyad_code_matrix
+from coding.comparison.selectors.prevalence import PREVALENCE_BASES, common_components, prevalence
+from coding.comparison.selectors.scope import Scope, coder_names, comparison_scope
+from coding.comparison.selectors.subgroups import grouping_for, subgroups
+from coding.comparison.selectors.view_settings import MEASURES, SIDES, ViewSettings, view_settings
 from coding.selectors import LayerUsage
 from healing.types import AuthenticatedRequest
 from interviews.models import AttributeType, Participant, ParticipantRole, Study
@@ -49,20 +56,20 @@ class Figures:
     usage: LayerUsage | None = None
 
 
-def view_figures(*, scope: s.Scope, view: str, settings: s.ViewSettings) -> Figures:
+def view_figures(*, scope: Scope, view: str, settings: ViewSettings) -> Figures:
     """Compute one view. Shared by the page, its downloads and its charts."""
-    base = s.comparison_base(scope=scope)
+    base = comparison_base(scope=scope)
     return dataclasses.replace(_figures(base, view, settings), usage=base.usage)
 
 
-def _figures(base: s.ComparisonBase, view: str, settings: s.ViewSettings) -> Figures:
+def _figures(base: ComparisonBase, view: str, settings: ViewSettings) -> Figures:
     if view == "matrix":
-        matrix = s.dyad_code_matrix(base=base)
+        matrix = dyad_code_matrix(base=base)
         return Figures(
             view, matrix, tables.matrix_table(matrix, measure=settings.measure, side=settings.side)
         )
     if view == "prevalence":
-        rows = s.prevalence(base=base)
+        rows = prevalence(base=base)
         return Figures(
             view,
             rows,
@@ -70,7 +77,7 @@ def _figures(base: s.ComparisonBase, view: str, settings: s.ViewSettings) -> Fig
             charts.prevalence_chart(rows, threshold=settings.threshold, basis=settings.basis),
         )
     if view == "process-outcome":
-        pairs = s.process_outcome(
+        pairs = process_outcome(
             base=base, window=settings.window, sub_codes=settings.sub_codes, turns=settings.turns
         )
         return Figures(
@@ -84,14 +91,14 @@ def _figures(base: s.ComparisonBase, view: str, settings: s.ViewSettings) -> Fig
     if view == "subgroups":
         if not settings.group_by:
             raise ValidationError({"group_by": "Choose what to group the dyads by."})
-        grouping = s.grouping_for(base=base, group_by=settings.group_by, split=settings.split)
-        result = s.subgroups(base=base, grouping=grouping, side=settings.side)
+        grouping = grouping_for(base=base, group_by=settings.group_by, split=settings.split)
+        result = subgroups(base=base, grouping=grouping, side=settings.side)
         return Figures(
             view,
             result,
             tables.subgroups_table(result, basis=settings.basis, side=settings.side),
         )
-    framework = s.framework_matrix(base=base)
+    framework = framework_matrix(base=base)
     return Figures(view, framework, tables.framework_table(framework))
 
 
@@ -152,11 +159,11 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     try:
         if fmt and fmt not in tables.CONTENT_TYPES:
             raise ValidationError({"format": "Download as csv or xlsx."})
-        names = s.coder_names(study=study)
-        scope = s.comparison_scope(
+        names = coder_names(study=study)
+        scope = comparison_scope(
             study=study, access=access, user=request.user, params=params, names=names
         )
-        settings = s.view_settings(params)
+        settings = view_settings(params)
         figures = (
             view_figures(scope=scope, view=view, settings=settings)
             if view != "subgroups" or settings.group_by
@@ -206,9 +213,9 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "chosen_clinician": (params.get("clinician") or [""])[-1],
         "download": {f: "?" + _query(params, view=view, format=f) for f in tables.CONTENT_TYPES},
         "query": _query(params, view=view),
-        "sides": s.SIDES,
-        "measures": s.MEASURES,
-        "bases": s.PREVALENCE_BASES,
+        "sides": SIDES,
+        "measures": MEASURES,
+        "bases": PREVALENCE_BASES,
     }
     if view == "subgroups":
         context["group_options"] = [
@@ -254,7 +261,7 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if figures is not None and view == "prevalence":
         context["common"] = [
             (p, getattr(p, settings.basis))
-            for p in s.common_components(
+            for p in common_components(
                 figures.data, threshold=settings.threshold, basis=settings.basis
             )
         ]
@@ -272,8 +279,8 @@ def comparison_chart(request: AuthenticatedRequest, slug: str, chart: str) -> Ht
     from django.core.exceptions import ValidationError as DjangoValidationError
 
     try:
-        scope = s.comparison_scope(study=study, access=access, user=request.user, params=params)
-        settings = s.view_settings(params)
+        scope = comparison_scope(study=study, access=access, user=request.user, params=params)
+        settings = view_settings(params)
         view = "matrix" if chart == "heatmap" else chart
         figures = view_figures(scope=scope, view=view, settings=settings)
     except (ValidationError, DjangoValidationError) as error:
@@ -291,7 +298,7 @@ def comparison_chart(request: AuthenticatedRequest, slug: str, chart: str) -> Ht
 
 
 def _layer_options(
-    scope: s.Scope, access: Access, user_id: int, names: dict[int, str]
+    scope: Scope, access: Access, user_id: int, names: dict[int, str]
 ) -> list[tuple[str, str, bool]]:
     """(query, label, selected) for the layer control: consensus, the union, each coder; while
     coding is blind a coder is offered only the consensus and their own layer."""
@@ -338,7 +345,7 @@ def _subset_fields(
     return fields
 
 
-def matrix_html(matrix: s.Matrix, *, measure: str, side: str) -> SafeString:
+def matrix_html(matrix: Matrix, *, measure: str, side: str) -> SafeString:
     """The matrix table's body, written here rather than in the template: at 500 dyads it has
     12,000 cells, which a template loop renders ten times slower. Every text is escaped."""
     values = matrix.values(measure=measure, side=side)
@@ -347,7 +354,7 @@ def matrix_html(matrix: s.Matrix, *, measure: str, side: str) -> SafeString:
     for row, row_values in zip(matrix.rows, values, strict=True):
         cells = [
             f'<th scope="row" data-sort="{escape(row.dyad.label)}">'
-            f'<a href="{escape(s.case_study_link(row.dyad.id))}">'
+            f'<a href="{escape(case_study_link(row.dyad.id))}">'
             f"{escape(row.dyad.label)}</a></th>"
         ]
         for node, cell, value in zip(matrix.codes, row.cells, row_values, strict=True):

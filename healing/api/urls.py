@@ -5,16 +5,16 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.casestudy.api import CASE_STUDY_URLS
+from coding.codings_api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.comparison.api import COMPARISON_URLS
-from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
-from coding.exports_api import (
+from coding.exchange.api import (
     CodebookExportDownloadView,
     StudyExportDownloadView,
     StudyExportsView,
     StudyImportView,
 )
+from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.team.api import TEAM_URLS
 from interviews.api import (
     ApiTokenViewSet,

@@ -505,7 +505,7 @@ def test_a_whole_file_export_of_a_large_study_asks_for_a_job(
     rich: Rich, viewer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("coding.exports.DIRECT_EXPORT_MAX_CODINGS", 3)
-    monkeypatch.setattr("coding.exports_api.DIRECT_EXPORT_MAX_CODINGS", 3)
+    monkeypatch.setattr("coding.exchange.api.DIRECT_EXPORT_MAX_CODINGS", 3)
     response = client_for(viewer).get("/api/v1/studies/study/exports/xlsx/")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "use_a_job"

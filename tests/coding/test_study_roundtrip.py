@@ -366,7 +366,7 @@ def test_the_fast_check_of_codings_agrees_with_the_schema(change: dict[str, Any]
     """Codings are checked by a fast path; it must accept and refuse what jsonschema does."""
     from jsonschema import Draft202012Validator
 
-    from coding.exchange.study_import import CODING_SCHEMA, _check_flat
+    from coding.exchange.study_import.schema import CODING_SCHEMA, _check_flat
 
     item = {**GOOD_CODING, **change}
     schema_accepts = Draft202012Validator(CODING_SCHEMA).is_valid(item)

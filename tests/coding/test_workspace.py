@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from coding.api import CodingSerializer
+from coding.codings_api import CodingSerializer
 from coding.models import AuditEvent, Coding
 from coding.services import CodingInput, code_update, codings_bulk_create, memo_create
 from interviews.models import Interview, Study

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.api import JobSerializer
+from coding.codings_api import JobSerializer
 from coding.exchange.refi.plan import SOURCE_ACTIONS, USER_ACTIONS
 from coding.exchange.refi.services import (
     LAYERS,

@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.api import JobSerializer
+from coding.codings_api import JobSerializer
 from coding.exchange.registry import (
     CODEBOOK_EXPORTS,
     STUDY_EXPORTS,

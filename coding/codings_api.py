@@ -1,4 +1,8 @@
-"""REST API for codebooks, codes, codings, memos and jobs."""
+"""REST API for coding work: the codebook and its codes, codings, memos (and, for now, jobs).
+
+The last section, the job endpoints (``JobViewSet`` and its serializers), is a guest here: it
+moves to ``healing/jobs/`` with the rest of the background-job infrastructure (issue 12).
+"""
 
 from __future__ import annotations
 
@@ -215,6 +219,52 @@ class CodeViewSet(viewsets.GenericViewSet):
             values["parent"] = self._parent(study, values["parent"])
         code_update(code=code, actor=request.user, **values)
         return Response(CodeSerializer(_codes_of(request.user, None).get(pk=code.pk)).data)
+
+
+class CodebookCodeSerializer(CodeSerializer):
+    path = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(CodeSerializer.Meta):
+        fields = [*CodeSerializer.Meta.fields, "path"]
+        read_only_fields = fields
+
+
+class CodebookSerializer(serializers.Serializer):
+    study = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    version = serializers.IntegerField()
+    codes = CodebookCodeSerializer(many=True)
+
+
+class CodebookView(APIView):
+    """A study's codebook: title, version, and its codes in display order with their paths."""
+
+    @extend_schema(responses=CodebookSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        study, _ = study_get_for_user(user=request.user, slug=slug)
+        codebook = study.codebook
+        codes = list(codebook.codes.order_by("order", "id"))
+        by_id = {code.pk: code for code in codes}
+
+        for code in codes:
+            parts = [code.key]
+            parent = by_id.get(code.parent_id) if code.parent_id else None
+            while parent is not None:
+                parts.insert(0, parent.key)
+                parent = by_id.get(parent.parent_id) if parent.parent_id else None
+            code.path = parts  # type: ignore[attr-defined]
+        return Response(
+            CodebookSerializer(
+                {
+                    "study": study.slug,
+                    "title": codebook.title,
+                    "description": codebook.description,
+                    "version": codebook.version,
+                    "codes": codes,
+                }
+            ).data
+        )
 
 
 # --- Codings ------------------------------------------------------------------------------------
@@ -672,6 +722,8 @@ class MemoViewSet(viewsets.GenericViewSet):
 
 
 # --- Jobs ---------------------------------------------------------------------------------------
+# Moving to healing/jobs/ (issue 12, floors): everything from here to the end of the file is the
+# job API and nothing below depends on the sections above except ``_pk`` and ``FILTER_BACKENDS``.
 
 
 class JobFileSerializer(serializers.ModelSerializer):
@@ -764,49 +816,3 @@ class JobViewSet(viewsets.GenericViewSet):
         response = HttpResponse(bytes(stored.data), content_type=stored.content_type)
         response["Content-Disposition"] = f'attachment; filename="{stored.name}"'
         return response
-
-
-class CodebookCodeSerializer(CodeSerializer):
-    path = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-    class Meta(CodeSerializer.Meta):
-        fields = [*CodeSerializer.Meta.fields, "path"]
-        read_only_fields = fields
-
-
-class CodebookSerializer(serializers.Serializer):
-    study = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    version = serializers.IntegerField()
-    codes = CodebookCodeSerializer(many=True)
-
-
-class CodebookView(APIView):
-    """A study's codebook: title, version, and its codes in display order with their paths."""
-
-    @extend_schema(responses=CodebookSerializer)
-    def get(self, request: Request, slug: str) -> Response:
-        study, _ = study_get_for_user(user=request.user, slug=slug)
-        codebook = study.codebook
-        codes = list(codebook.codes.order_by("order", "id"))
-        by_id = {code.pk: code for code in codes}
-
-        for code in codes:
-            parts = [code.key]
-            parent = by_id.get(code.parent_id) if code.parent_id else None
-            while parent is not None:
-                parts.insert(0, parent.key)
-                parent = by_id.get(parent.parent_id) if parent.parent_id else None
-            code.path = parts  # type: ignore[attr-defined]
-        return Response(
-            CodebookSerializer(
-                {
-                    "study": study.slug,
-                    "title": codebook.title,
-                    "description": codebook.description,
-                    "version": codebook.version,
-                    "codes": codes,
-                }
-            ).data
-        )
