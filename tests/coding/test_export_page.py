@@ -51,7 +51,13 @@ def test_members_export_coded_segments_as_a_job_and_download_the_file(
     assert response["Location"] == f"/jobs/{job.pk}/"
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED, job.error
-    assert job.params == {"target": "study", "format": "csv", "layer": "all", "coder": None}
+    assert job.params == {
+        "target": "study",
+        "format": "csv",
+        "layer": "all",
+        "coder": None,
+        "raw": False,
+    }
     output = job.files.get(direction="output")
     assert f"/jobs/{job.pk}/files/{output.pk}/" in client.get(response["Location"]).content.decode()
     rows = list(csv.DictReader(io.StringIO(bytes(output.data).decode("utf-8-sig"))))
