@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Three floors: healing's shared apps, then interviews, then coding (docs/architecture.md).
+    "healing.tokens",
+    "healing.jobs",
+    "healing.audit",
     "interviews",
     "coding",
 ]

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from rest_framework.exceptions import ValidationError
 
-from coding.audit import audit_export
 from coding.comparison import charts, tables
 from coding.comparison import selectors as s
 from coding.selectors import LayerUsage
+from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
 from interviews.models import AttributeType, Participant, ParticipantRole, Study
 from interviews.selectors import Access, attribute_definitions_for, study_get_for_user

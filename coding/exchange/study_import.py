@@ -28,7 +28,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, router, transaction
 from django.db import connections as db_connections
 
-from coding.audit import audit_record
 from coding.exchange.study_json import FORMAT, SNAPSHOT_CODE_REFERENCES, VERSION
 from coding.models import (
     Adjudication,
@@ -41,6 +40,7 @@ from coding.models import (
     Coding,
     Memo,
 )
+from healing.audit.services import audit_record
 from interviews.attributes import coerce_attribute_value
 from interviews.models import (
     AttributeDefinition,

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from coding.api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.casestudy.api import CASE_STUDY_URLS
@@ -15,6 +15,7 @@ from coding.exports_api import (
     StudyImportView,
 )
 from coding.team.api import TEAM_URLS
+from coding.workspace_api import InterviewWorkspaceViewSet
 from interviews.api import (
     ApiTokenViewSet,
     AttributeDefinitionViewSet,
@@ -38,6 +39,12 @@ router.register("memos", MemoViewSet, basename="memo")
 router.register("jobs", JobViewSet, basename="job")
 router.register("tokens", ApiTokenViewSet, basename="token")
 
+# The coding workspace's endpoints live under an interview's URL but in coding: its own router,
+# so their names stay "interview-workspace-api" and "interview-changes".
+interview_coding_router = SimpleRouter()
+interview_coding_router.include_format_suffixes = False
+interview_coding_router.register("interviews", InterviewWorkspaceViewSet, basename="interview")
+
 urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
     *TEAM_URLS,
@@ -56,6 +63,7 @@ urlpatterns = [
     ),
     path("v1/study-imports/", StudyImportView.as_view(), name="study-import"),
     path("v1/", include(refi_api_urlpatterns)),
+    path("v1/", include(interview_coding_router.urls)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

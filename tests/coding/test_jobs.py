@@ -16,9 +16,10 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, connection
 
-from coding.jobs import JobError, JobInput, job_create, job_handler
-from coding.models import Job, JobKind, JobState
-from coding.tasks import run_job
+from coding.job_kinds import JobKind
+from healing.jobs.models import Job, JobState
+from healing.jobs.services import JobError, JobInput, job_create, job_handler
+from healing.jobs.tasks import run_job
 from interviews.models import Interview, Study
 from tests.conftest import skip_or_fail
 
