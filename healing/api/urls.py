@@ -42,7 +42,6 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 # The coding workspace's endpoints live under an interview's URL but in coding: its own router,
 # so their names stay "interview-workspace-api" and "interview-changes".
 interview_coding_router = SimpleRouter()
-interview_coding_router.include_format_suffixes = False
 interview_coding_router.register("interviews", InterviewWorkspaceViewSet, basename="interview")
 
 urlpatterns = [

@@ -20,7 +20,7 @@ from healing.audit.models import AuditEvent
 from healing.audit.services import audit_record, snapshot
 
 Scope = Callable[[Any], tuple[int, int | None]]
-Deleter = Callable[[Any, Any], None]
+Deleter = Callable[[Any, Any], object]  # what the service returns is not used
 
 
 _SCOPES: dict[type[models.Model], Scope] = {}
