@@ -1,6 +1,6 @@
 """Writes for teamwork: members, assignments, blind coding, adjudication, codebook changes.
 
-Every function runs in one transaction and leaves audit records (``coding.audit``), so a change
+Every function runs in one transaction and leaves audit records (``healing.audit``), so a change
 and its record land together; nothing is deleted without its last state in the audit trail.
 """
 
