@@ -9,7 +9,7 @@ run:  ## install, migrate, load the demo, serve on 127.0.0.1:8000
 test:  ## install test requirements and run the whole suite
 	$(PYTHON) dev.py test
 
-lint:  ## ruff and mypy
+lint:  ## ruff, mypy and import-linter
 	$(PYTHON) dev.py lint
 
 bench:  ## benchmarks at stated sizes (set DATABASE_URL for PostgreSQL figures)

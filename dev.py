@@ -83,11 +83,12 @@ def cmd_test(args: list[str]) -> None:
 
 
 def cmd_lint(args: list[str]) -> None:
-    """ruff (lint and format check) and mypy on the apps."""
+    """ruff (lint and format check), mypy on the apps, and import-linter on the three floors."""
     ensure_venv("requirements-dev.txt")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "ruff"), "format", "--check", "."])
     run([str(BIN / "mypy")])
+    run([str(BIN / "lint-imports")])
 
 
 def cmd_bench(args: list[str]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.models import Code, CodeGroup, Coding, Job, JobFile, JobKind, JobState, Layer, Memo
+from coding.models import Code, CodeGroup, Coding, Layer, Memo
 from coding.selectors import (
     CodingTarget,
     coding_get_for_user,
@@ -53,6 +53,9 @@ from healing.api.base import (
     offset_field,
 )
 from healing.api.filters import DateTimeFilter, IdFilter, StrictOrderingFilter
+from healing.jobs.models import Job, JobFile, JobState
+from healing.jobs.registry import job_kind_choices
+from healing.jobs.serializers import JobSerializer
 from interviews.models import Perspective, Role, Study
 from interviews.selectors import (
     Access,
@@ -726,47 +729,10 @@ class MemoViewSet(viewsets.GenericViewSet):
 # job API and nothing below depends on the sections above except ``_pk`` and ``FILTER_BACKENDS``.
 
 
-class JobFileSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = JobFile
-        fields = ["id", "direction", "name", "content_type", "size", "created"]
-        read_only_fields = fields
-
-
-class JobSerializer(serializers.ModelSerializer):
-    study = serializers.CharField(source="study.slug", read_only=True)
-    user = serializers.CharField(source="user.username", read_only=True)
-    outputs = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Job
-        fields = [
-            "id",
-            "kind",
-            "study",
-            "user",
-            "state",
-            "progress",
-            "message",
-            "result",
-            "error",
-            "outputs",
-            "created",
-            "started",
-            "finished",
-        ]
-        read_only_fields = fields
-
-    def get_outputs(self, job: Job) -> list[dict[str, Any]]:
-        # Prefetched by the view: no query per job.
-        outputs = [f for f in job.files.all() if f.direction == JobFile.Direction.OUTPUT]
-        return list(JobFileSerializer(outputs, many=True).data)
-
-
 class JobFilter(django_filters.FilterSet):
     study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
     state = django_filters.ChoiceFilter(choices=JobState.choices)
-    kind = django_filters.ChoiceFilter(choices=JobKind.choices)
+    kind = django_filters.ChoiceFilter(choices=job_kind_choices)
     created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
 
@@ -787,8 +753,6 @@ class JobViewSet(viewsets.GenericViewSet):
     ordering = ["-created", "-id"]
 
     def get_queryset(self) -> QuerySet[Job]:
-        from django.db.models import Prefetch
-
         return jobs_for_user(user=self.request.user).prefetch_related(
             Prefetch("files", queryset=JobFile.objects.defer("data").order_by("id"))
         )

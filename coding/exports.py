@@ -19,8 +19,11 @@ from django.utils import timezone
 
 from coding.exchange.registry import ExportFormat, ExportOptions, codebook_export, study_export
 from coding.exchange.tabular import ExportStamp, export_record, export_stamp
-from coding.jobs import job_create
-from coding.models import AuditEvent, Codebook, Coding, Job, JobKind
+from coding.job_kinds import JobKind
+from coding.models import Codebook, Coding
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job
+from healing.jobs.services import job_create
 from interviews.models import Study
 from interviews.selectors import Access
 

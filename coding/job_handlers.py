@@ -1,21 +1,27 @@
-"""Job handlers of the coding app (exports, agreement reports, REFI-QDA) register here."""
+"""Job handlers of the coding app for exports and study imports (REFI-QDA's live with the format,
+agreement reports with teamwork); they register when CodingConfig.ready() imports them."""
 
 from __future__ import annotations
 
 import tempfile
-from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from coding.exchange.registry import ExportOptions
-from coding.jobs import JobError, Progress, job_add_output, job_handler, job_inputs
-from coding.models import Job, JobKind
+from coding.exchange.study_import import StudyImportError, study_import
+from coding.exports import (
+    codebook_format,
+    export_codebook_write,
+    export_default_layer,
+    export_filename,
+    export_study_write,
+    study_format,
+)
+from coding.job_kinds import JobKind
+from healing.jobs.models import Job
+from healing.jobs.services import JobError, Progress, job_add_output, job_handler, job_inputs
 from interviews.selectors import study_access_for_user
-
-# REFI-QDA's import and export handlers live with the format; agreement reports with teamwork.
-import_module("coding.exchange.refi.jobs")
-import_module("coding.team.reports")
 
 
 def _message(exc: ValidationError) -> str:
@@ -27,15 +33,6 @@ def _message(exc: ValidationError) -> str:
 @job_handler(JobKind.EXPORT)
 def export(job: Job, progress: Progress) -> dict[str, Any]:
     """params: {"target": "study" | "codebook", "format", "layer", "coder"}; one output file."""
-    from coding.exports import (
-        codebook_format,
-        export_codebook_write,
-        export_default_layer,
-        export_filename,
-        export_study_write,
-        study_format,
-    )
-
     if job.study is None:
         raise JobError("An export needs a study.")
     params = job.params
@@ -98,8 +95,6 @@ def export(job: Job, progress: Progress) -> dict[str, Any]:
 @job_handler(JobKind.IMPORT_STUDY)
 def import_study(job: Job, progress: Progress) -> dict[str, Any]:
     """params: {"slug": optional new slug}; input: the whole-study JSON file."""
-    from coding.exchange.study_import import StudyImportError, study_import
-
     inputs = job_inputs(job)
     if not inputs:
         raise JobError("The study file was not uploaded with the job.")

@@ -1,4 +1,7 @@
-"""Codebooks and codes, codings, memos, assignments, background jobs and the audit trail."""
+"""Codebooks and codes, codings, memos, assignments, case studies and adjudications.
+
+Background jobs live in ``healing.jobs``, the audit trail in ``healing.audit``.
+"""
 
 from __future__ import annotations
 
@@ -254,118 +257,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coder} → {self.interview}"
-
-
-class JobKind(models.TextChoices):
-    IMPORT_TRANSCRIPTS = "import_transcripts", "Import transcripts"
-    EXPORT = "export", "Export"
-    AGREEMENT = "agreement", "Agreement report"
-    IMPORT_QDPX = "import_qdpx", "Import REFI-QDA project"
-    EXPORT_QDPX = "export_qdpx", "Export REFI-QDA project"
-    IMPORT_STUDY = "import_study", "Import study"
-
-
-class JobState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-
-
-class Job(models.Model):
-    """A background task a user started, updated by the task as it runs."""
-
-    kind = models.CharField(max_length=30, choices=JobKind.choices)
-    study = models.ForeignKey(
-        Study, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
-    )
-    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    message = models.CharField(max_length=300, blank=True)
-    params = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    # Which process ran it ("hostname pid"), so a test can prove a real worker did.
-    worker = models.CharField(max_length=200, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    started = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_percent"),
-            models.CheckConstraint(condition=Q(state__in=JobState.values), name="job_state_valid"),
-        ]
-        indexes = [
-            models.Index(fields=["user", "-created"], name="job_by_user"),
-            models.Index(fields=["study", "-created"], name="job_by_study"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.state})"
-
-
-class JobFile(models.Model):
-    """A job's input or output file, kept in the database so web and workers share nothing else."""
-
-    class Direction(models.TextChoices):
-        INPUT = "input", "Input"
-        OUTPUT = "output", "Output"
-
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
-    direction = models.CharField(max_length=6, choices=Direction.choices)
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120, default="application/octet-stream")
-    size = models.PositiveBigIntegerField()
-    data = models.BinaryField()
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["job", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class AuditEvent(models.Model):
-    """Who changed what and when, with the values before and after."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "Created"
-        UPDATE = "update", "Updated"
-        DELETE = "delete", "Deleted"
-        EXPORT = "export", "Exported"
-        IMPORT = "import", "Imported"
-
-    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="audit_events")
-    interview = models.ForeignKey(
-        Interview, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=10, choices=Action.choices)
-    object_type = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=64, blank=True)
-    summary = models.CharField(max_length=300, blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["study", "-at"], name="audit_by_study"),
-            models.Index(fields=["interview", "-at"], name="audit_by_interview"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.actor} {self.action} {self.object_type} {self.object_id}"
 
 
 class CaseStudy(models.Model):

@@ -17,7 +17,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from coding.models import AuditEvent, Code, Codebook, Coding, Job, JobKind, Layer, Memo
+from coding.job_kinds import JobKind
+from coding.models import Assignment, Code, Codebook, Coding, Layer, Memo
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job
 from interviews.models import Dyad, Interview, Membership, Role, Study
 from interviews.selectors import (
     Access,
@@ -536,3 +539,66 @@ def layer_usage_from_counts(
         mixed=mixed,
         empty=empty,
     )
+
+
+def coding_progress(
+    *, study: Study, access: Access, user: Any, interview_ids: list[int] | None = None
+) -> dict[int, list[dict[str, Any]]]:
+    """Per interview: each coder's number of codings, layer, assignment and done state.
+
+    Two aggregate queries, whatever the number of interviews and codings. While coding is
+    blind, a coder sees only their own progress and the consensus.
+    """
+    progress: dict[int, dict[tuple[int, str], dict[str, Any]]] = {}
+    codings = Coding.objects.filter(interview__dyad__study=study)
+    assigned = Assignment.objects.filter(interview__dyad__study=study)
+    if interview_ids is not None:
+        codings = codings.filter(interview_id__in=interview_ids)
+        assigned = assigned.filter(interview_id__in=interview_ids)
+    if not access.sees_other_coders:
+        codings = codings.filter(Q(coder=user) | Q(layer="consensus"))
+        assigned = assigned.filter(coder=user)
+    rows = codings.values(
+        "interview_id",
+        "coder_id",
+        "coder__username",
+        "coder__first_name",
+        "coder__last_name",
+        "layer",
+    ).annotate(count=Count("id"))
+    for row in rows:
+        name = (
+            f"{row['coder__first_name']} {row['coder__last_name']}".strip()
+            or row["coder__username"]
+        )
+        progress.setdefault(row["interview_id"], {})[(row["coder_id"], row["layer"])] = {
+            "coder_id": row["coder_id"],
+            "name": name if row["layer"] == "individual" else "Consensus",
+            "layer": row["layer"],
+            "count": row["count"],
+            "assigned": False,
+            "done": False,
+        }
+    assignments = assigned.values(
+        "interview_id",
+        "coder_id",
+        "coder__username",
+        "coder__first_name",
+        "coder__last_name",
+        "done",
+    )
+    for assignment in assignments:
+        name = (
+            f"{assignment['coder__first_name']} {assignment['coder__last_name']}".strip()
+            or assignment["coder__username"]
+        )
+        entry = progress.setdefault(assignment["interview_id"], {}).setdefault(
+            (assignment["coder_id"], "individual"),
+            {"coder_id": assignment["coder_id"], "name": name, "layer": "individual", "count": 0},
+        )
+        entry["assigned"] = True
+        entry["done"] = assignment["done"]
+    return {
+        interview_id: sorted(entries.values(), key=lambda e: (e["layer"] == "consensus", e["name"]))
+        for interview_id, entries in progress.items()
+    }

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
-from coding.audit import audit_record, audit_records_bulk, snapshot
 from coding.codebooks import healing
-from coding.models import AuditEvent, Code, Codebook, CodebookVersion, Coding, Layer, Memo
+from coding.models import Code, Codebook, CodebookVersion, Coding, Layer, Memo
 from coding.selectors import CodingTarget, interview_text_length
+from healing.audit.models import AuditEvent
+from healing.audit.services import audit_record, audit_records_bulk, snapshot
 from interviews.models import Dyad, Interview, Study
 
 CODE_FIELDS = [

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from coding import views
+from coding import study_pages, views
 
 urlpatterns = [
+    path("studies/<slug:slug>/", study_pages.study_overview, name="study-overview"),
+    path("dyads/<int:pk>/", study_pages.dyad_detail, name="dyad-detail"),
     path("interviews/<int:pk>/", views.interview_workspace, name="interview-workspace"),
     path(
         "interviews/<int:pk>/transcript/", views.interview_transcript, name="interview-transcript"

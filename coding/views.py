@@ -12,8 +12,8 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from coding.models import JobFile
 from coding.selectors import job_get_for_user, jobs_for_user
+from healing.jobs.models import JobFile
 from healing.types import AuthenticatedRequest
 from interviews.selectors import (
     Access,

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # Three floors: healing's shared apps, then interviews, then coding (docs/architecture.md).
+    "healing.tokens",
+    "healing.jobs",
+    "healing.audit",
     "interviews",
     "coding",
 ]

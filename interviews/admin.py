@@ -1,9 +1,11 @@
+"""Studies, members, people, dyads and interviews in the admin; edits leave audit records."""
+
 import logging
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from coding.admin import AuditedAdmin
+from healing.audit.admin import AuditedAdmin, audited_model_register
 from interviews.models import (
     AttributeDefinition,
     Dyad,
@@ -13,6 +15,18 @@ from interviews.models import (
     Study,
     Turn,
 )
+from interviews.services import membership_remove
+
+# Where each audited object's record goes (study, interview); a membership is removed through
+# its service, which keeps a lead. Coding registers how an interview is deleted (with codings).
+audited_model_register(Study, scope=lambda obj: (obj.pk, None))
+audited_model_register(
+    Membership,
+    scope=lambda obj: (obj.study_id, None),
+    delete=lambda obj, actor: membership_remove(membership=obj, actor=actor),
+)
+audited_model_register(Dyad, scope=lambda obj: (obj.study_id, None))
+audited_model_register(Interview, scope=lambda obj: (obj.dyad.study_id, obj.pk))
 
 
 class MembershipInline(admin.TabularInline):

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class InterviewsConfig(AppConfig):
     name = "interviews"
     verbose_name = "Studies and interviews"
+
+    def ready(self) -> None:
+        # Registration, Django's way: the transcript import registers its job kind on import.
+        from interviews import job_handlers  # noqa: F401

@@ -1,15 +1,16 @@
-"""Job handlers of the interviews app."""
+"""Job handlers of the interviews app (registered when InterviewsConfig.ready() imports them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from coding.jobs import JobError, Progress, job_handler, job_inputs
-from coding.models import Job, JobKind
+from healing.jobs.models import Job
+from healing.jobs.services import JobError, Progress, job_handler, job_inputs
+from interviews.job_kinds import InterviewJobKind
 from interviews.services import BatchItem, interviews_import_batch
 
 
-@job_handler(JobKind.IMPORT_TRANSCRIPTS)
+@job_handler(InterviewJobKind.IMPORT_TRANSCRIPTS)
 def import_transcripts(job: Job, progress: Progress) -> dict[str, Any]:
     """params: {"items": [{"file", "dyad", "perspective", ...BatchItem fields}], "force": bool}."""
     if job.study is None:

@@ -5,11 +5,9 @@ from interviews import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/", views.account, name="account"),
-    path("studies/<slug:slug>/", views.study_overview, name="study-overview"),
     path(
         "studies/<slug:slug>/import/",
         views.study_import_transcripts,
         name="study-import-transcripts",
     ),
-    path("dyads/<int:pk>/", views.dyad_detail, name="dyad-detail"),
 ]

@@ -1,4 +1,5 @@
-"""Pages for studies, dyads and the user's account (thin: selectors read, services write)."""
+"""Pages for the user's studies, their account and the transcript import (thin: selectors read,
+services write). A study's and a dyad's pages show coding progress: they are coding's."""
 
 from __future__ import annotations
 
@@ -9,14 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from healing.tokens.models import ApiToken
 from healing.types import AuthenticatedRequest
 from interviews.manifest import ManifestError, manifest_items
-from interviews.models import ApiToken, Perspective, Role
+from interviews.models import Perspective, Role
 from interviews.selectors import (
-    attribute_definitions_for,
-    coding_progress,
-    dyad_get_for_user,
-    dyads_for_study,
     studies_for_user,
     study_get_for_user,
 )
@@ -64,55 +62,6 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("account")
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created")
     return render(request, "interviews/account.html", {"tokens": tokens, "new_token": new_token})
-
-
-@login_required
-def study_overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    """Dyads with their attributes, and each interview's coding progress per coder."""
-    study, access = study_get_for_user(user=request.user, slug=slug)
-    dyads = list(dyads_for_study(study=study))
-    progress = coding_progress(study=study, access=access, user=request.user)
-    for dyad in dyads:
-        for interview in dyad.interviews.all():
-            interview.progress = progress.get(interview.pk, [])  # type: ignore[attr-defined]
-    return render(
-        request,
-        "interviews/study_overview.html",
-        {
-            "study": study,
-            "access": access,
-            "dyads": dyads,
-            "definitions": attribute_definitions_for(study=study),
-            "tab": "overview",
-        },
-    )
-
-
-@login_required
-def dyad_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """A dyad: both interviews, the attributes of the dyad and of its two people, and memos."""
-    from coding.selectors import memos_visible_to
-
-    dyad, access = dyad_get_for_user(user=request.user, pk=pk)
-    interviews = list(dyad.interviews.defer("text").order_by("perspective", "id"))
-    progress = coding_progress(
-        study=dyad.study, access=access, user=request.user, interview_ids=[i.pk for i in interviews]
-    )
-    for interview in interviews:
-        interview.progress = progress.get(interview.pk, [])  # type: ignore[attr-defined]
-    memos = memos_visible_to(user=request.user).filter(dyad=dyad).order_by("-updated")
-    return render(
-        request,
-        "interviews/dyad_detail.html",
-        {
-            "study": dyad.study,
-            "dyad": dyad,
-            "access": access,
-            "interviews": interviews,
-            "definitions": attribute_definitions_for(study=dyad.study),
-            "memos": memos,
-        },
-    )
 
 
 @login_required

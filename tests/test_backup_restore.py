@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from coding.jobs import job_add_output, job_create
-from coding.models import JobKind
+from coding.job_kinds import JobKind
 from coding.services import memo_create
+from healing.jobs.services import job_add_output, job_create
 from tests.rich_study import build_rich_study
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from coding.demo.build import DEMO_SLUG
 from coding.models import Adjudication, Code, Coding, Layer
 from coding.services import coding_create
-from interviews.demo.build import DEMO_SLUG
 from interviews.models import Interview, Perspective, Study
 
 DYADS = 9

@@ -8,16 +8,20 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from coding.models import Code
-from coding.services import CodingInput
-from interviews.demo.build import ComposedInterview, compose_interview
-from interviews.demo.corpus import (
+from coding.demo.build import ComposedInterview, compose_interview
+from coding.demo.corpus import (
+    CLINICIAN_CLOSING,
+    CLINICIAN_OPENING,
+    CLINICIAN_PASSAGES,
     PATIENT_CLOSING,
     PATIENT_OPENING,
     PATIENT_PASSAGES,
 )
-from interviews.models import Interview, Study
-from interviews.services import study_create
+from coding.models import Code, Coding, Layer
+from coding.services import CodingInput
+from interviews.importing import guess_speaker_roles, parse_transcript
+from interviews.models import AttributeType, Dyad, Interview, Participant, Study, Turn
+from interviews.services import attribute_define, membership_set, study_create
 
 FILLS = {
     "clinician": "Dr. Okafor",
@@ -94,12 +98,6 @@ def big_study(
     Codings follow the passages' intended codes (so processes and outcomes co-occur as in real
     data) and are topped up with random spans. Inserted in bulk, without audit records.
     """
-    from coding.models import Coding, Layer
-    from interviews.demo.corpus import CLINICIAN_CLOSING, CLINICIAN_OPENING, CLINICIAN_PASSAGES
-    from interviews.importing import guess_speaker_roles, parse_transcript
-    from interviews.models import AttributeType, Dyad, Interview, Participant, Turn
-    from interviews.services import attribute_define, membership_set
-
     rng = random.Random(seed)
     lead = bench_user("bench")
     coders = [bench_user("bench-coder-a"), bench_user("bench-coder-b")]

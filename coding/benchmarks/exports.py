@@ -11,6 +11,7 @@ Python allocations during the request (tracemalloc) is measured too, in this pro
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import subprocess
@@ -32,6 +33,9 @@ from coding.benchmarks.data import (
     random_codings,
     transcript,
 )
+from coding.exchange.registry import ExportOptions
+from coding.exchange.study_import import study_import
+from coding.exports import export_study_write, study_format
 from coding.models import Code, Coding
 from coding.services import codings_bulk_create
 from interviews.models import Study
@@ -211,11 +215,6 @@ def exports(ctx: BenchContext) -> None:
 
 def _whole_file_exports(ctx: BenchContext, study: Study, size: str) -> None:
     """XLSX and the whole-study JSON (run as jobs for a study this size), and the import."""
-    import io
-
-    from coding.exchange.registry import ExportOptions
-    from coding.exchange.study_import import study_import
-    from coding.exports import export_study_write, study_format
 
     def write(name: str) -> int:
         buffer = io.BytesIO()

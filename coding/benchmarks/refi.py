@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 
 from coding.benchmarks import BenchContext, benchmark
 from coding.benchmarks.data import bench_user, big_study, delete_study
+from coding.demo.build import DEMO_SLUG, demo_load
 from coding.exchange.refi.export import qdc_bytes, qdpx_write
 from coding.exchange.refi.imports import qdpx_import, qdpx_inspect
 from coding.exchange.registry import ExportOptions
 from coding.models import Codebook, Coding
-from interviews.demo.build import DEMO_SLUG, demo_load
 from interviews.models import Interview, Study
 
 

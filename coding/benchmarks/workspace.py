@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from coding.benchmarks import BenchContext, Measurement, benchmark
 from coding.benchmarks.data import bench_study, bench_user, delete_study, random_codings, transcript
-from coding.models import AuditEvent, Code, Coding
+from coding.models import Code, Coding
 from coding.services import codings_bulk_create
+from healing.audit.models import AuditEvent
 from interviews.models import Interview, Study
 from interviews.services import dyad_get_or_create, interview_import
 

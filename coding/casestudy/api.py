@@ -23,7 +23,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.audit import audit_export
 from coding.casestudy import export, services
 from coding.casestudy.selectors import (
     CONCORDANCE_LABELS,
@@ -36,6 +35,7 @@ from coding.exchange.api import SendFileNegotiation
 from coding.models import Code
 from healing.api.base import StrictSerializer, id_field
 from healing.api.errors import error_response
+from healing.audit.services import audit_export
 from interviews.models import Dyad, Role
 from interviews.selectors import Access, dyad_get_for_user
 

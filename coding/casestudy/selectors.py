@@ -27,16 +27,9 @@ from coding.analysis.measures import (
     interview_code_stats,
     layer_label,
 )
-from coding.models import (
-    AuditEvent,
-    CaseStudy,
-    CaseStudySection,
-    Code,
-    CodeGroup,
-    Coding,
-    Layer,
-)
+from coding.models import CaseStudy, CaseStudySection, Code, CodeGroup, Coding, Layer
 from coding.selectors import LayerChoice, LayerUsage, best_layer_q, layer_usage_from_counts
+from healing.audit.models import AuditEvent
 from interviews.models import Dyad, Interview, Perspective, Turn
 from interviews.selectors import Access
 

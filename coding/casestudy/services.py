@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from coding.audit import audit_record
 from coding.casestudy.selectors import (
     AUDIT_EVIDENCE,
     AUDIT_SECTION,
@@ -26,6 +25,7 @@ from coding.casestudy.selectors import (
     summary_object_id,
 )
 from coding.models import CaseStudy, CaseStudySection, Code, Coding, Layer
+from healing.audit.services import audit_record
 from interviews.models import Dyad
 from interviews.selectors import Access
 

@@ -12,10 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from coding.audit import audit_export
 from coding.casestudy import export
 from coding.casestudy.selectors import CaseStudyData, case_study_data
 from coding.selectors import LayerChoice, default_layer_for, layer_choice
+from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
 from interviews.models import Dyad
 from interviews.selectors import Access, attribute_definitions_for, dyad_get_for_user

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from rest_framework.exceptions import ValidationError
 
-from coding.audit import audit_export
 from coding.comparison import charts, tables
 from coding.comparison.selectors.base import ComparisonBase, comparison_base
 from coding.comparison.selectors.cooccurrence import process_outcome
@@ -31,6 +30,7 @@ from coding.comparison.selectors.scope import Scope, coder_names, comparison_sco
 from coding.comparison.selectors.subgroups import grouping_for, subgroups
 from coding.comparison.selectors.view_settings import MEASURES, SIDES, ViewSettings, view_settings
 from coding.selectors import LayerUsage
+from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
 from interviews.models import AttributeType, Participant, ParticipantRole, Study
 from interviews.selectors import Access, attribute_definitions_for, study_get_for_user

@@ -16,6 +16,7 @@ only the consensus layer or their own codings.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,7 @@ from coding.exchange.registry import (
     ExportOptions,
     load_formats,
 )
+from coding.exchange.study_import import StudyImportError, parse_document
 from coding.exports import (
     DIRECT_EXPORT_MAX_CODINGS,
     EXPORT_LAYER_NAMES,
@@ -52,10 +54,10 @@ from coding.exports import (
     export_study_bytes,
     export_study_stream,
 )
-from coding.jobs import JobInput, job_create
-from coding.models import JobKind
+from coding.job_kinds import JobKind
 from healing.api.base import StrictSerializer
 from healing.api.errors import error_response
+from healing.jobs.services import JobInput, job_create
 from interviews.models import Study
 from interviews.selectors import Access, study_get_for_user
 
@@ -264,8 +266,6 @@ class CodebookExportDownloadView(APIView):
         responses=_content_types(CODEBOOK_EXPORTS),
     )
     def get(self, request: Request, slug: str, fmt: str) -> HttpResponse:
-        import io
-
         study, _ = study_get_for_user(user=request.user, slug=slug)
         export = _format_or_404(CODEBOOK_EXPORTS, fmt)
         buffer = io.BytesIO()
@@ -293,8 +293,6 @@ class StudyImportView(APIView):
         request={"multipart/form-data": StudyImportSerializer}, responses={202: JobSerializer}
     )
     def post(self, request: Request) -> Response:
-        from coding.exchange.study_import import StudyImportError, parse_document
-
         data = StudyImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+import coding.exchange as package
+
 
 @dataclass(frozen=True)
 class ExportOptions:
@@ -111,8 +113,6 @@ def register_codebook_export(
 
 def load_formats() -> None:
     """Import every module of ``coding.exchange`` so that each registers its formats."""
-    import coding.exchange as package
-
     for module in pkgutil.walk_packages(package.__path__, prefix="coding.exchange."):
         importlib.import_module(module.name)
 

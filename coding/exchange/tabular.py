@@ -25,6 +25,8 @@ from typing import Any, BinaryIO
 from django.utils import timezone
 
 from coding.exchange.registry import ExportOptions
+from coding.models import Codebook
+from healing.audit.services import audit_record
 from interviews.models import Study
 
 STAMP_COLUMNS = ["export_layer", "export_codebook_version", "exported_at"]
@@ -67,7 +69,6 @@ def layer_label(options: ExportOptions) -> str:
 def export_stamp(*, study: Study, options: ExportOptions) -> ExportStamp:
     if isinstance(options.stamp, ExportStamp):
         return options.stamp
-    from coding.models import Codebook
 
     version = Codebook.objects.filter(study=study).values_list("version", flat=True).first()
     now = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
@@ -245,8 +246,6 @@ def export_record(
     *, study: Study, actor: Any, target: str, fmt: str, options: ExportOptions, via: str
 ) -> None:
     """Record an export in the study's audit trail (who exported what, how, and when)."""
-    from coding.audit import audit_record
-
     audit_record(
         study_id=study.pk,
         actor=actor,

@@ -22,9 +22,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.models import Adjudication, Assignment, AuditEvent, Code, CodebookVersion, Job
+from coding.models import Adjudication, Assignment, Code, CodebookVersion
 from coding.team import reports, selectors, services
 from healing.api.base import PageNumberPagination, StrictSerializer, int_param
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job
 from interviews.models import Interview, Membership, Role, Study
 from interviews.selectors import (
     ADJUDICATION_BLIND,

@@ -20,10 +20,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coding.analysis.agreement_report import UNCODED_TEXT, UNIT_LABELS, UNITS, AgreementReport
-from coding.audit import audit_export
 from coding.exchange.tabular import Sheet, safe_cells, write_xlsx
-from coding.jobs import JobError, Progress, job_create, job_handler
-from coding.models import Coding, Job, JobKind, JobState
+from coding.job_kinds import JobKind
+from coding.models import Coding
 from coding.team.selectors import (
     agreement_inputs,
     codes_by_id,
@@ -31,6 +30,9 @@ from coding.team.selectors import (
     interview_labels,
     study_interview_ids,
 )
+from healing.audit.services import audit_export
+from healing.jobs.models import Job, JobState
+from healing.jobs.services import JobError, Progress, job_create, job_handler
 from interviews.models import Dyad, Interview, Membership, Study
 
 SCOPES = ("study", "dyad", "interview")

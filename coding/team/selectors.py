@@ -14,16 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 
 from coding.analysis.agreement_report import InterviewUnits, Passage, Span, disagreements
-from coding.models import (
-    Adjudication,
-    Assignment,
-    AuditEvent,
-    Code,
-    Codebook,
-    CodebookVersion,
-    Coding,
-    Layer,
-)
+from coding.models import Adjudication, Assignment, Code, Codebook, CodebookVersion, Coding, Layer
+from healing.audit.models import AuditEvent
 from interviews.models import Interview, Membership, Role, Study, Turn
 from interviews.selectors import Access
 

@@ -1,6 +1,6 @@
 """Writes for teamwork: members, assignments, blind coding, adjudication, codebook changes.
 
-Every function runs in one transaction and leaves audit records (``coding.audit``), so a change
+Every function runs in one transaction and leaves audit records (``healing.audit``), so a change
 and its record land together; nothing is deleted without its last state in the audit trail.
 """
 
@@ -16,17 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coding.analysis.agreement_report import merge_intervals
-from coding.audit import audit_record, audit_records_bulk, snapshot
-from coding.models import (
-    Adjudication,
-    Assignment,
-    AuditEvent,
-    CaseStudySection,
-    Code,
-    Coding,
-    Layer,
-    Memo,
-)
+from coding.models import Adjudication, Assignment, CaseStudySection, Code, Coding, Layer, Memo
 from coding.services import (
     CODING_FIELDS,
     MEMO_FIELDS,
@@ -38,10 +28,18 @@ from coding.services import (
     codings_bulk_create,
 )
 from coding.team.selectors import compared_coder_ids, open_disagreement_count
+from healing.audit.models import AuditEvent
+from healing.audit.services import audit_record, audit_records_bulk, snapshot
 from interviews.models import Interview, Membership, Role, Study
-from interviews.services import INTERVIEW_FIELDS, membership_remove, membership_set
+from interviews.services import (
+    INTERVIEW_FIELDS,
+    membership_remove,
+    membership_set,
+)
+from interviews.services import (
+    study_update as study_update,  # where the study pages and API of teamwork call it
+)
 
-STUDY_FIELDS = ["title", "description", "blind_coding"]
 ASSIGNMENT_FIELDS = ["interview", "coder", "assigned_by", "done"]
 ADJUDICATION_FIELDS = [
     "interview",
@@ -62,36 +60,6 @@ MAX_ASSIGN = 20_000
 
 
 # --- Studies: blind coding and reveal -----------------------------------------------------------
-
-
-def study_update(*, study: Study, actor: Any, **changes: Any) -> Study:
-    """Change a study's title, description or blind coding; audited with before and after."""
-    unknown = set(changes) - set(STUDY_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
-    before = snapshot(study, STUDY_FIELDS)
-    for name, value in changes.items():
-        setattr(study, name, value.strip() if isinstance(value, str) else value)
-    study.full_clean(exclude=["created_by", "slug"])
-    after = snapshot(study, STUDY_FIELDS)
-    if after == before:
-        return study
-    changed = [name for name in STUDY_FIELDS if before[name] != after[name]]
-    with transaction.atomic():
-        study.save(update_fields=changed)
-        audit_record(
-            study_id=study.pk,
-            actor=actor,
-            action="update",
-            object_type="study",
-            object_id=study.pk,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-            summary="Blind coding " + ("on" if study.blind_coding else "off")
-            if changed == ["blind_coding"]
-            else f"Study changed: {', '.join(changed)}",
-        )
-    return study
 
 
 def study_reveal(*, study: Study, actor: Any) -> Study:

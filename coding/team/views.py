@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coding.models import Assignment, AuditEvent, Code, CodeGroup, JobState
+from coding.models import Assignment, Code, CodeGroup
 from coding.services import code_create, code_update
 from coding.team import reports, selectors, services
+from healing.audit.models import AuditEvent
+from healing.jobs.models import JobState
 from healing.types import AuthenticatedRequest
 from interviews.models import Dyad, Interview, Membership, Perspective, Role, Study
 from interviews.selectors import (

@@ -14,7 +14,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from interviews.models import ApiToken
+from healing.tokens.models import ApiToken
 
 TOKEN_PREFIX = "hl_"  # noqa: S105 - a marker, not a secret
 # Writing last_used on every request would make every read a write; once a minute is enough.

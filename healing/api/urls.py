@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from coding.casestudy.api import CASE_STUDY_URLS
 from coding.codings_api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
@@ -16,6 +16,7 @@ from coding.exchange.api import (
 )
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.team.api import TEAM_URLS
+from coding.workspace_api import InterviewWorkspaceViewSet
 from interviews.api import (
     ApiTokenViewSet,
     AttributeDefinitionViewSet,
@@ -39,6 +40,11 @@ router.register("memos", MemoViewSet, basename="memo")
 router.register("jobs", JobViewSet, basename="job")
 router.register("tokens", ApiTokenViewSet, basename="token")
 
+# The coding workspace's endpoints live under an interview's URL but in coding: its own router,
+# so their names stay "interview-workspace-api" and "interview-changes".
+interview_coding_router = SimpleRouter()
+interview_coding_router.register("interviews", InterviewWorkspaceViewSet, basename="interview")
+
 urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
     *TEAM_URLS,
@@ -57,6 +63,7 @@ urlpatterns = [
     ),
     path("v1/study-imports/", StudyImportView.as_view(), name="study-import"),
     path("v1/", include(refi_api_urlpatterns)),
+    path("v1/", include(interview_coding_router.urls)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).

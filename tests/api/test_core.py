@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from coding.models import AuditEvent, Coding, Layer
+from coding.models import Coding, Layer
 from coding.services import CodingInput, codings_bulk_create
+from healing.audit.models import AuditEvent
 from interviews.models import Interview, Study
 from tests.factories import code, make_interview
 

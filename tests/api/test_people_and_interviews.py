@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from coding.models import AuditEvent, Job, JobState
 from coding.services import CodingInput, codings_bulk_create
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job, JobState
 from interviews.models import AttributeDefinition, Dyad, Interview, Participant, Study
 from interviews.services import attribute_define, dyad_get_or_create, participant_get_or_create
 from tests.factories import code, make_interview

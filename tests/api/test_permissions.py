@@ -20,8 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from coding.models import Coding, Job, JobFile, Layer
+from coding.models import Coding, Layer
 from coding.services import CodingInput, codings_bulk_create, memo_create
+from healing.jobs.models import Job, JobFile
 from interviews.models import Study
 from interviews.services import (
     api_token_create,

@@ -15,10 +15,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from coding.models import Job, JobFile, Memo
+from coding.models import Memo
 from coding.services import CodingInput, codings_bulk_create
+from healing.jobs.models import Job, JobFile
+from healing.tokens.models import ApiToken
 from interviews.models import (
-    ApiToken,
     AttributeDefinition,
     Dyad,
     Interview,

@@ -22,8 +22,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from coding.models import Assignment, Job, JobFile
+from coding.models import Assignment
 from coding.services import CodingInput, codings_bulk_create, memo_create
+from healing.jobs.models import Job, JobFile
 from healing.wsgi import application
 from interviews.models import Study
 from interviews.services import api_token_create, attribute_define, participant_get_or_create

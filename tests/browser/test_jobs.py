@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from coding.models import Job, JobKind, JobState
+from coding.job_kinds import JobKind
+from healing.jobs.models import Job, JobState
 from interviews.models import Study
 from tests.browser.conftest import login
 

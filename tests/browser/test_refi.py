@@ -54,7 +54,8 @@ def test_a_viewer_exports_the_project_and_downloads_it(page: Any, study: Study) 
 def test_the_job_page_follows_a_running_job_until_it_finishes(
     page: Any, study: Study, lead: Any
 ) -> None:
-    from coding.models import Job, JobKind, JobState
+    from coding.job_kinds import JobKind
+    from healing.jobs.models import Job, JobState
 
     job = Job.objects.create(
         kind=JobKind.EXPORT_QDPX,

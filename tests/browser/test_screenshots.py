@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from interviews.demo.build import DEMO_USERS, demo_load
+from coding.demo.build import DEMO_USERS, demo_load
 from interviews.models import Interview
 from tests.browser.conftest import SCREENSHOTS, login
 from tests.browser.workspace_helpers import drag_select, open_workspace

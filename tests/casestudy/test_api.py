@@ -9,8 +9,9 @@ import pytest
 from docx import Document
 from rest_framework.test import APIClient
 
-from coding.models import AuditEvent, CaseStudySection, Coding, Layer
+from coding.models import CaseStudySection, Coding, Layer
 from coding.services import coding_create
+from healing.audit.models import AuditEvent
 from interviews.models import Study
 from tests.casestudy.conftest import Coded
 from tests.factories import code, make_interview

@@ -11,8 +11,9 @@ from django.test import Client
 from docx import Document
 
 from coding.casestudy import services
-from coding.models import AuditEvent, Coding, Layer
+from coding.models import Coding, Layer
 from coding.services import code_update, coding_create
+from healing.audit.models import AuditEvent
 from interviews.models import Study
 from tests.casestudy.conftest import Coded
 from tests.factories import code, make_interview

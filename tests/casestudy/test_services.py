@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 
 from coding.casestudy import services
 from coding.casestudy.selectors import case_study_data
-from coding.models import AuditEvent, CaseStudySection, Coding, Layer
+from coding.models import CaseStudySection, Coding, Layer
 from coding.selectors import LayerChoice
 from coding.services import coding_create
+from healing.audit.models import AuditEvent
 from interviews.models import Study
 from tests.casestudy.conftest import Coded
 from tests.factories import code, make_interview

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from coding.models import AuditEvent, Coding, Layer, Memo
+from coding.models import Coding, Layer, Memo
 from coding.services import (
     CodingInput,
     coding_create,
@@ -17,6 +17,7 @@ from coding.services import (
     codings_bulk_create,
     memo_create,
 )
+from healing.audit.models import AuditEvent
 from interviews.models import Interview, Study
 from tests.factories import code, make_interview
 

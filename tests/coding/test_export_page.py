@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from coding.models import Job, JobKind, JobState
+from coding.job_kinds import JobKind
 from coding.services import coding_create
+from healing.jobs.models import Job, JobState
 from interviews.models import Interview, Study
 from tests.factories import code
 

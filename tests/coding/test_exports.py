@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from coding.models import AuditEvent, Coding, Job, JobState, Layer
+from coding.models import Coding, Layer
 from coding.services import CodingInput, codings_bulk_create
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job, JobState
 from interviews.models import Interview, Study, Turn
 from tests.factories import code, make_interview
 from tests.rich_study import Rich, build_rich_study, span
@@ -537,8 +539,8 @@ def test_a_format_that_records_its_own_export_is_recorded_once(rich: Rich, viewe
 
 
 def test_an_export_job_checks_access_again_when_it_runs(rich: Rich, viewer: Any) -> None:
-    from coding.jobs import job_create, job_execute
-    from coding.models import JobKind
+    from coding.job_kinds import JobKind
+    from healing.jobs.services import job_create, job_execute
 
     job = job_create(kind=JobKind.EXPORT, user=viewer, study=rich.study, params={"format": "csv"})
     rich.study.memberships.filter(user=viewer).delete()  # removed before the job ran

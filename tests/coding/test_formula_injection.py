@@ -17,9 +17,10 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from coding.exchange.tabular import FORMULA_TRIGGERS, spreadsheet_safe
-from coding.models import Code, Job
+from coding.models import Code
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from coding.team.reports import AgreementRequest, agreement_report_start
+from healing.jobs.models import Job
 from interviews.models import Dyad
 from tests.factories import code
 from tests.rich_study import Rich, build_rich_study

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from coding.jobs import JobInput, job_add_output, job_create
-from coding.models import Job, JobKind, JobState
+from coding.job_kinds import JobKind
+from healing.jobs.models import Job, JobState
+from healing.jobs.services import JobInput, job_add_output, job_create
 from interviews.models import Study
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,10 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, connection
 
-from coding.jobs import JobError, JobInput, job_create, job_handler
-from coding.models import Job, JobKind, JobState
-from coding.tasks import run_job
+from coding.job_kinds import JobKind
+from healing.jobs.models import Job, JobState
+from healing.jobs.services import JobError, JobInput, job_create, job_handler
+from healing.jobs.tasks import run_job
 from interviews.models import Interview, Study
 from tests.conftest import skip_or_fail
 
@@ -138,7 +139,7 @@ def test_a_job_error_is_shown_to_the_user(
 @pytest.mark.django_db
 def test_time_limit_and_transient_errors_are_reported(study: Study, lead: Any) -> None:
     job = Job.objects.create(kind=JobKind.IMPORT_TRANSCRIPTS, user=lead, study=study)
-    with mock.patch("coding.tasks.job_execute", side_effect=SoftTimeLimitExceeded()):
+    with mock.patch("healing.jobs.tasks.job_execute", side_effect=SoftTimeLimitExceeded()):
         run_job.apply(args=[job.pk])
     job.refresh_from_db()
     assert job.state == JobState.FAILED
@@ -146,7 +147,9 @@ def test_time_limit_and_transient_errors_are_reported(study: Study, lead: Any) -
 
     job2 = Job.objects.create(kind=JobKind.IMPORT_TRANSCRIPTS, user=lead, study=study)
     with (
-        mock.patch("coding.tasks.job_execute", side_effect=OperationalError("connection lost")),
+        mock.patch(
+            "healing.jobs.tasks.job_execute", side_effect=OperationalError("connection lost")
+        ),
         pytest.raises(OperationalError),
     ):
         run_job.apply(args=[job2.pk], throw=True)

@@ -20,17 +20,9 @@ from rest_framework.test import APIClient
 from coding.exchange.registry import ExportOptions
 from coding.exchange.study_import import StudyImportError, study_import
 from coding.exports import export_study_bytes, study_format
-from coding.models import (
-    Adjudication,
-    AuditEvent,
-    CaseStudySection,
-    Code,
-    CodebookVersion,
-    Coding,
-    Job,
-    JobState,
-    Memo,
-)
+from coding.models import Adjudication, CaseStudySection, Code, CodebookVersion, Coding, Memo
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job, JobState
 from interviews.models import Dyad, Interview, Membership, Study
 from tests.factories import code
 from tests.rich_study import Rich, build_rich_study

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from coding.codings_api import CodingSerializer
-from coding.models import AuditEvent, Coding
+from coding.models import Coding
 from coding.services import CodingInput, code_update, codings_bulk_create, memo_create
+from healing.audit.models import AuditEvent
 from interviews.models import Interview, Study
 from tests.factories import code, make_interview
 

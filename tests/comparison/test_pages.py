@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from coding.models import AuditEvent, CaseStudy, CaseStudySection, Code
+from coding.models import CaseStudy, CaseStudySection, Code
 from coding.services import coding_create
+from healing.audit.models import AuditEvent
 from interviews.models import AttributeDefinition, Dyad
 from tests.factories import code, make_interview
 

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from coding.codebooks.healing import CODES
-from interviews.demo.corpus import (
+from coding.demo.corpus import (
     CLINICIAN_CLOSING,
     CLINICIAN_OPENING,
     CLINICIAN_PASSAGES,

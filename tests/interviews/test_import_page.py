@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from coding.models import Job, JobState
+from healing.jobs.models import Job, JobState
 from interviews.models import Dyad, Interview, Study
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 from docx import Document
 
-from coding.models import AuditEvent
 from coding.services import coding_create
+from healing.audit.models import AuditEvent
 from interviews.importing import TranscriptError
 from interviews.models import Dyad, Interview, Study, Turn
 from interviews.services import dyad_get_or_create, interview_import

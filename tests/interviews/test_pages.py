@@ -128,7 +128,7 @@ def test_account_page_creates_shows_once_and_revokes_a_token(study: Study, coder
     assert "hl_" in body
     again = client.get("/account/").content.decode()
     assert "Copy your new token now" not in again
-    from interviews.models import ApiToken
+    from healing.tokens.models import ApiToken
 
     token = ApiToken.objects.get(user=coder)
     client.post("/account/", {"action": "revoke", "token": token.pk})

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from coding.models import Adjudication, Assignment, AuditEvent, Code, Coding, Job, Layer
+from coding.models import Adjudication, Assignment, Code, Coding, Layer
 from coding.team.reports import AgreementRequest, agreement_report_start
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job
 from interviews.models import Interview, Study
 from tests.factories import UserFactory, code
 

@@ -28,9 +28,10 @@ from rest_framework.test import APIClient
 
 from coding.comparison.views import CHARTS, VIEW_LABELS
 from coding.exchange.registry import CODEBOOK_EXPORTS, STUDY_EXPORTS, load_formats
-from coding.models import Adjudication, Assignment, Coding, Job, JobFile, Layer
+from coding.models import Adjudication, Assignment, Coding, Layer
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from coding.team.reports import AgreementRequest, agreement_report_start
+from healing.jobs.models import Job, JobFile
 from interviews.models import Interview, Membership, Study
 from interviews.selectors import ADJUDICATION_BLIND
 from interviews.services import api_token_create, attribute_define, participant_get_or_create

@@ -10,9 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from coding.models import Adjudication, Assignment, AuditEvent, Code, Coding, Job, Layer
+from coding.models import Adjudication, Assignment, Code, Coding, Layer
 from coding.services import CodingInput, codings_bulk_create
 from coding.team.reports import AgreementRequest, agreement_report_start
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job
 from interviews.models import Interview, Membership, Study
 from tests.factories import UserFactory, code, make_interview
 from tests.team.conftest import coding_of

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from coding.analysis.agreement import binary_agreement_summary, krippendorff_alpha
-from coding.models import Assignment, AuditEvent, Code, Coding, Job, JobState, Layer
+from coding.models import Assignment, Code, Coding, Layer
 from coding.services import CodingInput, codings_bulk_create
 from coding.team.reports import (
     AgreementRequest,
@@ -23,6 +23,8 @@ from coding.team.reports import (
     agreement_report_start,
     agreement_request_clean,
 )
+from healing.audit.models import AuditEvent
+from healing.jobs.models import Job, JobState
 from interviews.models import Interview, Study, Turn
 from tests.factories import code, make_interview
 from tests.team.conftest import coding_of
@@ -224,7 +226,7 @@ def test_a_failed_job_says_why(study: Study, lead: Any, coder: Any, coder2: Any,
                                  params={"unit": "turn", "coders": [coder.pk]})  # fmt: skip
         from django.db import transaction
 
-        from coding.tasks import run_job
+        from healing.jobs.tasks import run_job
 
         transaction.on_commit(lambda: run_job.delay(job.pk))
     job.refresh_from_db()

@@ -10,16 +10,7 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from coding.models import (
-    Adjudication,
-    Assignment,
-    AuditEvent,
-    Code,
-    CodebookVersion,
-    Coding,
-    Layer,
-    Memo,
-)
+from coding.models import Adjudication, Assignment, Code, CodebookVersion, Coding, Layer, Memo
 from coding.selectors import LayerChoice, codings_in_layer, default_layer_for
 from coding.services import (
     CodingInput,
@@ -31,6 +22,7 @@ from coding.services import (
 )
 from coding.team import services
 from coding.team.selectors import interview_disagreements, snapshot_diff
+from healing.audit.models import AuditEvent
 from interviews.models import Interview, Membership, Study
 from interviews.selectors import Access
 from tests.factories import code, make_interview

@@ -22,9 +22,9 @@ from coding.exchange.refi.services import (
     refi_import_confirm,
     refi_inspect_start,
 )
-from coding.models import Job
 from coding.selectors import job_get_for_user
 from healing.api.base import StrictSerializer
+from healing.jobs.models import Job
 from interviews.models import Perspective, Role
 from interviews.selectors import study_get_for_user
 

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from coding.audit import audit_records_bulk, snapshot
 from coding.exchange.refi.codes import (
     GROUP_LABELS,
     PALETTE,
@@ -25,8 +24,10 @@ from coding.exchange.refi.codes import (
 )
 from coding.exchange.refi.model import RefiCode, RefiSet, is_guid, iter_codes
 from coding.exchange.refi.report import ImportReport
-from coding.models import AuditEvent, Code, Codebook, CodeGroup
+from coding.models import Code, Codebook, CodeGroup
 from coding.services import CODE_FIELDS, code_update, codebook_version_record
+from healing.audit.models import AuditEvent
+from healing.audit.services import audit_records_bulk, snapshot
 
 
 def match_codes(

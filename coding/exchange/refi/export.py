@@ -51,7 +51,6 @@ from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
-from coding.audit import audit_record
 from coding.exchange.refi.codes import (
     GROUP_LABELS,
     VALUE_ELEMENTS,
@@ -67,6 +66,7 @@ from coding.exchange.registry import (
 )
 from coding.models import Code, Codebook, Coding, Layer, Memo
 from coding.selectors import memos_visible_to
+from healing.audit.services import audit_record
 from interviews.models import AttributeDefinition, Dyad, Interview, Perspective, Study
 from interviews.selectors import study_access_for_user
 

@@ -22,7 +22,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from coding.audit import audit_record
 from coding.exchange.refi.archive import Limits, open_project
 from coding.exchange.refi.codebook import (
     code_groups,
@@ -70,6 +69,7 @@ from coding.services import (
     codings_bulk_create,
     memo_create,
 )
+from healing.audit.services import audit_record
 from interviews.attributes import coerce_attribute_value
 from interviews.importing import TranscriptError
 from interviews.models import (

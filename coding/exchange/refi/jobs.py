@@ -25,8 +25,10 @@ from coding.exchange.refi.export import (
 from coding.exchange.refi.imports import qdc_import, qdpx_import, qdpx_inspect
 from coding.exchange.refi.services import require_role
 from coding.exchange.registry import ExportOptions
-from coding.jobs import JobError, Progress, job_add_output, job_handler, job_inputs
-from coding.models import Codebook, Job, JobKind
+from coding.job_kinds import JobKind
+from coding.models import Codebook
+from healing.jobs.models import Job
+from healing.jobs.services import JobError, Progress, job_add_output, job_handler, job_inputs
 from interviews.models import Role, Study
 
 

@@ -28,6 +28,8 @@ from coding.exchange.refi.offsets import (
 )
 from coding.exchange.refi.parse import parse_project
 from coding.exchange.refi.safexml import parse_xml
+from interviews.importing import TranscriptError
+from interviews.importing.formats import docx_text
 
 EXTERNAL_SCHEMES = ("relative://", "absolute://", "file://", "http://", "https://")
 MAX_CODES = 20_000
@@ -179,8 +181,6 @@ def _read_rich(project_file: ProjectFile, path: str, item: SourceText) -> str | 
     if info is None:
         item.problem = f"its file {path} is missing from the archive"
         return None
-    from interviews.importing import TranscriptError
-    from interviews.importing.formats import docx_text
 
     try:
         extracted = docx_text(

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from coding.exchange.refi.codebook import match_codes
-from coding.exchange.refi.codes import read_description
+from coding.exchange.refi.codes import GROUP_LABELS, read_description
 from coding.exchange.refi.export import CONSENSUS_USER_GUID, CONSENSUS_USER_NAME
 from coding.exchange.refi.loading import LoadedProject
 from coding.exchange.refi.model import RefiProject, RefiTextSource, iter_codes
@@ -66,8 +66,6 @@ def _source_value(project: RefiProject, source: RefiTextSource, name: str) -> st
 def hint_sets(project: RefiProject) -> dict[str, str]:
     """Sets that say something we use: "Group: Process" (a code group) or a name that says
     "patient" or "clinician" (a perspective); set GUID -> what it says."""
-    from coding.exchange.refi.codes import GROUP_LABELS
-
     groups = {f"group: {label}".lower(): group for group, label in GROUP_LABELS.items()}
     hints: dict[str, str] = {}
     for refi_set in project.sets:

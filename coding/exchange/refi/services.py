@@ -27,8 +27,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from coding.exchange.refi.export import ExportError
 from coding.exchange.refi.imports import new_study_check
 from coding.exchange.refi.plan import mapping_clean
-from coding.jobs import JobInput, job_create
-from coding.models import Code, Job, JobKind, JobState, Layer
+from coding.job_kinds import JobKind
+from coding.models import Code, Layer
+from healing.jobs.models import Job, JobState
+from healing.jobs.services import JobInput, job_create
 from interviews.models import Study
 from interviews.selectors import study_access_for_user
 

@@ -27,8 +27,9 @@ from coding.exchange.refi.services import (
 )
 from coding.exchange.registry import CODEBOOK_EXPORTS, STUDY_EXPORTS, load_formats
 from coding.exports import export_job_start
-from coding.models import Job, JobFile, JobKind, JobState
+from coding.job_kinds import JobKind
 from coding.selectors import jobs_for_user
+from healing.jobs.models import Job, JobFile, JobState
 from healing.types import AuthenticatedRequest
 from interviews.models import Perspective
 from interviews.selectors import study_get_for_user

@@ -8,7 +8,6 @@ from typing import Any
 from django.db import connections as db_connections
 from django.db import models, router
 
-from coding.audit import audit_record
 from coding.exchange.study_import.people import accounts_for
 from coding.exchange.study_import.references import parse_date, parse_time
 from coding.exchange.study_json import SNAPSHOT_CODE_REFERENCES
@@ -23,6 +22,7 @@ from coding.models import (
     Coding,
     Memo,
 )
+from healing.audit.services import audit_record
 from interviews.models import (
     AttributeDefinition,
     Dyad,

@@ -9,7 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from coding.models import Code, Coding, Job, JobKind, JobState
+from coding.job_kinds import JobKind
+from coding.models import Code, Coding
+from healing.jobs.models import Job, JobState
 from interviews.models import Study
 from interviews.services import study_create
 from tests.coding.refi.test_pages import S1, small_project

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from coding.exchange.refi.archive import Limits
 from coding.exchange.refi.errors import RefiError
 from coding.exchange.refi.imports import qdc_import, qdpx_import, qdpx_inspect
-from coding.models import AuditEvent, Code, Coding, Memo
+from coding.models import Code, Coding, Memo
+from healing.audit.models import AuditEvent
 from interviews.models import Dyad, Interview, Study
 from tests.coding.refi.conftest import make_qdpx, project_xml
 

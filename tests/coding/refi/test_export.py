@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from lxml import etree
 
+from coding.demo.build import demo_load
 from coding.exchange.refi.codes import read_description
 from coding.exchange.refi.export import (
     CONSENSUS_USER_GUID,
@@ -25,9 +26,9 @@ from coding.exchange.refi.validate import (
     schema_errors,
 )
 from coding.exchange.registry import codebook_export, study_export
-from coding.models import AuditEvent, Code, Codebook, Coding, Layer
+from coding.models import Code, Codebook, Coding, Layer
 from coding.services import CodingInput, codings_bulk_create, memo_create
-from interviews.demo.build import demo_load
+from healing.audit.models import AuditEvent
 from interviews.models import Interview, Study
 from interviews.services import study_create
 from tests.coding.refi.conftest import export_qdpx

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from coding.demo.build import demo_load
 from coding.exchange.refi.export import CODING_MEMO_NAME, CONSENSUS_USER_GUID, qdc_bytes
 from coding.exchange.refi.imports import qdc_import, qdpx_import, qdpx_inspect
 from coding.models import Code, Codebook, Coding, Layer, Memo
 from coding.services import CodingInput, codings_bulk_create
-from interviews.demo.build import demo_load
 from interviews.models import AttributeDefinition, Dyad, Interview, Membership, Study
 from tests.coding.refi.conftest import export_qdpx, make_qdpx, project_xml
 from tests.factories import code, make_interview

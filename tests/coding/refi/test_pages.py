@@ -12,8 +12,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from coding.jobs import job_create
-from coding.models import Coding, Job, JobKind, JobState
+from coding.job_kinds import JobKind
+from coding.models import Coding
+from healing.jobs.models import Job, JobState
+from healing.jobs.services import job_create
 from interviews.models import Interview, Study
 from tests.coding.refi.conftest import make_qdpx, project_xml
 

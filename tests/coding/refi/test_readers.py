@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from coding.demo.build import demo_load
 from coding.exchange.refi.codes import note_title
 from coding.exchange.refi.export import CONSENSUS_USER_NAME
 from coding.exchange.refi.imports import qdpx_import
 from coding.exchange.refi.validate import project_problems, schema_errors
 from coding.models import Code, Coding, Layer, Memo
 from coding.services import memo_create
-from interviews.demo.build import demo_load
 from interviews.models import Study
 from tests.coding.refi.conftest import export_qdpx
 from tests.rich_study import build_rich_study

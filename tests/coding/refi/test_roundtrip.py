@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from coding.demo.build import demo_load
 from coding.exchange.refi.codes import note_title
 from coding.exchange.refi.imports import qdpx_import
 from coding.exchange.refi.validate import project_problems, read_qdpx
 from coding.models import Code, Coding, Memo
-from interviews.demo.build import demo_load
 from interviews.models import AttributeDefinition, Dyad, Interview, Participant, Study
 from tests.coding.refi.conftest import export_qdpx
 

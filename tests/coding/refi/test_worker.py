@@ -16,7 +16,8 @@ import pytest
 from django.conf import settings
 
 from coding.exchange.refi.services import refi_export_start, refi_import_confirm, refi_inspect_start
-from coding.models import Coding, Job, JobState
+from coding.models import Coding
+from healing.jobs.models import Job, JobState
 from interviews.models import Study
 from tests.coding.refi.conftest import ROOT
 from tests.coding.refi.test_pages import small_project

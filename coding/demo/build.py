@@ -1,6 +1,6 @@
 """Builds the demo study: fictional clinicians, patients, interviews, two coders and a consensus.
 
-Everything is generated from the passages in ``interviews.demo.corpus`` with a fixed random seed,
+Everything is generated from the passages in ``coding.demo.corpus`` with a fixed random seed,
 so every run produces the same study. Interviews go through the real import service, codings
 through the real coding service.
 """
@@ -15,9 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from coding.models import Assignment, Code, Layer
-from coding.services import CodingInput, codings_bulk_create, memo_create
-from interviews.demo.corpus import (
+from coding.demo.corpus import (
     CLINICIAN_CLOSING,
     CLINICIAN_OPENING,
     CLINICIAN_PASSAGES,
@@ -26,6 +24,8 @@ from interviews.demo.corpus import (
     PATIENT_PASSAGES,
     Passage,
 )
+from coding.models import Assignment, Code, Layer
+from coding.services import CodingInput, codings_bulk_create, memo_create
 from interviews.models import AttributeType, Entity, Interview, Perspective, Role, Study
 from interviews.services import (
     attribute_define,

@@ -1,4 +1,4 @@
-"""Celery tasks. They take ids, load, and call services; state lives in the Job row."""
+"""The Celery task that runs a job: it takes the job's id; state lives in the Job row."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from coding.jobs import TRANSIENT_ERRORS, job_execute, job_fail
+from healing.jobs.runner import TRANSIENT_ERRORS, job_execute, job_fail
 
 
-@shared_task(bind=True, max_retries=3, acks_late=True)
+# The name it had in coding/tasks.py, so messages already queued in Redis still find it. Handlers
+# are in the registry: every app registered its kinds in ready() before a worker takes a task.
+@shared_task(name="healing.jobs.tasks.run_job", bind=True, max_retries=3, acks_late=True)
 def run_job(self: Any, job_id: int) -> None:
-    # Handlers register themselves when these modules are imported.
-    import coding.job_handlers  # noqa: F401
-    import interviews.job_handlers  # noqa: F401
-
     try:
         job_execute(job_id, task_id=self.request.id or "")
     except SoftTimeLimitExceeded:

@@ -2,7 +2,7 @@
 
 Every passage is one interviewer question and one answer (a single speaker turn), with the codes
 a careful coder would give it under the healing-relationships codebook
-(``coding/codebooks/healing.py``). ``interviews.demo.build`` assembles interviews from them.
+(``coding/codebooks/healing.py``). ``coding.demo.build`` assembles interviews from them.
 
 Questions, answers and coded excerpts may contain four placeholders, filled with ``str.format``:
 ``{clinician}`` (how the patient names the clinician), ``{patient}`` (the patient's first name, as

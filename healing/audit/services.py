@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import models
 
-from coding.models import AuditEvent
+from healing.audit.models import AuditEvent
 
 
 def _jsonable(value: Any) -> Any:

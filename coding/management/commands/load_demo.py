@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from interviews.demo.build import DEMO_USERS, demo_load
+from coding.demo.build import DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,135 @@
+"""REST API for studies: list, create, change, and the caller's role in each."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from healing.api.base import StrictSerializer
+from healing.api.errors import error_response
+from healing.api.filters import DateTimeFilter
+from interviews.api.common import FILTER_BACKENDS
+from interviews.models import (
+    Role,
+    Study,
+)
+from interviews.selectors import (
+    studies_for_user,
+    study_get_for_user,
+)
+from interviews.services import (
+    study_create,
+    study_update,
+)
+
+# --- Studies ------------------------------------------------------------------------------------
+
+
+class StudySerializer(serializers.ModelSerializer):
+    role = serializers.CharField(source="my_role", read_only=True)
+    dyad_count = serializers.IntegerField(read_only=True)
+    interview_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Study
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "blind_coding",
+            "created",
+            "role",
+            "dyad_count",
+            "interview_count",
+        ]
+        read_only_fields = fields
+
+
+class StudyCreateSerializer(StrictSerializer):
+    slug = serializers.SlugField(max_length=64)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    codebook = serializers.ChoiceField(choices=["healing", "empty", "copy"], default="healing")
+    copy_codebook_from = serializers.SlugField(required=False)
+
+
+class StudyUpdateSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    blind_coding = serializers.BooleanField(required=False)
+
+
+class StudyFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(
+        field_name="my_role", choices=Role.choices, help_text="Your role in the study"
+    )
+    created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
+
+    class Meta:
+        model = Study
+        fields: list[str] = []
+
+
+class StudyViewSet(viewsets.GenericViewSet):
+    """Studies the user is a member of. Anyone signed in may create one and becomes its lead.
+    (Members are managed at ``studies/{slug}/members/``: ``coding.team.api``.)"""
+
+    lookup_field = "slug"
+    serializer_class = StudySerializer
+    queryset = Study.objects.none()
+    filter_backends = FILTER_BACKENDS
+    filterset_class = StudyFilter
+    ordering_fields = ["title", "slug", "created"]
+    ordering = ["title", "id"]
+
+    def get_queryset(self) -> QuerySet[Study]:
+        return studies_for_user(user=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(StudySerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, slug: str) -> Response:
+        study = self.get_queryset().filter(slug=slug).first()
+        if study is None:
+            return error_response(404, "not_found", "Not found.")
+        return Response(StudySerializer(study).data)
+
+    @extend_schema(request=StudyCreateSerializer, responses={201: StudySerializer})
+    def create(self, request: Request) -> Response:
+        data = StudyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        copy_from = None
+        if values["codebook"] == "copy":
+            if not values.get("copy_codebook_from"):
+                raise ValidationError(
+                    {"copy_codebook_from": ["Give the slug of the study to copy."]}
+                )
+            copy_from, _ = study_get_for_user(user=request.user, slug=values["copy_codebook_from"])
+        if Study.objects.filter(slug=values["slug"]).exists():
+            raise ValidationError({"slug": ["A study with this slug already exists."]})
+        study = study_create(
+            slug=values["slug"],
+            title=values["title"],
+            description=values["description"],
+            created_by=request.user,
+            codebook=values["codebook"],
+            copy_codebook_from=copy_from,
+        )
+        created = self.get_queryset().get(pk=study.pk)
+        return Response(StudySerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=StudyUpdateSerializer, responses=StudySerializer)
+    def partial_update(self, request: Request, slug: str) -> Response:
+        study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
+        data = StudyUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        study_update(study=study, actor=request.user, **data.validated_data)
+        return Response(StudySerializer(self.get_queryset().get(pk=study.pk)).data)
