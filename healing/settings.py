@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     # Three floors: healing's shared apps, then interviews, then coding (docs/architecture.md).
+    "healing.accounts",
     "healing.tokens",
     "healing.jobs",
     "healing.audit",
@@ -75,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "healing.sessions.IdleTimeoutMiddleware",
+    "healing.accounts.sessions.IdleTimeoutMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -190,7 +191,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HEALING_MAX_UPLOAD_BYTES + 1024 * 1024
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 # A sign-in lasts at most this long, and ends sooner after HEALING_SESSION_IDLE_MINUTES without a
-# request from the person (healing/sessions.py).
+# request from the person (healing/accounts/sessions.py).
 SESSION_COOKIE_AGE = env_int("HEALING_SESSION_MAX_HOURS", 12, minimum=1) * 3600
 HEALING_SESSION_IDLE_MINUTES = env_int("HEALING_SESSION_IDLE_MINUTES", 30, minimum=0)
 

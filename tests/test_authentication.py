@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from healing.sessions import SEEN_KEY
+from healing.accounts.sessions import SEEN_KEY
 from interviews.services import api_token_create
 from tests.factories import PASSWORD
 

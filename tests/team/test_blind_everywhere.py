@@ -238,6 +238,9 @@ def candidates(world: World, name: str, before: str) -> list[Any]:
         "chart": list(CHARTS),
         "fmt": sorted({*STUDY_EXPORTS, *CODEBOOK_EXPORTS, "csv", "xlsx"}),
         "format": ["json"],
+        # The password-reset link's parts (an invalid link: the page says so).
+        "uidb64": ["MQ"],
+        "token": ["set-password"],
     }
     if name in by_name:
         return by_name[name]

@@ -19,6 +19,13 @@ TOUCH_EVERY = 60
 BACKGROUND_SUFFIXES = ("/changes/",)
 
 
+def start_idle_clock(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A sign-in starts the idle clock (saved with the new session, so the first page after it
+    writes nothing)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN_KEY] = time.time()
+
+
 class IdleTimeoutMiddleware:
     """Sign out a session idle for ``HEALING_SESSION_IDLE_MINUTES``; the next page asks to sign
     in again (the API answers 401/403 as for any signed-out request)."""
