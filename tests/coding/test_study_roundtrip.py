@@ -31,6 +31,7 @@ from coding.models import (
     JobState,
     Memo,
 )
+from coding.selectors import codebook_version_snapshots
 from interviews.models import Dyad, Interview, Membership, Study
 from tests.factories import code
 from tests.rich_study import Rich, build_rich_study
@@ -139,7 +140,8 @@ def test_export_import_into_an_empty_database_export_again_gives_the_same_data(
     humour = Code.objects.get(key="VAL.CON.HUMOR")
     assert humour.parent.key == "VAL.CON"
     latest = CodebookVersion.objects.get(number=4)
-    entry = next(e for e in latest.snapshot if e["key"] == "VAL.CON.HUMOR")
+    codes = codebook_version_snapshots(codebook=latest.codebook, numbers=[4])[4]
+    entry = next(e for e in codes if e["key"] == "VAL.CON.HUMOR")
     assert entry["id"] == humour.pk
     assert entry["parent"] == humour.parent_id
     # People the server did not know come back as inactive accounts without a password.
