@@ -121,6 +121,9 @@ def server_command(
         "0",
         "--access-logfile",
         "-",
+        # No control socket: it lives at one path per user (~/.gunicorn/), which a second
+        # checkout's server (or the tests) would fight over; nothing here uses it.
+        "--no-control-socket",
         *(["--reload"] if reload else []),
     ]
 

@@ -67,6 +67,7 @@ def test_run_serves_with_gunicorn_threads_and_keep_alive() -> None:
     assert int(options["--threads"]) > 1
     assert int(options["--keep-alive"]) >= 2
     assert "--reload" not in command
+    assert "--no-control-socket" in command  # one path per user: two servers would clash
     assert (
         dev.server_command("127.0.0.1:8080", reload=True, windows=False, python="py")[-1]
         == "--reload"
