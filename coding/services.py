@@ -236,6 +236,10 @@ def code_create(
             raise ValidationError(
                 {"key": f"A code with key {code.key!r} already exists in this codebook."}
             ) from None
+        if Code.objects.filter(codebook=codebook, guid=code.guid).exists():
+            raise ValidationError(
+                {"guid": f"A code with GUID {code.guid} already exists in this codebook."}
+            ) from None
         raise
     return code
 

@@ -123,6 +123,11 @@ def test_duplicate_key_and_bad_colour_are_refused(study: Study, lead: Any) -> No
         code_create(codebook=study.codebook, key="VAL", name="Again", actor=lead)
     with pytest.raises(ValidationError, match="colour"):
         code_create(codebook=study.codebook, key="C1", name="C", actor=lead, color="red")
+    taken = Code.objects.filter(codebook=study.codebook).first()
+    assert taken is not None
+    with pytest.raises(ValidationError, match="GUID"):
+        code_create(codebook=study.codebook, key="C2", name="C", actor=lead, guid=taken.guid)
+    assert not Code.objects.filter(codebook=study.codebook, key__in=["C1", "C2"]).exists()
 
 
 def test_a_code_cannot_become_its_own_ancestor(study: Study, lead: Any) -> None:
