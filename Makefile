@@ -1,10 +1,15 @@
 # Thin wrappers around dev.py, which needs nothing but Python 3.11+.
 PYTHON ?= python3
 
-.PHONY: run test lint bench ci screenshots
+.PHONY: run reload test lint bench ci screenshots
 
-run:  ## install, migrate, load the demo, serve on 127.0.0.1:8000
-	$(PYTHON) dev.py run
+ADDRESS ?= 127.0.0.1:8000
+
+run:  ## install, migrate, load the demo, serve with gunicorn on $(ADDRESS) (make run ADDRESS=127.0.0.1:8080)
+	$(PYTHON) dev.py run $(ADDRESS)
+
+reload:  ## as run, restarting when a source file changes
+	$(PYTHON) dev.py run --reload $(ADDRESS)
 
 test:  ## install test requirements and run the whole suite
 	$(PYTHON) dev.py test

@@ -76,7 +76,7 @@ class CodebookAdmin(AuditedAdmin):
 @admin.register(CodebookVersion)
 class CodebookVersionAdmin(admin.ModelAdmin):
     list_display = ["codebook", "number", "summary", "created_by", "created"]
-    readonly_fields = ["snapshot"]
+    readonly_fields = ["snapshot", "changes"]
 
 
 @admin.register(Code)
@@ -93,6 +93,7 @@ class CodeAdmin(AuditedAdmin):
                 codebook=obj.codebook,
                 summary=f"{'Changed' if change else 'Added'} {obj.key} in the admin",
                 actor=request.user,
+                changed=[obj],
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:

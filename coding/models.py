@@ -24,8 +24,9 @@ code_key_validator = RegexValidator(
 class Codebook(models.Model):
     """A study's codebook. ``version`` goes up with every change to its codes.
 
-    Codes keep their identity across versions (codings point at them); each version's codes are
-    kept as a snapshot in CodebookVersion, and each coding records the version it was made with.
+    Codes keep their identity across versions (codings point at them); each version's codes can
+    be rebuilt from CodebookVersion (see there), and each coding records the version it was made
+    with.
     """
 
     study = models.OneToOneField(Study, on_delete=models.CASCADE, related_name="codebook")
@@ -45,10 +46,22 @@ class Codebook(models.Model):
 
 
 class CodebookVersion(models.Model):
+    """One version of a codebook, stored either whole or as the change from the version before.
+
+    ``snapshot`` holds every code of the version (a list of entries, ``coding.services.
+    codebook_snapshot``) for a codebook's first version, imports, merges, splits and admin edits,
+    and for every version written before changes were stored. Adding or editing one code stores
+    only ``changes``, the entries of the codes it added or changed, so that a codebook built one
+    code at a time costs the same per code at any size. ``coding.selectors.
+    codebook_version_snapshots`` rebuilds a version's codes by replaying changes onto the nearest
+    whole snapshot before it.
+    """
+
     codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     summary = models.CharField(max_length=300)
-    snapshot = models.JSONField(default=list)
+    snapshot = models.JSONField(null=True, blank=True, default=None)
+    changes = models.JSONField(null=True, blank=True, default=None)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -57,7 +70,11 @@ class CodebookVersion(models.Model):
     class Meta:
         ordering = ["codebook", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["codebook", "number"], name="codebook_version_unique")
+            models.UniqueConstraint(fields=["codebook", "number"], name="codebook_version_unique"),
+            models.CheckConstraint(
+                condition=Q(snapshot__isnull=False) | Q(changes__isnull=False),
+                name="codebook_version_whole_or_changes",
+            ),
         ]
 
     def __str__(self) -> str:

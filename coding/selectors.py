@@ -8,17 +8,19 @@ individual layer and the consensus.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from coding.job_kinds import JobKind
-from coding.models import Assignment, Code, Codebook, Coding, Layer, Memo
+from coding.models import Assignment, Code, Codebook, CodebookVersion, Coding, Layer, Memo
 from healing.audit.models import AuditEvent
 from healing.jobs.models import Job
 from interviews.models import Dyad, Interview, Membership, Role, Study
@@ -35,6 +37,90 @@ CHANGES_OVERLAP = dt.timedelta(seconds=15)
 
 def codebook_for_study(*, study: Study) -> Codebook:
     return Codebook.objects.get(study=study)
+
+
+class VersionReplay:
+    """A codebook's codes version by version: a whole snapshot replaces them (kept in its stored
+    order, entries of codes that no longer exist included), changes (entries of codes added or
+    changed; ``{"id": N, "removed": true}`` for one removed) update them, after which they are
+    listed in codebook order as ``coding.services.codebook_snapshot`` lists them."""
+
+    def __init__(self) -> None:
+        self._codes: dict[Any, dict[str, Any]] = {}
+        self._reordered = False
+
+    def apply(self, *, snapshot: Any, changes: Any) -> None:
+        if snapshot is not None:
+            self._codes = {
+                entry["id"] if entry.get("id") is not None else ("index", index): entry
+                for index, entry in enumerate(snapshot)
+                if isinstance(entry, dict)
+            }
+            self._reordered = False
+            return
+        self._codes = dict(self._codes)
+        for entry in changes or []:
+            if entry.get("removed"):
+                self._codes.pop(entry["id"], None)
+            else:
+                self._codes[entry["id"]] = entry
+            self._reordered = True
+
+    def codes(self) -> list[dict[str, Any]]:
+        entries = list(self._codes.values())
+        if self._reordered:
+            entries.sort(key=lambda e: (e.get("order") or 0, e.get("id") or 0))
+        return entries
+
+
+def codebook_versions_replayable(
+    *, codebook: Codebook, low: int, high: int
+) -> QuerySet[CodebookVersion]:
+    """The versions from the nearest whole snapshot at or before ``low`` up to ``high``, oldest
+    first: what replaying versions ``low`` to ``high`` needs (one query)."""
+    base = (
+        CodebookVersion.objects.filter(codebook=codebook, number__lte=low, snapshot__isnull=False)
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return CodebookVersion.objects.filter(
+        codebook=codebook, number__lte=high, number__gte=Coalesce(Subquery(base), 0)
+    ).order_by("number")
+
+
+def codebook_version_snapshots(
+    *, codebook: Codebook, numbers: Iterable[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Every code of each of the given versions (those that exist), rebuilt by replaying the
+    versions' changes from the nearest whole snapshot at or before the lowest (one query)."""
+    wanted = set(numbers)
+    if not wanted:
+        return {}
+    rows = codebook_versions_replayable(
+        codebook=codebook, low=min(wanted), high=max(wanted)
+    ).values_list("number", "snapshot", "changes")
+    found: dict[int, list[dict[str, Any]]] = {}
+    replay = VersionReplay()
+    for number, whole, changes in rows:
+        replay.apply(snapshot=whole, changes=changes)
+        if number in wanted:
+            found[number] = replay.codes()
+    return found
+
+
+def codebook_all_version_snapshots(*, codebook: Codebook) -> dict[int, list[dict[str, Any]]]:
+    """Every version's codes, oldest first (one query), e.g. for a whole-study export."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    replay = VersionReplay()
+    rows = (
+        CodebookVersion.objects.filter(codebook=codebook)
+        .order_by("number")
+        .values_list("number", "snapshot", "changes")
+    )
+    for number, whole, changes in rows:
+        replay.apply(snapshot=whole, changes=changes)
+        found[number] = replay.codes()
+    return found
 
 
 def codes_for_study(*, study: Study) -> QuerySet[Code]:

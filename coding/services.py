@@ -124,40 +124,68 @@ def _copy_codes(*, source: Codebook, target: Codebook) -> None:
         pending = remaining
 
 
+def code_entry(code: Code) -> dict[str, Any]:
+    """One code as a codebook version lists it."""
+    return {
+        "id": code.pk,
+        "guid": str(code.guid),
+        **snapshot(code, CODE_FIELDS),
+        "merged_into": code.merged_into_id,
+    }
+
+
 def codebook_snapshot(*, codebook: Codebook) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": code.pk,
-            "guid": str(code.guid),
-            **snapshot(code, CODE_FIELDS),
-            "merged_into": code.merged_into_id,
-        }
-        for code in codebook.codes.order_by("order", "id")
-    ]
+    return [code_entry(code) for code in codebook.codes.order_by("order", "id")]
 
 
 def codebook_version_record(*, codebook: Codebook, summary: str, actor: Any) -> CodebookVersion:
-    """Store the codebook's current codes as the snapshot of its current version."""
+    """Store the codebook's current codes as the (whole) snapshot of its current version."""
     return CodebookVersion.objects.update_or_create(
         codebook=codebook,
         number=codebook.version,
         defaults={
             "summary": summary[:300],
             "snapshot": codebook_snapshot(codebook=codebook),
+            "changes": None,
             "created_by": actor if getattr(actor, "is_authenticated", False) else None,
         },
     )[0]
 
 
-def codebook_bump_version(*, codebook: Codebook, summary: str, actor: Any) -> int:
-    """A new codebook version after codes were added, renamed, merged or split."""
-    with transaction.atomic():
-        locked = Codebook.objects.select_for_update().get(pk=codebook.pk)
+def codebook_bump_version(
+    *, codebook: Codebook, summary: str, actor: Any, changed: Sequence[Code] | None = None
+) -> int:
+    """A new codebook version after codes were added, renamed, merged or split.
+
+    With ``changed`` (every code the version added or changed, and nothing removed) the version
+    stores only those codes' entries: a constant amount of work whatever the codebook's size.
+    Without it, the version stores a whole snapshot of the codes.
+    """
+    # No savepoint of its own: a failure here fails the caller's transaction as a whole anyway.
+    with transaction.atomic(savepoint=False):
+        locked = Codebook.objects.select_for_update().only("pk", "version").get(pk=codebook.pk)
         locked.version += 1
         locked.save(update_fields=["version", "updated"])
         codebook.version = locked.version
-        codebook_version_record(codebook=locked, summary=summary, actor=actor)
+        CodebookVersion.objects.create(
+            codebook=codebook,
+            number=locked.version,
+            summary=summary[:300],
+            snapshot=None if changed is not None else codebook_snapshot(codebook=codebook),
+            changes=[code_entry(code) for code in changed] if changed is not None else None,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     return codebook.version
+
+
+def _code_clean(code: Code) -> None:
+    """Field validation without database round trips: the caller has checked the codebook and
+    the parent, and the database enforces uniqueness and the check constraints on save."""
+    code.full_clean(
+        exclude=["codebook", "parent", "merged_into"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
 
 
 def code_create(
@@ -170,6 +198,10 @@ def code_create(
     bump_version: bool = True,
     **fields: Any,
 ) -> Code:
+    """Add a code (and, unless ``bump_version`` is off, a codebook version that stores just it).
+
+    A constant number of statements whatever the codebook's size (pinned by a test).
+    """
     if parent is not None and parent.codebook_id != codebook.pk:
         raise ValidationError({"parent": "The parent code belongs to another codebook."})
     unknown = set(fields) - set(CODE_FIELDS) - {"guid"}
@@ -179,22 +211,37 @@ def code_create(
         top = Code.objects.filter(codebook=codebook).aggregate(top=Max("order"))["top"]
         fields["order"] = 0 if top is None else top + 1
     code = Code(codebook=codebook, key=key.strip(), name=name.strip(), parent=parent, **fields)
-    code.full_clean(validate_unique=False)
-    with transaction.atomic():
-        _save_unique(code, "key", f"A code with key {code.key!r} already exists in this codebook.")
-        audit_record(
-            study_id=codebook.study_id,
-            actor=actor,
-            action="create",
-            object_type="code",
-            object_id=code.pk,
-            after=snapshot(code, CODE_FIELDS),
-            summary=f"Code {code.key} {code.name} added",
-        )
-        if bump_version:
-            codebook_bump_version(
-                codebook=codebook, summary=f"Added {code.key} {code.name}", actor=actor
+    _code_clean(code)
+    try:
+        with transaction.atomic():
+            code.save(force_insert=True)
+            audit_record(
+                study_id=codebook.study_id,
+                actor=actor,
+                action="create",
+                object_type="code",
+                object_id=code.pk,
+                after=snapshot(code, CODE_FIELDS),
+                summary=f"Code {code.key} {code.name} added",
             )
+            if bump_version:
+                codebook_bump_version(
+                    codebook=codebook,
+                    summary=f"Added {code.key} {code.name}",
+                    actor=actor,
+                    changed=[code],
+                )
+    except IntegrityError:
+        code.pk = None
+        if Code.objects.filter(codebook=codebook, key=code.key).exists():
+            raise ValidationError(
+                {"key": f"A code with key {code.key!r} already exists in this codebook."}
+            ) from None
+        if Code.objects.filter(codebook=codebook, guid=code.guid).exists():
+            raise ValidationError(
+                {"guid": f"A code with GUID {code.guid} already exists in this codebook."}
+            ) from None
+        raise
     return code
 
 
@@ -220,7 +267,7 @@ def code_update(*, code: Code, actor: Any, bump_version: bool = True, **changes:
             name,
             value.strip() if isinstance(value, str) and name in {"key", "name"} else value,
         )
-    code.full_clean(validate_unique=False)
+    _code_clean(code)
     after = snapshot(code, CODE_FIELDS)
     if after == before:
         return code
@@ -239,7 +286,10 @@ def code_update(*, code: Code, actor: Any, bump_version: bool = True, **changes:
         if bump_version:
             changed = ", ".join(k for k in after if after[k] != before[k])
             codebook_bump_version(
-                codebook=code.codebook, summary=f"Changed {code.key}: {changed}", actor=actor
+                codebook=code.codebook,
+                summary=f"Changed {code.key}: {changed}",
+                actor=actor,
+                changed=[code],
             )
     return code
 

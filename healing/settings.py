@@ -114,8 +114,14 @@ else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(VAR_DIR / "healing.sqlite3"),
-        # IMMEDIATE avoids "database is locked" when a request and an eager task both write.
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        # dev.py run serves with threads in two processes. IMMEDIATE takes the write lock when a
+        # transaction begins, so a writer waits (up to `timeout` seconds) instead of failing with
+        # "database is locked" when it upgrades a read; WAL lets readers go on while one writes.
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL",
+        },
     }
 # Lets several checkouts (or helpers) run the suite against one PostgreSQL server at once.
 _test_db_name = env_str("TEST_DATABASE_NAME")

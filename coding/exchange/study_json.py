@@ -39,6 +39,7 @@ from coding.models import (
     Coding,
     Memo,
 )
+from coding.selectors import codebook_all_version_snapshots
 from interviews.models import (
     AttributeDefinition,
     Dyad,
@@ -137,7 +138,8 @@ def _study_json(
     interview_guid = dict(Interview.objects.filter(dyad__study=study).values_list("id", "guid"))
     memberships = list(Membership.objects.filter(study=study).order_by("id"))
     memos = list(Memo.objects.filter(study=study).order_by("id"))
-    versions = list(codebook.versions.order_by("number"))
+    versions = list(codebook.versions.order_by("number").defer("snapshot", "changes"))
+    version_codes = codebook_all_version_snapshots(codebook=codebook)
     case_studies = list(
         CaseStudy.objects.filter(dyad__study=study).order_by("id").prefetch_related("sections")
     )
@@ -344,9 +346,7 @@ def _study_json(
             {
                 "number": v.number,
                 "summary": v.summary,
-                "snapshot": _snapshot_out(
-                    v.snapshot if isinstance(v.snapshot, list) else [], guid_of_code
-                ),
+                "snapshot": _snapshot_out(version_codes.get(v.number, []), guid_of_code),
                 "created_by": name(v.created_by_id),
                 "created": _when(v.created),
             }

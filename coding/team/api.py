@@ -732,7 +732,7 @@ class VersionDetailSerializer(serializers.Serializer):
     number = serializers.IntegerField(source="version.number")
     summary = serializers.CharField(source="version.summary")
     created = serializers.DateTimeField(source="version.created")
-    snapshot = serializers.JSONField(source="version.snapshot")
+    snapshot = serializers.JSONField()
     diff = serializers.JSONField()
 
 

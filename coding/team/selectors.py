@@ -15,6 +15,7 @@ from django.db.models.functions import Length
 
 from coding.analysis.agreement_report import InterviewUnits, Passage, Span, disagreements
 from coding.models import Adjudication, Assignment, Code, Codebook, CodebookVersion, Coding, Layer
+from coding.selectors import VersionReplay, codebook_versions_replayable
 from healing.audit.models import AuditEvent
 from interviews.models import Interview, Membership, Role, Study, Turn
 from interviews.selectors import Access
@@ -654,7 +655,7 @@ def codebook_versions(*, codebook: Codebook) -> QuerySet[CodebookVersion]:
     return (
         CodebookVersion.objects.filter(codebook=codebook)
         .select_related("created_by")
-        .defer("snapshot")
+        .defer("snapshot", "changes")
         .order_by("-number")
     )
 
@@ -712,21 +713,30 @@ def snapshot_diff(
 
 
 def codebook_version_diff(*, codebook: Codebook, number: int) -> dict[str, Any] | None:
-    """A version, the one before it, and what changed between them (one query)."""
-    versions = {
-        v.number: v
-        for v in CodebookVersion.objects.filter(
-            codebook=codebook, number__in=[number, number - 1]
-        ).select_related("created_by")
-    }
-    version = versions.get(number)
+    """A version, the one before it, every code of the version, and what changed between them
+    (one query: the versions from the nearest whole snapshot, replayed)."""
+    rows = list(
+        codebook_versions_replayable(codebook=codebook, low=number - 1, high=number).select_related(
+            "created_by"
+        )
+    )
+    replay = VersionReplay()
+    before: list[dict[str, Any]] = []
+    found: dict[int, CodebookVersion] = {}
+    for row in rows:
+        if row.number == number:
+            before = replay.codes() if number - 1 in found else []
+        replay.apply(snapshot=row.snapshot, changes=row.changes)
+        found[row.number] = row
+    version = found.get(number)
     if version is None:
         return None
-    previous = versions.get(number - 1)
+    after = replay.codes()
     return {
         "version": version,
-        "previous": previous,
-        "diff": snapshot_diff(previous.snapshot if previous else [], version.snapshot),
+        "previous": found.get(number - 1),
+        "snapshot": after,
+        "diff": snapshot_diff(before, after),
     }
 
 

@@ -1,6 +1,9 @@
-// Live progress for job lists and job pages: polls the jobs API while a job is queued or running.
+// Live progress for job lists, job pages and the agreement report: polls the small job status
+// API (GET /api/v1/jobs/ID/) every 300 ms while a job is queued or running. When a job on a page
+// marked data-refresh-when-done ends, the page's main content is fetched again and swapped in
+// (no full-page reload, no <meta refresh>), so its report or files appear as soon as they exist.
 const RUNNING = new Set(["queued", "running"]);
-const POLL_MS = 1000;
+const POLL_MS = 300;
 
 function update(element, job) {
   element.dataset.state = job.state;
@@ -18,6 +21,26 @@ function update(element, job) {
   if (message) message.textContent = `${job.progress}% · ${job.message}`;
 }
 
+// The page as the server renders it now: its <main> replaces ours, then any job still running
+// in it is followed again. A failure falls back to a plain reload.
+async function refreshMain() {
+  try {
+    const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!response.ok) throw new Error(String(response.status));
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const main = document.querySelector("main");
+    const freshMain = fresh.querySelector("main");
+    if (!main || !freshMain) throw new Error("no main");
+    main.replaceChildren(...freshMain.childNodes);
+    if (fresh.title) document.title = fresh.title;
+    main.dataset.refreshed = String(Number(main.dataset.refreshed || 0) + 1);
+    main.focus({ preventScroll: true }); // screen readers hear that the result is there
+    follow(main);
+  } catch {
+    window.location.reload();
+  }
+}
+
 async function poll(element) {
   const id = element.dataset.job;
   while (RUNNING.has(element.dataset.state)) {
@@ -31,12 +54,16 @@ async function poll(element) {
     if (!response.ok) return;
     const job = await response.json();
     update(element, job);
-    if (!RUNNING.has(job.state) && element.hasAttribute("data-reload-when-done")) {
-      window.location.reload(); // show the report and files rendered by the server
+    if (!RUNNING.has(job.state) && element.hasAttribute("data-refresh-when-done")) {
+      await refreshMain(); // show the report and files rendered by the server
     }
   }
 }
 
-for (const element of document.querySelectorAll("[data-job]")) {
-  if (RUNNING.has(element.dataset.state)) poll(element);
+function follow(root) {
+  for (const element of root.querySelectorAll("[data-job]")) {
+    if (RUNNING.has(element.dataset.state)) poll(element);
+  }
 }
+
+follow(document);

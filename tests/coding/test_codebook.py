@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 
 from coding.codebooks import healing
 from coding.models import Code, Codebook, CodebookVersion
-from coding.services import code_create, code_update
+from coding.selectors import codebook_version_snapshots
+from coding.services import code_create, code_update, codebook_snapshot
+from healing.audit.models import AuditEvent
 from interviews.models import Study
 from interviews.services import study_create
+from tests.factories import make_study
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +107,16 @@ def test_adding_or_renaming_a_code_makes_a_new_version_with_a_snapshot(
     assert codebook.version == 3
     versions = {v.number: v for v in CodebookVersion.objects.filter(codebook=codebook)}
     assert set(versions) == {1, 2, 3}
-    assert "NEW" not in {c["key"] for c in versions[1].snapshot}
-    assert {c["name"] for c in versions[3].snapshot if c["key"] == "NEW"} == {"Renamed code"}
+    # The first version is whole; adding and renaming one code store only that code.
+    assert versions[1].snapshot is not None
+    assert [c["key"] for c in versions[2].changes] == ["NEW"]
+    assert versions[3].snapshot is None
+    assert [c["name"] for c in versions[3].changes] == ["Renamed code"]
+    codes = codebook_version_snapshots(codebook=codebook, numbers=[1, 2, 3])
+    assert "NEW" not in {c["key"] for c in codes[1]}
+    assert {c["name"] for c in codes[2] if c["key"] == "NEW"} == {"New code"}
+    assert {c["name"] for c in codes[3] if c["key"] == "NEW"} == {"Renamed code"}
+    assert codes[3] == codebook_snapshot(codebook=codebook)
 
 
 def test_duplicate_key_and_bad_colour_are_refused(study: Study, lead: Any) -> None:
@@ -113,6 +124,11 @@ def test_duplicate_key_and_bad_colour_are_refused(study: Study, lead: Any) -> No
         code_create(codebook=study.codebook, key="VAL", name="Again", actor=lead)
     with pytest.raises(ValidationError, match="colour"):
         code_create(codebook=study.codebook, key="C1", name="C", actor=lead, color="red")
+    taken = Code.objects.filter(codebook=study.codebook).first()
+    assert taken is not None
+    with pytest.raises(ValidationError, match="GUID"):
+        code_create(codebook=study.codebook, key="C2", name="C", actor=lead, guid=taken.guid)
+    assert not Code.objects.filter(codebook=study.codebook, key__in=["C1", "C2"]).exists()
 
 
 def test_a_code_cannot_become_its_own_ancestor(study: Study, lead: Any) -> None:
@@ -128,3 +144,38 @@ def test_parent_from_another_codebook_is_refused(
     foreign = Code.objects.get(codebook__study=other_study, key="VAL")
     with pytest.raises(ValidationError, match="another codebook"):
         code_create(codebook=study.codebook, key="X", name="X", actor=lead, parent=foreign)
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_creating_a_code_takes_the_same_statements_at_any_codebook_size(
+    lead: Any, size: int, django_assert_num_queries: Any
+) -> None:
+    study = make_study(lead=lead, slug=f"codebook-{size}", codebook="empty")
+    codebook = study.codebook
+    for i in range(size):
+        code_create(codebook=codebook, key=f"K{i}", name=f"Code {i}", actor=lead)
+    # SAVEPOINT, the highest order, the code, its audit event, the codebook's version (locked
+    # read and update), the new version with just this code, RELEASE: 8 at any size.
+    with django_assert_num_queries(8):
+        code_create(codebook=codebook, key="NEW", name="New code", actor=lead)
+    version = CodebookVersion.objects.get(codebook=codebook, number=codebook.version)
+    assert version.snapshot is None
+    assert [entry["key"] for entry in version.changes] == ["NEW"]
+    assert AuditEvent.objects.filter(object_type="code", object_id=str(version.changes[0]["id"]))
+
+
+def test_version_history_replays_from_old_whole_snapshots(study: Study, lead: Any) -> None:
+    """Versions written before changes were stored (whole snapshots) and new ones (changes only)
+    read the same, and a later whole snapshot resets the replay."""
+    codebook = study.codebook
+    first = code_create(codebook=codebook, key="A1", name="One", actor=lead)
+    code_update(code=first, actor=lead, name="One renamed")
+    CodebookVersion.objects.filter(codebook=codebook, number=codebook.version).update(
+        snapshot=codebook_snapshot(codebook=codebook), changes=None
+    )
+    code_create(codebook=codebook, key="A2", name="Two", actor=lead)
+    codes = codebook_version_snapshots(codebook=codebook, numbers=range(1, codebook.version + 1))
+    assert set(codes) == set(range(1, codebook.version + 1))
+    assert codes[codebook.version] == codebook_snapshot(codebook=codebook)
+    assert "A1" not in {c["key"] for c in codes[1]}
+    assert {c["name"] for c in codes[2] if c["key"] == "A1"} == {"One"}

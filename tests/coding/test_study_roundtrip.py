@@ -21,6 +21,7 @@ from coding.exchange.registry import ExportOptions
 from coding.exchange.study_import import StudyImportError, study_import
 from coding.exports import export_study_bytes, study_format
 from coding.models import Adjudication, CaseStudySection, Code, CodebookVersion, Coding, Memo
+from coding.selectors import codebook_version_snapshots
 from healing.audit.models import AuditEvent
 from healing.jobs.models import Job, JobState
 from interviews.models import Dyad, Interview, Membership, Study
@@ -131,7 +132,8 @@ def test_export_import_into_an_empty_database_export_again_gives_the_same_data(
     humour = Code.objects.get(key="VAL.CON.HUMOR")
     assert humour.parent.key == "VAL.CON"
     latest = CodebookVersion.objects.get(number=4)
-    entry = next(e for e in latest.snapshot if e["key"] == "VAL.CON.HUMOR")
+    codes = codebook_version_snapshots(codebook=latest.codebook, numbers=[4])[4]
+    entry = next(e for e in codes if e["key"] == "VAL.CON.HUMOR")
     assert entry["id"] == humour.pk
     assert entry["parent"] == humour.parent_id
     # People the server did not know come back as inactive accounts without a password.

@@ -11,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from coding.models import Adjudication, Assignment, Code, CodebookVersion, Coding, Layer, Memo
-from coding.selectors import LayerChoice, codings_in_layer, default_layer_for
+from coding.selectors import (
+    LayerChoice,
+    codebook_version_snapshots,
+    codings_in_layer,
+    default_layer_for,
+)
 from coding.services import (
     CodingInput,
     coding_create,
@@ -417,8 +422,10 @@ def test_merging_moves_codings_memos_and_sub_codes_and_handles_duplicates(
     assert moved.codebook_version == counts["version"] == version + 1
     latest = CodebookVersion.objects.get(codebook=attention.codebook, number=counts["version"])
     assert latest.summary == "Merged VAL.PRES.ATT into VAL.PRES.EMP"
-    previous = CodebookVersion.objects.get(codebook=attention.codebook, number=version)
-    changes = snapshot_diff(previous.snapshot, latest.snapshot)["changed"]
+    codes = codebook_version_snapshots(
+        codebook=attention.codebook, numbers=[version, counts["version"]]
+    )
+    changes = snapshot_diff(codes[version], codes[counts["version"]])["changed"]
     merged = next(c for c in changes if c["key"] == "VAL.PRES.ATT")
     assert {"field": "merged_into", "before": None, "after": "VAL.PRES.EMP"} in merged["fields"]
     assert {"field": "is_active", "before": True, "after": False} in merged["fields"]
