@@ -461,6 +461,16 @@ def jobs_for_user(*, user: Any) -> QuerySet[Job]:
     )
 
 
+def job_may_cancel(*, user: Any, job: Job) -> bool:
+    """Who sees a job may cancel it if they started it or lead its study."""
+    if job.user_id == user.pk:
+        return True
+    return (
+        job.study_id is not None
+        and user.memberships.filter(study_id=job.study_id, role=Role.LEAD).exists()
+    )
+
+
 def job_get_for_user(*, user: Any, pk: int) -> Job:
     job = jobs_for_user(user=user).filter(pk=pk).first()
     if job is None:
