@@ -29,6 +29,7 @@ from coding.selectors import (
     coding_target_for_user,
     codings_visible_to,
     job_get_for_user,
+    job_may_cancel,
     jobs_for_user,
     memos_visible_to,
 )
@@ -56,6 +57,7 @@ from healing.api.filters import DateTimeFilter, IdFilter, StrictOrderingFilter
 from healing.jobs.models import Job, JobFile, JobState
 from healing.jobs.registry import job_kind_choices
 from healing.jobs.serializers import JobSerializer
+from healing.jobs.services import job_cancel
 from interviews.models import Perspective, Role, Study
 from interviews.selectors import (
     Access,
@@ -766,6 +768,17 @@ class JobViewSet(viewsets.GenericViewSet):
         if job is None:
             raise Http404("Not found.")
         return Response(JobSerializer(job).data)
+
+    @extend_schema(request=None, responses={200: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """Cancel a job that is queued or running (its starter, or a lead of its study): a queued
+        job never runs, a running one is stopped. Cancelling an ended job changes nothing."""
+        job = job_get_for_user(user=request.user, pk=_pk(pk))
+        if not job_may_cancel(user=request.user, job=job):
+            raise PermissionDenied("Only who started the job, or a lead of its study, cancels it.")
+        job_cancel(job=job, actor=request.user)
+        return self.retrieve(request, pk)
 
     @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>\d+)")

@@ -505,8 +505,18 @@ def memos_visible_to(*, user: Any) -> QuerySet[Memo]:
     )
 
 
+# Jobs that write into a study (imports): their reports and inputs are for the study's leads, so a
+# lead lowered to coder or viewer no longer sees even the ones they started.
+LEAD_ONLY_JOB_KINDS = (JobKind.IMPORT_TRANSCRIPTS, JobKind.IMPORT_QDPX, JobKind.IMPORT_STUDY)
+
+
 def jobs_for_user(*, user: Any) -> QuerySet[Job]:
-    """A member sees the jobs they started; a lead sees every job of their studies.
+    """A current member sees the jobs they started in the study; a lead sees every job of their
+    studies. Access follows membership on every request: removed from a study, a member no
+    longer sees its jobs, not even their own; a job of no study (an import into a new study not
+    yet created) is its starter's alone.
+
+    Imports are the leads' (``LEAD_ONLY_JOB_KINDS``).
 
     While a study codes blind, a coder's own jobs whose results hold other coders' layers are
     hidden until the lead reveals: agreement reports, and exports that were not limited to the
@@ -526,10 +536,24 @@ def jobs_for_user(*, user: Any) -> QuerySet[Job]:
         | Q(params__layer=Layer.CONSENSUS)
         | Q(params__coder=user.get_username())
     )
+    member_of = user.memberships.values("study_id")
+    own = Q(user=user) & (
+        Q(study_id__isnull=True) | (Q(study_id__in=member_of) & ~Q(kind__in=LEAD_ONLY_JOB_KINDS))
+    )
     return (
-        Job.objects.filter(Q(user=user) | Q(study_id__in=lead_of))
+        Job.objects.filter(own | Q(study_id__in=lead_of))
         .filter(blind_safe)
         .select_related("study", "user")
+    )
+
+
+def job_may_cancel(*, user: Any, job: Job) -> bool:
+    """Who sees a job may cancel it if they started it or lead its study."""
+    if job.user_id == user.pk:
+        return True
+    return (
+        job.study_id is not None
+        and user.memberships.filter(study_id=job.study_id, role=Role.LEAD).exists()
     )
 
 

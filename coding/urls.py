@@ -11,4 +11,5 @@ urlpatterns = [
     ),
     path("studies/<slug:slug>/jobs/", views.study_jobs, name="study-jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/cancel/", views.job_cancel_page, name="job-cancel"),
 ]

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
 
-from coding.selectors import job_get_for_user, jobs_for_user
-from healing.jobs.models import JobFile
+from coding.selectors import job_get_for_user, job_may_cancel, jobs_for_user
+from healing.jobs.models import ACTIVE_STATES, JobFile
+from healing.jobs.services import job_cancel
 from healing.types import AuthenticatedRequest
 from interviews.selectors import (
     Access,
@@ -79,6 +83,7 @@ def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "study": job.study,
             "outputs": outputs,
             "report": report.render({"job": job, "result": job.result}, request),
+            "may_cancel": job.state in ACTIVE_STATES and job_may_cancel(user=request.user, job=job),
         },
     )
 
@@ -127,3 +132,17 @@ def interview_workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "coding/workspace.html",
         {"interview": interview, "study": study, "access": access, "config": config},
     )
+
+
+@login_required
+@require_POST
+def job_cancel_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Cancel a job (its starter, or a lead of its study)."""
+    job = job_get_for_user(user=request.user, pk=pk)
+    if not job_may_cancel(user=request.user, job=job):
+        raise PermissionDenied("Only who started the job, or a lead of its study, cancels it.")
+    if job_cancel(job=job, actor=request.user):
+        messages.success(request, "The job was cancelled.")
+    else:
+        messages.info(request, "The job had already ended.")
+    return redirect("job-detail", pk=job.pk)

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "healing.accounts.sessions.IdleTimeoutMiddleware",
+    "healing.jobs.middleware.JobRefusedMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,6 +149,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int(
     "CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_TIME_LIMIT - 60, minimum=5
 )
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "healing"
+# Redis redelivers an unacknowledged message after the visibility timeout: longer than the
+# longest job (its hard time limit) plus a margin, or a running job would be started twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60,
+    # Starting a job with Redis down answers 503 within seconds rather than hanging the request.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Celery beat (run with the worker: ``celery -A healing worker --beat``) sweeps for jobs whose
+# worker died: every minute, so such a job ends within HEALING_JOB_HEARTBEAT_TIMEOUT + 60 s.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-lost-jobs": {"task": "healing.jobs.tasks.sweep_lost_jobs", "schedule": 60.0},
+}
+# A running job's runner beats at most every HEALING_JOB_HEARTBEAT_SECONDS (with its progress);
+# one silent for HEALING_JOB_HEARTBEAT_TIMEOUT seconds lost its worker.
+HEALING_JOB_HEARTBEAT_SECONDS = env_int("HEALING_JOB_HEARTBEAT_SECONDS", 5, minimum=1)
+HEALING_JOB_HEARTBEAT_TIMEOUT = env_int("HEALING_JOB_HEARTBEAT_TIMEOUT", 120, minimum=30)
+# Exports, reports and imports one person may have waiting or running at once.
+HEALING_MAX_ACTIVE_JOBS_PER_USER = env_int("HEALING_MAX_ACTIVE_JOBS_PER_USER", 3, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 

@@ -34,6 +34,8 @@ def _no_rate_limits(settings: Any) -> None:
     would live in a cache shared by parallel workers. tests/test_authentication.py turns them on
     with its own cache."""
     settings.HEALING_API_RATES = {"user": None, "token": None, "anon": None}
+    # Tests start many jobs in one on-commit capture, all pending until it ends.
+    settings.HEALING_MAX_ACTIVE_JOBS_PER_USER = 1000
 
 
 @pytest.fixture

@@ -14,10 +14,18 @@ from healing.jobs.registry import job_kind_choices
 
 
 class JobState(models.TextChoices):
+    # Stored, not yet handed to the broker: nobody sees it; if the broker refuses it, it goes.
+    PENDING = "pending", "Pending"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# States in which a job still has work ahead: it counts towards the user's limit and can be
+# cancelled.
+ACTIVE_STATES = (JobState.PENDING, JobState.QUEUED, JobState.RUNNING)
 
 
 class Job(models.Model):
@@ -32,7 +40,7 @@ class Job(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
     )
-    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
     params = models.JSONField(default=dict, blank=True)
@@ -41,6 +49,18 @@ class Job(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     # Which process ran it ("hostname pid"), so a test can prove a real worker did.
     worker = models.CharField(max_length=200, blank=True)
+    # Updated by the runner while the job runs; a running job whose heartbeat is older than
+    # HEALING_JOB_HEARTBEAT_TIMEOUT lost its worker (see healing.jobs.sweep).
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    # How many times the job was started again after its worker died.
+    restarts = models.PositiveSmallIntegerField(default=0)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
@@ -55,6 +75,8 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["user", "-created"], name="job_by_user"),
             models.Index(fields=["study", "-created"], name="job_by_study"),
+            # The sweep for jobs whose worker died, and the count of a user's active jobs.
+            models.Index(fields=["state", "heartbeat"], name="job_by_state_heartbeat"),
         ]
 
     def __str__(self) -> str:

@@ -23,14 +23,25 @@ class JobKindEntry:
     kind: str
     label: str
     handler: Handler
+    # Whether a job whose worker died is started once more. True for every kind so far: exports
+    # and reports only read, and imports write in one transaction (all or nothing), so a second
+    # run never finds half of the first. A kind with side effects outside the database says False.
+    restart_after_worker_loss: bool = True
 
 
 _KINDS: dict[str, JobKindEntry] = {}
 
 
-def job_kind_register(*, kind: str, label: str, handler: Handler) -> None:
+def job_kind_register(
+    *, kind: str, label: str, handler: Handler, restart_after_worker_loss: bool = True
+) -> None:
     """Register a kind of job and the function that runs it (registering again replaces it)."""
-    _KINDS[kind] = JobKindEntry(kind=str(kind), label=str(label), handler=handler)
+    _KINDS[kind] = JobKindEntry(
+        kind=str(kind),
+        label=str(label),
+        handler=handler,
+        restart_after_worker_loss=restart_after_worker_loss,
+    )
 
 
 def job_handler(kind: Any) -> Callable[[Handler], Handler]:
@@ -46,6 +57,11 @@ def job_handler(kind: Any) -> Callable[[Handler], Handler]:
 def job_kind_handler(kind: str) -> Handler | None:
     entry = _KINDS.get(kind)
     return entry.handler if entry is not None else None
+
+
+def job_kind_restarts(kind: str) -> bool:
+    entry = _KINDS.get(kind)
+    return entry is not None and entry.restart_after_worker_loss
 
 
 def job_kind_choices() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from coding.job_kinds import JobKind
 from healing.jobs.models import Job, JobState
 from healing.jobs.services import JobInput, job_add_output, job_create
-from interviews.models import Study
+from interviews.models import Membership, Role, Study
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,8 @@ def test_the_job_list_and_page_follow_who_may_see_a_job(
     outsider: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    # Imports are the leads' (a second lead here); lowered to coder, they no longer see it.
+    Membership.objects.filter(study=study, user=coder).update(role=Role.LEAD)
     mine = _import_job(study, coder, django_capture_on_commit_callbacks)
     assert browser_for(coder).get(f"/jobs/{mine.pk}/").status_code == 200
     assert (
@@ -74,6 +76,8 @@ def test_the_job_list_and_page_follow_who_may_see_a_job(
     )
     assert browser_for(outsider).get("/studies/study/jobs/").status_code == 404
     assert Client().get("/studies/study/jobs/").status_code == 302
+    Membership.objects.filter(study=study, user=coder).update(role=Role.CODER)
+    assert browser_for(coder).get(f"/jobs/{mine.pk}/").status_code == 404
 
 
 def test_output_files_are_downloadable_by_who_sees_the_job(
