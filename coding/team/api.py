@@ -32,6 +32,7 @@ from interviews.selectors import (
     ADJUDICATION_BLIND,
     Access,
     interview_get_for_user,
+    studies_open_q,
     study_get_for_user,
 )
 
@@ -275,7 +276,11 @@ class AssignmentView(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         user: Any = request.user
         assignment = (
-            Assignment.objects.filter(pk=pk, interview__dyad__study__memberships__user=user)
+            Assignment.objects.filter(
+                studies_open_q(user, "interview__dyad__study"),
+                pk=pk,
+                interview__dyad__study__memberships__user=user,
+            )
             .select_related("interview__dyad__study", "coder")
             .defer("interview__text")
             .first()
@@ -607,7 +612,9 @@ class ConsensusCompleteView(APIView):
 def _lead_code(request: Request, pk: int) -> Code:
     user: Any = request.user
     code = (
-        Code.objects.filter(pk=pk, codebook__study__memberships__user=user)
+        Code.objects.filter(
+            studies_open_q(user, "codebook__study"), pk=pk, codebook__study__memberships__user=user
+        )
         .select_related("codebook__study")
         .first()
     )
