@@ -63,6 +63,7 @@ from interviews.selectors import (
     Access,
     dyad_get_for_user,
     interview_get_for_user,
+    studies_open_q,
     study_access_for_user,
     study_get_for_user,
 )
@@ -126,9 +127,9 @@ class CodeWriteSerializer(StrictSerializer):
 
 
 def _codes_of(user: Any, slug: str | None) -> QuerySet[Code]:
-    queryset = Code.objects.filter(codebook__study__memberships__user=user).select_related(
-        "codebook__study"
-    )
+    queryset = Code.objects.filter(
+        studies_open_q(user, "codebook__study"), codebook__study__memberships__user=user
+    ).select_related("codebook__study")
     if slug:
         queryset = queryset.filter(codebook__study__slug=slug)
     return queryset.order_by("codebook__study__slug", "order", "id")

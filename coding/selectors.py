@@ -27,6 +27,7 @@ from interviews.models import Dyad, Interview, Membership, Role, Study
 from interviews.selectors import (
     Access,
     access_from_annotations,
+    studies_open_q,
     study_ids_blinding,
     study_ids_seeing_all_layers,
 )
@@ -131,7 +132,10 @@ def codings_visible_to(*, user: Any) -> QuerySet[Coding]:
     """Every coding the user may read: their studies, minus others' layers where coding is blind."""
     if not user.is_authenticated:
         return Coding.objects.none()
-    return Coding.objects.filter(interview__dyad__study__memberships__user=user).filter(
+    return Coding.objects.filter(
+        studies_open_q(user, "interview__dyad__study"),
+        interview__dyad__study__memberships__user=user,
+    ).filter(
         Q(layer=Layer.CONSENSUS)
         | Q(coder=user)
         | Q(interview__dyad__study_id__in=study_ids_seeing_all_layers(user=user))
@@ -495,7 +499,7 @@ def memos_visible_to(*, user: Any) -> QuerySet[Memo]:
         Q(coding__isnull=True) | Q(coding__layer=Layer.CONSENSUS) | Q(coding__coder=user)
     )
     return (
-        Memo.objects.filter(study__memberships__user=user)
+        Memo.objects.filter(studies_open_q(user, "study"), study__memberships__user=user)
         .filter(
             Q(study_id__in=study_ids_seeing_all_layers(user=user))
             | Q(author=user)

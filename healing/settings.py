@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Three floors: healing's shared apps, then interviews, then coding (docs/architecture.md).
     "healing.accounts",
     "healing.tokens",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this sign-in passed a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "healing.accounts.sessions.IdleTimeoutMiddleware",
@@ -178,6 +182,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Accepts every password; after any password change (account page, reset link, admin,
+    # changepassword) Django calls its password_changed, which revokes the user's API tokens.
+    {"NAME": "healing.tokens.validators.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -235,6 +242,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Personal API tokens expire: the creator picks 30, 90 or 365 days, never more than this.
+HEALING_TOKEN_MAX_DAYS = env_int("HEALING_TOKEN_MAX_DAYS", 365, minimum=1)
+# Two-factor (TOTP, django-otp): the issuer name an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env_str("HEALING_OTP_ISSUER") or "Healing"
 
 # Password reset mails: printed on the console in the embedded default; set EMAIL_URL-like
 # settings on a team server (docs/settings.md).

@@ -29,6 +29,9 @@ class Study(models.Model):
     description = models.TextField(blank=True)
     # While on, coders see only their own layer until the lead reveals the others.
     blind_coding = models.BooleanField(default=False)
+    # While on, members open the study only from a two-factor-verified sign-in (or a token
+    # created from one).
+    require_two_factor = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

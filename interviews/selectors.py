@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from healing.accounts.two_factor import user_two_factor_verified
 from interviews.models import (
     AttributeDefinition,
     Dyad,
@@ -68,6 +69,25 @@ class Access:
 
 
 ADJUDICATION_BLIND = "Blind coding is on: adjudication opens when the lead reveals."
+TWO_FACTOR_REQUIRED = (
+    "This study requires two-factor sign-in: set up an authenticator on your account page "
+    "(/account/#two-factor), then sign out and sign in again with a code."
+)
+
+
+def two_factor_check(study: Any, user: Any) -> None:
+    """Refuse a member of a study that requires two-factor whose sign-in (or token) was not
+    verified with a code."""
+    if study is not None and study.require_two_factor and not user_two_factor_verified(user):
+        raise PermissionDenied(TWO_FACTOR_REQUIRED)
+
+
+def studies_open_q(user: Any, study_path: str) -> Q:
+    """For list queries: leave out studies that require two-factor when this sign-in is not
+    verified (``study_path`` leads from the listed object to its study)."""
+    if user_two_factor_verified(user):
+        return Q()
+    return Q(**{f"{study_path}__require_two_factor" if study_path else "require_two_factor": False})
 
 
 def access_from_annotations(obj: Any, min_role: str, *, blind: bool) -> Access:
@@ -117,6 +137,7 @@ def member_object_get(
     )
     study = attrgetter(study_path.replace("__", "."))(found) if found and study_path else found
     access = access_from_annotations(found, min_role, blind=bool(study and study.blind_coding))
+    two_factor_check(study, user)
     return found, access
 
 

@@ -3,13 +3,27 @@ services write). A study's and a dyad's pages show coding progress: they are cod
 
 from __future__ import annotations
 
+from base64 import b32encode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
+from healing.accounts.two_factor import (
+    totp_device_confirm,
+    totp_device_confirmed,
+    totp_device_pending,
+    totp_device_remove,
+    totp_device_start,
+    totp_qr_svg,
+    user_two_factor_verified,
+)
 from healing.tokens.models import ApiToken
 from healing.types import AuthenticatedRequest
 from interviews.manifest import ManifestError, manifest_items
@@ -22,6 +36,7 @@ from interviews.services import (
     api_token_create,
     api_token_revoke,
     parse_speaker_map,
+    token_lifetime_choices,
     transcripts_import_start,
 )
 
@@ -37,14 +52,22 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: AuthenticatedRequest) -> HttpResponse:
-    """The user's account page: create, list and revoke personal API tokens."""
+    """The user's account page: personal API tokens (create with an expiry, list, revoke) and
+    two-factor sign-in (set up an authenticator app, confirm it with a code, turn it off)."""
     new_token = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
             try:
+                days = int(request.POST.get("days") or 0) or None
+            except ValueError:
+                days = -1
+            try:
                 _, new_token = api_token_create(
-                    user=request.user, name=request.POST.get("name", "")
+                    user=request.user,
+                    name=request.POST.get("name", ""),
+                    days=days,
+                    two_factor=user_two_factor_verified(request.user),
                 )
             except ValidationError as exc:
                 for text in exc.messages:
@@ -60,8 +83,47 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
                 api_token_revoke(token=token)
                 messages.success(request, f"Token “{token.name}” revoked.")
             return redirect("account")
+        elif action in TWO_FACTOR_ACTIONS:
+            return _two_factor_action(request, action)
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created")
-    return render(request, "interviews/account.html", {"tokens": tokens, "new_token": new_token})
+    pending = totp_device_pending(user=request.user)
+    return render(
+        request,
+        "interviews/account.html",
+        {
+            "tokens": tokens,
+            "new_token": new_token,
+            "lifetimes": token_lifetime_choices(),
+            "now": timezone.now(),
+            "device": totp_device_confirmed(user=request.user),
+            "verified": user_two_factor_verified(request.user),
+            "pending": pending,
+            "pending_qr": totp_qr_svg(pending) if pending else "",
+            "pending_secret": b32encode(pending.bin_key).decode("ascii") if pending else "",
+        },
+    )
+
+
+TWO_FACTOR_ACTIONS = ("totp-start", "totp-confirm", "totp-remove")
+
+
+def _two_factor_action(request: AuthenticatedRequest, action: str) -> HttpResponse:
+    code = request.POST.get("code", "")
+    if action == "totp-start":
+        totp_device_start(user=request.user)
+    elif action == "totp-confirm":
+        pending = totp_device_pending(user=request.user)
+        if pending is None or not totp_device_confirm(device=pending, code=code):
+            messages.error(request, "That code is wrong or has expired: try the current one.")
+        else:
+            otp_login(request, pending)
+            messages.success(request, "Two-factor sign-in is on; sign-ins now ask for a code.")
+    elif action == "totp-remove":
+        if totp_device_remove(user=request.user, code=code):
+            messages.success(request, "Two-factor sign-in is off.")
+        else:
+            messages.error(request, "Enter a current code from your app to turn two-factor off.")
+    return redirect(reverse("account") + "#two-factor")
 
 
 @login_required

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import path
@@ -32,6 +31,7 @@ from interviews.selectors import (
     ADJUDICATION_BLIND,
     Access,
     interview_get_for_user,
+    studies_open_q,
     study_get_for_user,
 )
 
@@ -275,7 +275,11 @@ class AssignmentView(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         user: Any = request.user
         assignment = (
-            Assignment.objects.filter(pk=pk, interview__dyad__study__memberships__user=user)
+            Assignment.objects.filter(
+                studies_open_q(user, "interview__dyad__study"),
+                pk=pk,
+                interview__dyad__study__memberships__user=user,
+            )
             .select_related("interview__dyad__study", "coder")
             .defer("interview__text")
             .first()
@@ -532,11 +536,24 @@ class AdjudicationsView(APIView):
                 codebook__study=study, pk__in=[values["code"], values.get("new_code") or 0]
             ).select_related("codebook")
         }
-        if values["code"] not in codes:
-            raise ValidationError({"code": ["No such code in this study's codebook."]})
+        # Every id is checked against the study: an unknown or foreign one is a 400, never a
+        # silent fallback (issue 14, finding 9).
+        errors: dict[str, list[str]] = {}
+        for field in ("code", "new_code"):
+            if values.get(field) is not None and values[field] not in codes:
+                errors[field] = ["No such code in this study's codebook."]
+        coder_ids = [values["a"], values["b"], values.get("accepted")]
         users = {
-            u.pk: u for u in get_user_model().objects.filter(pk__in=[values["a"], values["b"]])
+            m.user.pk: m.user
+            for m in Membership.objects.filter(
+                study=study, user_id__in=[i for i in coder_ids if i is not None]
+            ).select_related("user")
         }
+        for field in ("a", "b", "accepted"):
+            if values.get(field) is not None and values[field] not in users:
+                errors[field] = ["No such member of this study."]
+        if errors:
+            raise ValidationError(errors)
         decision = services.adjudication_decide(
             interview=interview,
             code=codes[values["code"]],
@@ -546,7 +563,7 @@ class AdjudicationsView(APIView):
             actor=request.user,
             coder_a=users.get(values["a"]),
             coder_b=users.get(values["b"]),
-            accepted=users.get(values.get("accepted") or 0),
+            accepted=users.get(values.get("accepted") or 0),  # checked above when given
             spans=[(s[0], s[1]) for s in values.get("spans") or []],
             new_code=codes.get(values.get("new_code") or 0),
             note=values["note"],
@@ -607,7 +624,9 @@ class ConsensusCompleteView(APIView):
 def _lead_code(request: Request, pk: int) -> Code:
     user: Any = request.user
     code = (
-        Code.objects.filter(pk=pk, codebook__study__memberships__user=user)
+        Code.objects.filter(
+            studies_open_q(user, "codebook__study"), pk=pk, codebook__study__memberships__user=user
+        )
         .select_related("codebook__study")
         .first()
     )

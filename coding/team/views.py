@@ -159,6 +159,17 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 if blind
                 else "Blind coding is off.",
             )
+        elif action == "two-factor":
+            require = post.get("require") == "on"
+            _attempt(
+                request,
+                lambda: services.study_update(
+                    study=study, require_two_factor=require, actor=request.user
+                ),
+                "Two-factor sign-in is now required for this study."
+                if require
+                else "Two-factor sign-in is no longer required.",
+            )
         elif action == "reveal":
             _attempt(
                 request,

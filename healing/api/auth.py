@@ -44,20 +44,25 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The token has characters it cannot have."
             ) from None
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=token_hash(token), revoked__isnull=True)
-            .first()
-        )
-        if found is None or not found.user.is_active:
+        found = ApiToken.objects.select_related("user").filter(key_hash=token_hash(token)).first()
+        if found is None or found.revoked is not None or not found.user.is_active:
             raise exceptions.AuthenticationFailed("Unknown or revoked API token.")
+        if found.expired:
+            raise exceptions.AuthenticationFailed(
+                f"This API token expired on {found.expires:%Y-%m-%d}; "
+                "create a new one on your account page."
+            )
         now = timezone.now()
         if (
             found.last_used is None
             or (now - found.last_used).total_seconds() > LAST_USED_GRANULARITY_SECONDS
         ):
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
-        return found.user, found
+        # A study that requires two-factor asks user.is_verified() (django-otp's name): a token
+        # created from a two-factor-verified sign-in carries that verification.
+        user: Any = found.user
+        user.is_verified = lambda: found.two_factor
+        return user, found
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ApiToken(models.Model):
@@ -19,6 +20,11 @@ class ApiToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(help_text="After this the token is refused; chosen at creation.")
+    two_factor = models.BooleanField(
+        default=False,
+        help_text="Created from a two-factor-verified sign-in: opens studies that require it.",
+    )
 
     class Meta:
         db_table = "interviews_apitoken"
@@ -33,3 +39,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires <= timezone.now()

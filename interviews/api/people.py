@@ -30,6 +30,7 @@ from interviews.selectors import (
     attribute_definition_get_for_user,
     dyad_get_for_user,
     participant_get_for_user,
+    studies_open_q,
     study_get_for_user,
 )
 from interviews.services import (
@@ -107,9 +108,9 @@ class AttributeDefinitionViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[AttributeDefinition]:
         user: Any = self.request.user
-        return AttributeDefinition.objects.filter(study__memberships__user=user).select_related(
-            "study"
-        )
+        return AttributeDefinition.objects.filter(
+            studies_open_q(user, "study"), study__memberships__user=user
+        ).select_related("study")
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -207,7 +208,7 @@ class ParticipantFilter(django_filters.FilterSet):
 
 def _participants_of(user: Any) -> QuerySet[Participant]:
     return (
-        Participant.objects.filter(study__memberships__user=user)
+        Participant.objects.filter(studies_open_q(user, "study"), study__memberships__user=user)
         .select_related("study")
         .prefetch_related(
             Prefetch("dyads_as_clinician", queryset=Dyad.objects.only("id", "label", "clinician")),
@@ -360,7 +361,7 @@ class DyadViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Dyad]:
         user: Any = self.request.user
         return (
-            Dyad.objects.filter(study__memberships__user=user)
+            Dyad.objects.filter(studies_open_q(user, "study"), study__memberships__user=user)
             .select_related("study", "clinician", "patient")
             .prefetch_related(
                 Prefetch(

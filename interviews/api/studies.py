@@ -21,6 +21,7 @@ from interviews.models import (
 from interviews.selectors import (
     studies_for_user,
     study_get_for_user,
+    two_factor_check,
 )
 from interviews.services import (
     study_create,
@@ -42,6 +43,7 @@ class StudySerializer(serializers.ModelSerializer):
             "title",
             "description",
             "blind_coding",
+            "require_two_factor",
             "created",
             "role",
             "dyad_count",
@@ -62,6 +64,11 @@ class StudyUpdateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     blind_coding = serializers.BooleanField(required=False)
+    require_two_factor = serializers.BooleanField(
+        required=False,
+        help_text="Members open the study only from a two-factor-verified sign-in (or a token "
+        "created from one). Only a lead whose own sign-in is verified may turn it on.",
+    )
 
 
 class StudyFilter(django_filters.FilterSet):
@@ -99,6 +106,7 @@ class StudyViewSet(viewsets.GenericViewSet):
         study = self.get_queryset().filter(slug=slug).first()
         if study is None:
             return error_response(404, "not_found", "Not found.")
+        two_factor_check(study, request.user)
         return Response(StudySerializer(study).data)
 
     @extend_schema(request=StudyCreateSerializer, responses={201: StudySerializer})

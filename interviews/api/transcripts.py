@@ -31,6 +31,7 @@ from interviews.models import (
 )
 from interviews.selectors import (
     interview_get_for_user,
+    studies_open_q,
     study_get_for_user,
 )
 from interviews.services import (
@@ -234,7 +235,10 @@ class InterviewViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Interview]:
         return (
-            Interview.objects.filter(dyad__study__memberships__user=self._user())
+            Interview.objects.filter(
+                studies_open_q(self._user(), "dyad__study"),
+                dyad__study__memberships__user=self._user(),
+            )
             .select_related("dyad__study")
             .defer("text")
         )

@@ -2,7 +2,7 @@
 (attributes, participants, dyads) and ``transcripts`` (interviews and their import); API tokens
 live in ``healing.tokens``. Every public name is importable from here."""
 
-from healing.tokens.services import api_token_create, api_token_revoke
+from healing.tokens.services import api_token_create, api_token_revoke, token_lifetime_choices
 from interviews.services.fields import (
     INTERVIEW_FIELDS,
 )
@@ -80,5 +80,6 @@ __all__ = [
     "participant_update",
     "study_create",
     "study_update",
+    "token_lifetime_choices",
     "transcripts_import_start",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from healing.accounts.two_factor import user_two_factor_verified
 from healing.audit.services import audit_record, snapshot
 from interviews.hooks import study_created_run
 from interviews.models import (
@@ -16,7 +17,7 @@ from interviews.models import (
 )
 
 MEMBERSHIP_FIELDS = ["study", "user", "role", "adjudicator"]
-STUDY_FIELDS = ["title", "description", "blind_coding"]
+STUDY_FIELDS = ["title", "description", "blind_coding", "require_two_factor"]
 
 # --- Studies and members ------------------------------------------------------------------------
 
@@ -49,10 +50,19 @@ def study_create(
 
 
 def study_update(*, study: Study, actor: Any, **changes: Any) -> Study:
-    """Change a study's title, description or blind coding; audited with before and after."""
+    """Change a study's title, description, blind coding or two-factor requirement; audited with
+    before and after. Only a lead whose own sign-in is two-factor-verified may require it."""
     unknown = set(changes) - set(STUDY_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    if changes.get("require_two_factor") and not user_two_factor_verified(actor):
+        # Otherwise the lead would lock themselves out of their own study.
+        raise ValidationError(
+            {
+                "require_two_factor": "Set up two-factor on your account page and sign in with "
+                "a code before requiring it for the study."
+            }
+        )
     before = snapshot(study, STUDY_FIELDS)
     for name, value in changes.items():
         setattr(study, name, value.strip() if isinstance(value, str) else value)
@@ -73,6 +83,8 @@ def study_update(*, study: Study, actor: Any, **changes: Any) -> Study:
             after={k: after[k] for k in changed},
             summary="Blind coding " + ("on" if study.blind_coding else "off")
             if changed == ["blind_coding"]
+            else "Two-factor " + ("required" if study.require_two_factor else "not required")
+            if changed == ["require_two_factor"]
             else f"Study changed: {', '.join(changed)}",
         )
     return study

@@ -7,12 +7,14 @@ queries.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from coding.models import Memo
@@ -57,7 +59,13 @@ def many(study: Study, lead: Any, coder: Any) -> Study:
     )
     Membership.objects.bulk_create(Membership(study=study, user=u, role="viewer") for u in users)
     ApiToken.objects.bulk_create(
-        ApiToken(user=lead, name=f"token {n}", prefix="hl_", key_hash=f"{n:064d}")
+        ApiToken(
+            user=lead,
+            name=f"token {n}",
+            prefix="hl_",
+            key_hash=f"{n:064d}",
+            expires=timezone.now() + dt.timedelta(days=90),
+        )
         for n in range(ROWS)
     )
     jobs = Job.objects.bulk_create(Job(kind="export", user=lead, study=study) for _ in range(ROWS))

@@ -97,11 +97,23 @@ def comparison_scope(
             raise ValidationError(error.message_dict) from None
         if layer.name == "mine":
             layer = LayerChoice("coder", user.pk)
+    names = names if names is not None else coder_names(study=study)
+    given_coder = layer.coder_id if layer.name == "coder" else _int_or_none(coder)
+    if (layer.name == "coder" or coder) and given_coder not in names:
+        # Not a silent empty layer: the coder must be a member of the study who codes.
+        raise ValidationError({"coder": ["No member of this study who codes has this id."]})
     subset = dyad_subset_from_params(study=study, params=params, ignore=OWN_PARAMS)
-    label = layer_label(layer, names if names is not None else coder_names(study=study))
+    label = layer_label(layer, names)
     return Scope(
         study=study, layer=layer, layer_label=label, subset=subset, layer_defaulted=defaulted
     )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def last_param(params: Mapping[str, Sequence[str]], name: str) -> str | None:
