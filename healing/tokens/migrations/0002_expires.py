@@ -38,10 +38,7 @@ class Migration(migrations.Migration):
             name="two_factor",
             field=models.BooleanField(
                 default=False,
-                help_text=(
-                    "Created from a two-factor-verified sign-in: it may open studies that "
-                    "require it."
-                ),
+                help_text="Created from a two-factor-verified sign-in: opens studies that require it.",
             ),
         ),
     ]
