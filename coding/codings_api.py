@@ -53,7 +53,13 @@ from healing.api.base import (
     id_field,
     offset_field,
 )
-from healing.api.filters import DateTimeFilter, IdFilter, StrictOrderingFilter
+from healing.api.filters import (
+    DateTimeFilter,
+    IdFilter,
+    KeyFilter,
+    ScopedFilterSet,
+    StrictOrderingFilter,
+)
 from healing.jobs.models import Job, JobFile, JobState
 from healing.jobs.registry import job_kind_choices
 from healing.jobs.serializers import JobSerializer
@@ -62,8 +68,12 @@ from interviews.models import Perspective, Role, Study
 from interviews.selectors import (
     Access,
     dyad_get_for_user,
+    dyads_visible_to,
     interview_get_for_user,
+    interviews_visible_to,
+    people_visible_to,
     studies_open_q,
+    studies_visible_to,
     study_access_for_user,
     study_get_for_user,
 )
@@ -135,10 +145,23 @@ def _codes_of(user: Any, slug: str | None) -> QuerySet[Code]:
     return queryset.order_by("codebook__study__slug", "order", "id")
 
 
-class CodeFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(field_name="codebook__study__slug", help_text="Study slug")
+def _codings_visible(user: Any) -> QuerySet[Coding]:
+    return codings_visible_to(user=user)
+
+
+def codes_visible_to(user: Any) -> QuerySet[Code]:
+    return Code.objects.filter(codebook__study__in=studies_visible_to(user))
+
+
+class CodeFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="codebook__study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
+    )
     group = django_filters.ChoiceFilter(choices=CodeGroup.choices)
-    parent = IdFilter(field_name="parent_id", help_text="Parent code id")
+    parent = IdFilter(field_name="parent_id", help_text="Parent code id", visible=codes_visible_to)
     top_level = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="Only codes without a parent"
     )
@@ -369,21 +392,28 @@ class CodingUpdateSerializer(StrictSerializer):
     memo = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
-class CodingFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(
-        field_name="interview__dyad__study__slug", help_text="Study slug"
+class CodingFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="interview__dyad__study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
     )
-    dyad = IdFilter(field_name="interview__dyad_id")
+    dyad = IdFilter(field_name="interview__dyad_id", visible=dyads_visible_to)
     dyad_label = django_filters.CharFilter(field_name="interview__dyad__label")
-    interview = IdFilter(field_name="interview_id")
+    interview = IdFilter(field_name="interview_id", visible=interviews_visible_to)
     perspective = django_filters.ChoiceFilter(
         field_name="interview__perspective", choices=Perspective.choices
     )
-    code = IdFilter(method="filter_code", help_text="Code id; its sub-codes are included")
+    code = IdFilter(
+        method="filter_code",
+        help_text="Code id; its sub-codes are included",
+        visible=codes_visible_to,
+    )
     code_key = django_filters.CharFilter(
         method="filter_code_key", help_text="Code key; its sub-codes are included"
     )
-    coder = IdFilter(field_name="coder_id")
+    coder = IdFilter(field_name="coder_id", visible=people_visible_to)
     coder_username = django_filters.CharFilter(field_name="coder__username")
     layer = django_filters.ChoiceFilter(choices=Layer.choices)
     created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
@@ -636,13 +666,23 @@ class MemoUpdateSerializer(StrictSerializer):
     body = serializers.CharField(required=False, max_length=50_000)
 
 
-class MemoFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
-    dyad = IdFilter(field_name="dyad_id")
-    interview = IdFilter(field_name="interview_id")
-    code = IdFilter(field_name="code_id")
-    coding = IdFilter(field_name="coding_id")
-    author = django_filters.CharFilter(field_name="author__username", help_text="Username")
+class MemoFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
+    )
+    dyad = IdFilter(field_name="dyad_id", visible=dyads_visible_to)
+    interview = IdFilter(field_name="interview_id", visible=interviews_visible_to)
+    code = IdFilter(field_name="code_id", visible=codes_visible_to)
+    coding = IdFilter(field_name="coding_id", visible=_codings_visible)
+    author = KeyFilter(
+        field_name="author__username",
+        help_text="Username",
+        visible=people_visible_to,
+        visible_field="username",
+    )
     created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
     updated_after = DateTimeFilter(field_name="updated", lookup_expr="gte")
@@ -732,8 +772,13 @@ class MemoViewSet(viewsets.GenericViewSet):
 # job API and nothing below depends on the sections above except ``_pk`` and ``FILTER_BACKENDS``.
 
 
-class JobFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
+class JobFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
+    )
     state = django_filters.ChoiceFilter(choices=JobState.choices)
     kind = django_filters.ChoiceFilter(choices=job_kind_choices)
     created_after = DateTimeFilter(field_name="created", lookup_expr="gte")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -263,3 +264,32 @@ def attribute_definitions_for(*, study: Study) -> dict[str, list[AttributeDefini
     for definition in AttributeDefinition.objects.filter(study=study).order_by("order", "key"):
         by_entity[definition.entity].append(definition)
     return by_entity
+
+
+# --- What a user may name in a filter (API list filters refuse anything else with a 400) --------
+
+
+def _member_of(user: Any) -> Q:
+    return Q(memberships__user_id=getattr(user, "pk", None))
+
+
+def studies_visible_to(user: Any) -> QuerySet[Study]:
+    return Study.objects.filter(_member_of(user))
+
+
+def dyads_visible_to(user: Any) -> QuerySet[Dyad]:
+    return Dyad.objects.filter(study__in=studies_visible_to(user))
+
+
+def interviews_visible_to(user: Any) -> QuerySet[Interview]:
+    return Interview.objects.filter(dyad__study__in=studies_visible_to(user))
+
+
+def participants_visible_to(user: Any) -> QuerySet[Participant]:
+    return Participant.objects.filter(study__in=studies_visible_to(user))
+
+
+def people_visible_to(user: Any) -> QuerySet[Any]:
+    """The members of the user's studies (coders, authors)."""
+    studies = studies_visible_to(user).values("pk")
+    return get_user_model().objects.filter(memberships__study__in=studies).distinct()

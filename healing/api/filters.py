@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -14,16 +15,53 @@ from rest_framework.request import Request
 
 from healing.api.base import MAX_ID
 
+# The objects a reference filter may name for a user (e.g. the interviews of their studies).
+Visible = Callable[[Any], QuerySet[Any]]
+
 
 class IdFilter(django_filters.NumberFilter):
-    """The id of a related object: a positive 64-bit whole number (else a 400)."""
+    """The id of a related object: a positive 64-bit whole number (else a 400). With
+    ``visible``, an id the user cannot see — unknown, or another study's — is a 400 too, not an
+    empty list (checked by :class:`ScopedFilterSet`)."""
 
     field_class = forms.IntegerField
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, visible: Visible | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+        self.visible = visible
+        self.visible_field = "pk"
+
+
+class KeyFilter(django_filters.CharFilter):
+    """A related object named by a key (a study's slug, a user's name); with ``visible`` a key
+    the user cannot see is a 400."""
+
+    def __init__(
+        self, *args: Any, visible: Visible | None = None, visible_field: str = "pk", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.visible = visible
+        self.visible_field = visible_field
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A filter set whose reference filters refuse what the user may not see: a foreign or
+    unknown id answers 400 naming the parameter, never a silent empty list. One small query per
+    reference given."""
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        user = getattr(self.request, "user", None)
+        for name, found in self.filters.items():
+            visible = getattr(found, "visible", None)
+            value = self.form.cleaned_data.get(name)
+            if visible is None or value in (None, ""):
+                continue
+            lookup = {getattr(found, "visible_field", "pk"): value}
+            if not visible(user).filter(**lookup).exists():
+                raise ValidationError({name: [f"No {name} {value!r} in your studies."]})
+        return super().filter_queryset(queryset)
 
 
 class StrictOrderingFilter(OrderingFilter):

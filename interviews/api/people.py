@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from healing.api.base import MAX_INT32, StrictSerializer, id_field
-from healing.api.filters import DateTimeFilter, IdFilter
+from healing.api.filters import DateTimeFilter, IdFilter, KeyFilter, ScopedFilterSet
 from interviews.api.common import FILTER_BACKENDS, pk_or_404
 from interviews.models import (
     AttributeDefinition,
@@ -30,7 +30,9 @@ from interviews.selectors import (
     attribute_definition_get_for_user,
     dyad_get_for_user,
     participant_get_for_user,
+    participants_visible_to,
     studies_open_q,
+    studies_visible_to,
     study_get_for_user,
 )
 from interviews.services import (
@@ -85,8 +87,13 @@ class AttributeDefinitionUpdateSerializer(StrictSerializer):
     order = serializers.IntegerField(min_value=0, max_value=MAX_INT32, required=False)
 
 
-class AttributeDefinitionFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
+class AttributeDefinitionFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
+    )
     entity = django_filters.ChoiceFilter(choices=Entity.choices)
 
     class Meta:
@@ -196,8 +203,13 @@ class ParticipantUpdateSerializer(StrictSerializer):
     )
 
 
-class ParticipantFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
+class ParticipantFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
+    )
     role = django_filters.ChoiceFilter(choices=ParticipantRole.choices)
     pseudonym = django_filters.CharFilter()
 
@@ -334,11 +346,22 @@ class DyadUpdateSerializer(StrictSerializer):
     )
 
 
-class DyadFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(field_name="study__slug", help_text="Study slug")
+class DyadFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
+    )
     label = django_filters.CharFilter()
-    clinician = IdFilter(field_name="clinician_id", help_text="Clinician participant id")
-    patient = IdFilter(field_name="patient_id", help_text="Patient participant id")
+    clinician = IdFilter(
+        field_name="clinician_id",
+        help_text="Clinician participant id",
+        visible=participants_visible_to,
+    )
+    patient = IdFilter(
+        field_name="patient_id", help_text="Patient participant id", visible=participants_visible_to
+    )
     created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created", lookup_expr="lt")
 

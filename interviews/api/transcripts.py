@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from healing.api.base import StrictSerializer
 from healing.api.errors import error_response
-from healing.api.filters import DateTimeFilter, IdFilter
+from healing.api.filters import DateTimeFilter, IdFilter, KeyFilter, ScopedFilterSet
 from healing.jobs.serializers import JobSerializer
 from interviews.api.common import FILTER_BACKENDS, pk_or_404, too_large_response
 from interviews.importing import TranscriptError
@@ -30,8 +30,10 @@ from interviews.models import (
     Turn,
 )
 from interviews.selectors import (
+    dyads_visible_to,
     interview_get_for_user,
     studies_open_q,
+    studies_visible_to,
     study_get_for_user,
 )
 from interviews.services import (
@@ -143,9 +145,14 @@ class InterviewBatchSerializer(StrictSerializer):
     force = serializers.BooleanField(required=False, default=False)
 
 
-class InterviewFilter(django_filters.FilterSet):
-    study = django_filters.CharFilter(field_name="dyad__study__slug", help_text="Study slug")
-    dyad = IdFilter(field_name="dyad_id", help_text="Dyad id")
+class InterviewFilter(ScopedFilterSet):
+    study = KeyFilter(
+        field_name="dyad__study__slug",
+        help_text="Study slug",
+        visible=studies_visible_to,
+        visible_field="slug",
+    )
+    dyad = IdFilter(field_name="dyad_id", help_text="Dyad id", visible=dyads_visible_to)
     dyad_label = django_filters.CharFilter(field_name="dyad__label")
     perspective = django_filters.ChoiceFilter(choices=Perspective.choices)
     conducted_after = django_filters.DateFilter(field_name="conducted_on", lookup_expr="gte")

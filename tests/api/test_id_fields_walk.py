@@ -149,33 +149,12 @@ def _request(method: str, path: str, where: str, field: str, value: Any, op: dic
 KNOWN_GAPS = {
     line.strip()
     for line in """
-GET /api/v1/attributes/ query:study
-GET /api/v1/codes/ query:parent
-GET /api/v1/codes/ query:study
-GET /api/v1/codings/ query:code
-GET /api/v1/codings/ query:coder
-GET /api/v1/codings/ query:dyad
-GET /api/v1/codings/ query:interview
-GET /api/v1/codings/ query:study
-GET /api/v1/dyads/ query:clinician
-GET /api/v1/dyads/ query:patient
-GET /api/v1/dyads/ query:study
 GET /api/v1/dyads/{id}/case-study/ query:coder
-GET /api/v1/interviews/ query:dyad
-GET /api/v1/interviews/ query:study
 GET /api/v1/interviews/{id}/changes/ query:coder
 GET /api/v1/interviews/{id}/disagreements/ query:a
 GET /api/v1/interviews/{id}/disagreements/ query:b
 GET /api/v1/interviews/{id}/disagreements/ query:code
 GET /api/v1/interviews/{id}/workspace/ query:coder
-GET /api/v1/jobs/ query:study
-GET /api/v1/memos/ query:author
-GET /api/v1/memos/ query:code
-GET /api/v1/memos/ query:coding
-GET /api/v1/memos/ query:dyad
-GET /api/v1/memos/ query:interview
-GET /api/v1/memos/ query:study
-GET /api/v1/participants/ query:study
 GET /api/v1/studies/{slug}/assignments/ query:coder
 GET /api/v1/studies/{slug}/assignments/ query:interview
 POST /api/v1/studies/{slug}/assignments/withdraw/ body:coders
