@@ -22,7 +22,8 @@ from django.db import connection
 
 from coding.job_kinds import JobKind
 from coding.services import memo_create
-from healing.jobs.services import job_add_output, job_create
+from healing.jobs.models import Job
+from healing.jobs.services import job_add_output
 from tests.rich_study import build_rich_study
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +54,10 @@ def _build(study: Any, lead: Any, coder: Any, coder2: Any) -> None:
     rich = build_rich_study(study=study, lead=lead, coder=coder, coder2=coder2)
     memo_create(study=study, author=lead, body="A memo to keep.", interview=rich.patient)
     assert rich.patient.dyad.case_study.summary  # the rich study has a case study
-    job = job_create(kind=JobKind.EXPORT, user=lead, study=study, params={"format": "csv"})
+    # A finished job with its file, written directly: no broker is involved in a backup.
+    job = Job.objects.create(
+        kind=JobKind.EXPORT, user=lead, study=study, params={"format": "csv"}, state="succeeded"
+    )
     job_add_output(job=job, name="export.csv", data=b"a,b\r\n1,2\r\n", content_type="text/csv")
 
 

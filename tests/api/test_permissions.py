@@ -198,6 +198,9 @@ CASES = [
     Case("download the lead's job file", "get",
          lambda w: f"/api/v1/jobs/{w['job']}/files/{w['job_file']}/",
          members(404) | {"lead": 200}),
+    # Only who started a job, or a lead of its study, cancels it (an ended job stays as it is).
+    Case("cancel the lead's job", "post", lambda w: f"/api/v1/jobs/{w['job']}/cancel/",
+         members(404) | {"lead": 200}),
     # Personal tokens
     Case("list my tokens", "get", lambda w: "/api/v1/tokens/", everyone(200)),
     Case("create a token", "post", lambda w: "/api/v1/tokens/", everyone(201),
@@ -336,7 +339,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/interviews/{id}/workspace/", "/api/v1/interviews/{id}/changes/",
         "/api/v1/codes/", "/api/v1/codes/{id}/", "/api/v1/studies/{slug}/codebook/",
         "/api/v1/codings/", "/api/v1/codings/{id}/", "/api/v1/codings/bulk/", "/api/v1/memos/",
-        "/api/v1/memos/{id}/", "/api/v1/jobs/", "/api/v1/jobs/{id}/",
+        "/api/v1/memos/{id}/", "/api/v1/jobs/", "/api/v1/jobs/{id}/", "/api/v1/jobs/{id}/cancel/",
         "/api/v1/jobs/{id}/files/{file_id}/", "/api/v1/tokens/", "/api/v1/tokens/{id}/",
         "/api/v1/studies/{slug}/exports/", "/api/v1/studies/{slug}/exports/{fmt}/",
         "/api/v1/studies/{slug}/codebook/exports/{fmt}/", "/api/v1/study-imports/",
