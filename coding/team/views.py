@@ -30,8 +30,10 @@ from interviews.selectors import (
     ADJUDICATION_BLIND,
     Access,
     interview_get_for_user,
+    invitations_pending_for_study,
     study_get_for_user,
 )
+from interviews.services import INVITED
 
 BLIND = "Blind coding is on: you see only your own codings until the lead reveals."
 
@@ -123,7 +125,15 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                     adjudicator=post.get("adjudicator") == "on",
                     actor=request.user,
                 ),
-                f"{username.strip()} added.",
+                INVITED,
+            )
+        elif action == "withdraw":
+            _attempt(
+                request,
+                lambda: services.member_invitation_withdraw(
+                    study=study, invitation_id=_pk(post.get("invitation")), actor=request.user
+                ),
+                "Invitation withdrawn.",
             )
         elif action in {"change", "remove"}:
             membership = (
@@ -183,6 +193,9 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "roles": Role.choices,
             "open_assignments": open_assignments,
+            "invitations": list(invitations_pending_for_study(study=study))
+            if access.is_lead
+            else [],
             "tab": "members",
         },
     )

@@ -270,7 +270,7 @@ class InterviewViewSet(viewsets.GenericViewSet):
             return refused
         try:
             with transaction.atomic():
-                dyad, _ = dyad_get_or_create(study=study, label=values["dyad"])
+                dyad, _ = dyad_get_or_create(study=study, label=values["dyad"], actor=request.user)
                 outcome = interview_import(
                     dyad=dyad,
                     perspective=values["perspective"],

@@ -515,6 +515,7 @@ def _map_cases(context: _Context, cases: list[dict[str, Any]]) -> dict[str, Dyad
             clinician=participants.get(ParticipantRole.CLINICIAN),
             patient=participants.get(ParticipantRole.PATIENT),
             attributes=dyad_values,
+            actor=context.user,
         )
         if not existed:
             _keep_guid(Dyad, dyad, case.guid, study=study)
@@ -647,7 +648,7 @@ def _dyad_for(context: _Context, label: str, dyads: dict[str, Dyad]) -> Dyad:
     for dyad in dyads.values():
         if dyad.label.casefold() == label.casefold():
             return dyad
-    dyad, created = dyad_get_or_create(study=context.study, label=label)
+    dyad, created = dyad_get_or_create(study=context.study, label=label, actor=context.user)
     if created:
         context.report.count("dyads")
     dyads[f"label:{label}"] = dyad
