@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coding.models import Assignment, Code, CodeGroup
 from coding.services import code_create, code_update
 from coding.team import reports, selectors, services
+from coding.team.audit_trail import audit_trail_csv, audit_trail_response
 from healing.audit.models import AuditEvent
 from healing.jobs.models import JobState
 from healing.types import AuthenticatedRequest
@@ -895,6 +896,14 @@ def audit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The study's audit trail (lead): who changed what, when, before and after."""
     study, access = _lead(request, slug)
     return _audit_page(request, study, access, None)
+
+
+@login_required
+def audit_csv(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The study's audit trail as CSV (lead), filtered as the page is."""
+    study, _ = _lead(request, slug)
+    data = audit_trail_csv(study=study, actor=request.user, filters=_audit_filter(request))
+    return audit_trail_response(study=study, data=data)
 
 
 @login_required
