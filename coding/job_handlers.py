@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from coding.exchange.registry import ExportOptions
 from coding.exchange.study_import import StudyImportError, study_import
@@ -107,6 +107,8 @@ def import_study(job: Job, progress: Progress) -> dict[str, Any]:
         )
     except StudyImportError as exc:
         raise JobError(f"{inputs[0].name}: {exc}") from None
+    except PermissionDenied as exc:
+        raise JobError(str(exc)) from None
     Job.objects.filter(pk=job.pk).update(study=study)
     return {
         "study": study.slug,

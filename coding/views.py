@@ -16,6 +16,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from coding.selectors import job_get_for_user, job_may_cancel, jobs_for_user
+from healing.audit.services import audit_view
 from healing.jobs.models import ACTIVE_STATES, JobFile
 from healing.jobs.services import job_cancel
 from healing.types import AuthenticatedRequest
@@ -32,8 +33,15 @@ WORKSPACE_POLL_MS = 3000
 
 @login_required
 def interview_transcript(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The transcript by speaker turns, for reading and printing (two queries)."""
+    """The transcript by speaker turns, for reading and printing (two queries, and the read's
+    audit record)."""
     interview, access = interview_get_for_user(user=request.user, pk=pk)
+    audit_view(
+        study_id=interview.dyad.study_id,
+        interview_id=interview.pk,
+        actor=request.user,
+        what="printable transcript",
+    )
     turns = [
         {
             "index": turn.index,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from coding.selectors import LAYER_NAMES, coding_changes, layer_choice
 from coding.workspace import workspace_payload
 from healing.api.base import int_param
+from healing.audit.services import audit_view
 from interviews.api.common import pk_or_404
 from interviews.api.transcripts import InterviewSerializer
 from interviews.models import Interview
@@ -44,13 +45,22 @@ class InterviewWorkspaceViewSet(viewsets.GenericViewSet):
     # Named "interview-workspace-api": "interview-workspace" is the page at /interviews/<id>/.
     @action(detail=True, methods=["get"], url_name="workspace-api")
     def workspace(self, request: Request, pk: str) -> Response:
-        """Everything the coding page needs in one request: text, turns, and a layer's codings."""
+        """Everything the coding page needs in one request: text, turns, and a layer's codings.
+
+        A read of the transcript, audited: the workspace page's script loads it once per page
+        (and per layer switch); its polls go to ``changes``, which is never audited."""
         interview, access = interview_get_for_user(user=request.user, pk=pk_or_404(pk))
         layer = layer_choice(
             name=request.query_params.get("layer"),
             coder=request.query_params.get("coder"),
             user=request.user,
             access=access,
+        )
+        audit_view(
+            study_id=interview.dyad.study_id,
+            interview_id=interview.pk,
+            actor=request.user,
+            what="workspace",
         )
         return Response(
             workspace_payload(interview=interview, access=access, layer=layer, user=request.user)

@@ -218,6 +218,13 @@ STORAGES = {
 HEALING_MAX_UPLOAD_BYTES = env_int("HEALING_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Largest REFI-QDA project (.qdpx) accepted for import; it may hold documents and media.
 HEALING_MAX_QDPX_BYTES = env_int("HEALING_MAX_QDPX_BYTES", 100 * 1024 * 1024, minimum=1024)
+# Who may create a study from a whole-study file (JSON or REFI-QDA): "staff" (default) or "any"
+# signed-in user. An import brings people, authors and times a file claims (docs/api.md).
+HEALING_STUDY_IMPORT = (env_str("HEALING_STUDY_IMPORT") or "staff").strip().lower()
+if HEALING_STUDY_IMPORT not in {"staff", "any"}:
+    raise ImproperlyConfigured(
+        f"HEALING_STUDY_IMPORT={HEALING_STUDY_IMPORT!r}: use staff (the default) or any."
+    )
 # Uploads above this size are streamed to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = HEALING_MAX_UPLOAD_BYTES + 1024 * 1024

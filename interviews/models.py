@@ -70,6 +70,70 @@ class Membership(models.Model):
         return f"{self.user} ({self.role}) in {self.study}"
 
 
+class Invitation(models.Model):
+    """A lead's invitation to join a study; the invitee becomes a member only by accepting.
+
+    ``invited_name`` is the name the lead typed, shown on the team page whether or not an
+    account has it; ``user`` is the account it reached (None when none has that name, so the
+    lead's answer never reveals whether a username exists).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="invitations")
+    invited_name = models.CharField(max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="study_invitations",
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    adjudicator = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    answered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+            models.UniqueConstraint(
+                fields=["study", "invited_name"],
+                condition=Q(state="pending"),
+                name="invitation_one_pending_per_name",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "state"], name="invitation_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.invited_name} invited to {self.study} as {self.role} ({self.state})"
+
+
+class PlaceholderPerson(models.Model):
+    """An author named in an imported file: an inactive account that cannot sign in and is
+    no member, standing for the file's claim. Its work is the file's, not a real user's."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placeholder"
+    )
+    claimed_username = models.CharField(max_length=150)
+    claimed_name = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.claimed_username} (imported placeholder)"
+
+
 class Entity(models.TextChoices):
     """What an attribute describes: a clinician, a patient, or the dyad itself."""
 

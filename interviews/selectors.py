@@ -21,6 +21,7 @@ from interviews.models import (
     AttributeDefinition,
     Dyad,
     Interview,
+    Invitation,
     Membership,
     Participant,
     Role,
@@ -293,3 +294,25 @@ def people_visible_to(user: Any) -> QuerySet[Any]:
     """The members of the user's studies (coders, authors)."""
     studies = studies_visible_to(user).values("pk")
     return get_user_model().objects.filter(memberships__study__in=studies).distinct()
+
+
+def invitations_pending_for_user(*, user: Any) -> QuerySet[Invitation]:
+    """The invitations waiting for ``user``'s answer, with their study and inviter."""
+    return Invitation.objects.filter(user=user, state=Invitation.State.PENDING).select_related(
+        "study", "invited_by"
+    )
+
+
+def invitation_pending_for_user(*, user: Any, pk: int) -> Invitation:
+    """One of ``user``'s pending invitations, or 404 (someone else's is not found either)."""
+    invitation = invitations_pending_for_user(user=user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def invitations_pending_for_study(*, study: Study) -> QuerySet[Invitation]:
+    """A study's pending invitations, by the name the lead typed (never which account)."""
+    return Invitation.objects.filter(study=study, state=Invitation.State.PENDING).only(
+        "id", "invited_name", "role", "adjudicator", "created", "study_id"
+    )

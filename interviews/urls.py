@@ -5,6 +5,7 @@ from interviews import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/", views.account, name="account"),
+    path("invitations/", views.invitations, name="invitations"),
     path(
         "studies/<slug:slug>/import/",
         views.study_import_transcripts,

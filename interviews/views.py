@@ -29,12 +29,16 @@ from healing.types import AuthenticatedRequest
 from interviews.manifest import ManifestError, manifest_items
 from interviews.models import Perspective, Role
 from interviews.selectors import (
+    invitation_pending_for_user,
+    invitations_pending_for_user,
     studies_for_user,
     study_get_for_user,
 )
 from interviews.services import (
     api_token_create,
     api_token_revoke,
+    invitation_accept,
+    invitation_decline,
     parse_speaker_map,
     token_lifetime_choices,
     transcripts_import_start,
@@ -45,7 +49,36 @@ from interviews.services import (
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """My studies: one query, whatever the number of studies."""
     return render(
-        request, "interviews/home.html", {"studies": list(studies_for_user(user=request.user))}
+        request,
+        "interviews/home.html",
+        {
+            "studies": list(studies_for_user(user=request.user)),
+            "invitations": invitations_pending_for_user(user=request.user).count(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request: AuthenticatedRequest) -> HttpResponse:
+    """The studies that invited me: accept (I join with the invited role) or decline."""
+    if request.method == "POST":
+        try:
+            pk = int(request.POST.get("invitation", ""))
+        except ValueError:
+            pk = 0
+        invitation = invitation_pending_for_user(user=request.user, pk=pk)
+        if request.POST.get("answer") == "accept":
+            invitation_accept(invitation=invitation, user=request.user)
+            messages.success(request, f"You joined {invitation.study.title}.")
+        else:
+            invitation_decline(invitation=invitation, user=request.user)
+            messages.info(request, f"You declined the invitation to {invitation.study.title}.")
+        return redirect("invitations")
+    return render(
+        request,
+        "interviews/invitations.html",
+        {"invitations": list(invitations_pending_for_user(user=request.user))},
     )
 
 

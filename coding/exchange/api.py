@@ -41,7 +41,7 @@ from coding.exchange.registry import (
     ExportOptions,
     load_formats,
 )
-from coding.exchange.study_import import StudyImportError, parse_document
+from coding.exchange.study_import import StudyImportError, parse_document, study_import_check
 from coding.exports import (
     DIRECT_EXPORT_MAX_CODINGS,
     EXPORT_LAYER_NAMES,
@@ -283,9 +283,9 @@ class StudyImportSerializer(StrictSerializer):
 
 
 class StudyImportView(APIView):
-    """Create a study from a whole-study JSON export, as a job (202). Anyone signed in may
-    import; they become a lead of the new study. People are matched by username; unknown ones
-    are created as inactive accounts."""
+    """Create a study from a whole-study JSON export, as a job (202). Staff only (unless
+    HEALING_STUDY_IMPORT=any); the importer becomes the new study's lead. The file's people
+    become placeholders and its authors and times imported metadata (docs/api.md)."""
 
     parser_classes = [MultiPartParser]
 
@@ -293,6 +293,7 @@ class StudyImportView(APIView):
         request={"multipart/form-data": StudyImportSerializer}, responses={202: JobSerializer}
     )
     def post(self, request: Request) -> Response:
+        study_import_check(request.user)
         data = StudyImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]

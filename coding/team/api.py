@@ -34,6 +34,7 @@ from interviews.selectors import (
     studies_open_q,
     study_get_for_user,
 )
+from interviews.services import INVITED
 
 BLIND = "Blind coding is on: you see only your own codings until the lead reveals."
 
@@ -65,6 +66,13 @@ class MemberAddSerializer(StrictSerializer):
     adjudicator = serializers.BooleanField(default=False)
 
 
+class InvitedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    invited_name = serializers.CharField()
+    role = serializers.CharField()
+    adjudicator = serializers.BooleanField()
+
+
 class MemberChangeSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     adjudicator = serializers.BooleanField(required=False)
@@ -85,15 +93,23 @@ class MembersView(APIView):
         rows = selectors.members_overview(study=study, access=access, user=request.user)
         return Response(MemberSerializer(rows, many=True).data)
 
-    @extend_schema(request=MemberAddSerializer, responses={201: MemberSerializer})
+    @extend_schema(request=MemberAddSerializer, responses={202: InvitedSerializer})
     def post(self, request: Request, slug: str) -> Response:
+        """Invite an account by username; the same answer whether or not it exists."""
         study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
         data = MemberAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.member_add(study=study, actor=request.user, **data.validated_data)
+        invitation = services.member_add(study=study, actor=request.user, **data.validated_data)
         return Response(
-            MemberSerializer(_member_row(study, request.user, membership.user_id)).data,
-            status=status.HTTP_201_CREATED,
+            InvitedSerializer(
+                {
+                    "detail": INVITED,
+                    "invited_name": invitation.invited_name,
+                    "role": invitation.role,
+                    "adjudicator": invitation.adjudicator,
+                }
+            ).data,
+            status=status.HTTP_202_ACCEPTED,
         )
 
 

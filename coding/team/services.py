@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -30,9 +29,11 @@ from coding.services import (
 from coding.team.selectors import compared_coder_ids, open_disagreement_count
 from healing.audit.models import AuditEvent
 from healing.audit.services import audit_record, audit_records_bulk, snapshot
-from interviews.models import Interview, Membership, Role, Study
+from interviews.models import Interview, Invitation, Membership, Role, Study
 from interviews.services import (
     INTERVIEW_FIELDS,
+    invitation_create,
+    invitation_withdraw,
     membership_remove,
     membership_set,
 )
@@ -93,25 +94,24 @@ def study_reveal(*, study: Study, actor: Any) -> Study:
 
 def member_add(
     *, study: Study, username: str, role: str, actor: Any, adjudicator: bool = False
-) -> Membership:
-    """Add an existing account to the study by its username."""
-    username = (username or "").strip()
-    if not username:
-        raise ValidationError({"username": "Give the username of an existing account."})
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        matches = list(user_model.objects.filter(username__iexact=username, is_active=True)[:2])
-        user = matches[0] if len(matches) == 1 else None
-    if user is None:
-        raise ValidationError(
-            {"username": f"No active account is called “{username}”; create the account first."}
-        )
-    if Membership.objects.filter(study=study, user=user).exists():
-        raise ValidationError(
-            {"username": f"{user.get_username()} is already a member: change their role instead."}
-        )
-    return membership_set(study=study, user=user, role=role, actor=actor, adjudicator=adjudicator)
+) -> Invitation:
+    """Invite the account called ``username``: it joins only when its owner accepts.
+
+    The answer is the same whether or not the account exists (see ``invitation_create``).
+    """
+    return invitation_create(
+        study=study, username=username, role=role, actor=actor, adjudicator=adjudicator
+    )
+
+
+def member_invitation_withdraw(*, study: Study, invitation_id: int, actor: Any) -> None:
+    """A lead takes back one of the study's pending invitations."""
+    invitation = Invitation.objects.filter(
+        study=study, pk=invitation_id, state=Invitation.State.PENDING
+    ).first()
+    if invitation is None:
+        raise ValidationError("No such pending invitation.")
+    invitation_withdraw(invitation=invitation, actor=actor)
 
 
 def membership_change(

@@ -60,4 +60,5 @@ urlpatterns = [
         name="team-codebook-version",
     ),
     path("studies/<slug:slug>/audit/", views.audit, name="team-audit"),
+    path("studies/<slug:slug>/audit.csv", views.audit_csv, name="team-audit-csv"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coding.models import Assignment, Code, CodeGroup
 from coding.services import code_create, code_update
 from coding.team import reports, selectors, services
+from coding.team.audit_trail import audit_trail_csv, audit_trail_response
 from healing.audit.models import AuditEvent
 from healing.jobs.models import JobState
 from healing.types import AuthenticatedRequest
@@ -30,8 +31,10 @@ from interviews.selectors import (
     ADJUDICATION_BLIND,
     Access,
     interview_get_for_user,
+    invitations_pending_for_study,
     study_get_for_user,
 )
+from interviews.services import INVITED
 
 BLIND = "Blind coding is on: you see only your own codings until the lead reveals."
 
@@ -123,7 +126,15 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                     adjudicator=post.get("adjudicator") == "on",
                     actor=request.user,
                 ),
-                f"{username.strip()} added.",
+                INVITED,
+            )
+        elif action == "withdraw":
+            _attempt(
+                request,
+                lambda: services.member_invitation_withdraw(
+                    study=study, invitation_id=_pk(post.get("invitation")), actor=request.user
+                ),
+                "Invitation withdrawn.",
             )
         elif action in {"change", "remove"}:
             membership = (
@@ -194,6 +205,9 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "roles": Role.choices,
             "open_assignments": open_assignments,
+            "invitations": list(invitations_pending_for_study(study=study))
+            if access.is_lead
+            else [],
             "tab": "members",
         },
     )
@@ -893,6 +907,14 @@ def audit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The study's audit trail (lead): who changed what, when, before and after."""
     study, access = _lead(request, slug)
     return _audit_page(request, study, access, None)
+
+
+@login_required
+def audit_csv(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The study's audit trail as CSV (lead), filtered as the page is."""
+    study, _ = _lead(request, slug)
+    data = audit_trail_csv(study=study, actor=request.user, filters=_audit_filter(request))
+    return audit_trail_response(study=study, data=data)
 
 
 @login_required

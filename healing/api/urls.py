@@ -16,6 +16,7 @@ from coding.exchange.api import (
 )
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.team.api import TEAM_URLS
+from coding.team.audit_trail import AuditTrailCsvView
 from coding.workspace_api import InterviewWorkspaceViewSet
 from interviews.api import (
     ApiTokenViewSet,
@@ -48,6 +49,11 @@ interview_coding_router.register("interviews", InterviewWorkspaceViewSet, basena
 urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
     *TEAM_URLS,
+    path(
+        "v1/studies/<slug:slug>/audit-trail.csv",
+        AuditTrailCsvView.as_view(),
+        name="team-api-audit-csv",
+    ),
     *CASE_STUDY_URLS,
     *COMPARISON_URLS,
     path(

@@ -15,9 +15,18 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         EXPORT = "export", "Exported"
         IMPORT = "import", "Imported"
+        VIEW = "view", "Viewed"
+        INVITE = "invite", "Invited"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
 
+    # None for events of an account, not a study: sign-ins, failed sign-ins, API tokens.
     study = models.ForeignKey(
-        "interviews.Study", on_delete=models.CASCADE, related_name="audit_events"
+        "interviews.Study",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_events",
     )
     interview = models.ForeignKey(
         "interviews.Interview",
@@ -29,7 +38,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=300, blank=True)

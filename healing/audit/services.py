@@ -39,7 +39,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    study_id: int,
+    study_id: int | None,
     actor: Any,
     action: str,
     object_type: str,
@@ -49,6 +49,8 @@ def audit_record(
     interview_id: int | None = None,
     summary: str = "",
 ) -> AuditEvent:
+    """One record. ``study_id=None`` is an account's event, not a study's (a sign-in, a failed
+    sign-in, an API token made or revoked): the hook for apps that record those."""
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         study_id=study_id,
@@ -60,6 +62,22 @@ def audit_record(
         summary=summary[:300],
         before=before,
         after=after,
+    )
+
+
+def audit_view(*, study_id: int, interview_id: int, actor: Any, what: str) -> AuditEvent:
+    """Record that ``actor`` read an interview's transcript (``what``: "workspace",
+    "printable transcript", "API workspace"…). Pages and endpoints call it once per view,
+    never for the workspace's polls of changes."""
+    return audit_record(
+        study_id=study_id,
+        interview_id=interview_id,
+        actor=actor,
+        action="view",
+        object_type="interview",
+        object_id=interview_id,
+        after={"what": what},
+        summary=f"Viewed the {what}",
     )
 
 

@@ -437,6 +437,7 @@ class DyadViewSet(viewsets.GenericViewSet):
                 clinician=clinician,
                 patient=patient,
                 attributes=values["attributes"],
+                actor=request.user,
             )
         return Response(
             DyadSerializer(self.get_queryset().get(pk=dyad.pk)).data, status=status.HTTP_201_CREATED

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from healing.api.base import StrictSerializer
 from healing.api.errors import error_response
 from healing.api.filters import DateTimeFilter, IdFilter, KeyFilter, ScopedFilterSet
+from healing.audit.services import audit_view
 from healing.jobs.serializers import JobSerializer
 from interviews.api.common import FILTER_BACKENDS, pk_or_404, too_large_response
 from interviews.importing import TranscriptError
@@ -264,6 +265,12 @@ class InterviewViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=InterviewDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         interview, _ = interview_get_for_user(user=request.user, pk=pk_or_404(pk))
+        audit_view(
+            study_id=interview.dyad.study_id,
+            interview_id=interview.pk,
+            actor=request.user,
+            what="transcript (API)",
+        )
         return Response(InterviewDetailSerializer(self._detail(interview.pk)).data)
 
     @extend_schema(
@@ -281,7 +288,7 @@ class InterviewViewSet(viewsets.GenericViewSet):
             return refused
         try:
             with transaction.atomic():
-                dyad, _ = dyad_get_or_create(study=study, label=values["dyad"])
+                dyad, _ = dyad_get_or_create(study=study, label=values["dyad"], actor=request.user)
                 outcome = interview_import(
                     dyad=dyad,
                     perspective=values["perspective"],

@@ -350,8 +350,10 @@ def dyad_get_or_create(
     clinician: Participant | None = None,
     patient: Participant | None = None,
     attributes: Mapping[str, Any] | None = None,
+    actor: Any = None,
 ) -> tuple[Dyad, bool]:
-    """The dyad with this label, created if missing; given values fill in or update it."""
+    """The dyad with this label, created if missing (audited, by ``actor``); given values fill
+    in or update it."""
     label = label.strip()
     if not label:
         raise ValidationError({"dyad": "A dyad needs a label."})
@@ -366,11 +368,22 @@ def dyad_get_or_create(
     cleaned = attributes_clean(
         study=study, entity=Entity.DYAD, values=attributes or {}, define_missing=True
     )
-    dyad, created = Dyad.objects.get_or_create(
-        study=study,
-        label=label,
-        defaults={"clinician": clinician, "patient": patient, "attributes": cleaned},
-    )
+    with transaction.atomic():
+        dyad, created = Dyad.objects.get_or_create(
+            study=study,
+            label=label,
+            defaults={"clinician": clinician, "patient": patient, "attributes": cleaned},
+        )
+        if created:
+            audit_record(
+                study_id=study.pk,
+                actor=actor,
+                action="create",
+                object_type="dyad",
+                object_id=dyad.pk,
+                after=snapshot(dyad, DYAD_FIELDS),
+                summary=f"Dyad {label} added",
+            )
     if not created:
         changed: list[str] = []
         if clinician is not None and dyad.clinician_id != clinician.pk:

@@ -1,16 +1,20 @@
-"""Writes for studies and their members: create or change a study; add, change, remove members."""
+"""Writes for studies and their members: create or change a study; invite, add, change, remove
+members."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from healing.accounts.two_factor import user_two_factor_verified
 from healing.audit.services import audit_record, snapshot
 from interviews.hooks import study_created_run
 from interviews.models import (
+    Invitation,
     Membership,
     Role,
     Study,
@@ -40,6 +44,15 @@ def study_create(
     study.full_clean(exclude=["created_by"])
     with transaction.atomic():
         study.save()
+        audit_record(
+            study_id=study.pk,
+            actor=created_by,
+            action="create",
+            object_type="study",
+            object_id=study.pk,
+            after={"slug": study.slug, **snapshot(study, STUDY_FIELDS)},
+            summary=f"Study {study.slug} created",
+        )
         if created_by is not None:
             membership_set(study=study, user=created_by, role=Role.LEAD, actor=created_by)
         # The apps above give it what they keep per study (coding: its codebook).
@@ -150,3 +163,119 @@ def _ensure_another_lead(*, study: Study, leaving: Membership) -> None:
     others = Membership.objects.filter(study=study, role=Role.LEAD).exclude(pk=leaving.pk)
     if not others.exists():
         raise ValidationError("A study needs at least one lead: make someone else lead first.")
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+INVITED = "If an account with that name exists, it has been invited."
+
+
+def invitation_create(
+    *, study: Study, username: str, role: str, actor: Any, adjudicator: bool = False
+) -> Invitation:
+    """Invite whoever has the account ``username``; they join only by accepting.
+
+    The answer is the same whether or not the account exists (the invitation then reaches
+    no one), whether it is inactive, a superuser or already a member: nothing here tells the
+    lead which usernames exist. Audited with the name the lead typed.
+    """
+    typed = (username or "").strip()
+    if not typed or len(typed) > 150:
+        raise ValidationError({"username": "Give a username (at most 150 characters)."})
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}: use lead, coder or viewer."})
+    user_model = get_user_model()
+    matches = list(user_model.objects.filter(username__iexact=typed, is_active=True)[:2])
+    exact = [u for u in matches if u.get_username() == typed]
+    user = exact[0] if exact else (matches[0] if len(matches) == 1 else None)
+    if user is not None and (
+        hasattr(user, "placeholder") or Membership.objects.filter(study=study, user=user).exists()
+    ):
+        user = None  # a placeholder of an import or a member already: the invitation is inert
+    with transaction.atomic():
+        pending = Invitation.objects.select_for_update().filter(
+            study=study, invited_name=typed, state=Invitation.State.PENDING
+        )
+        for old in pending:
+            old.state = Invitation.State.WITHDRAWN
+            old.answered = timezone.now()
+            old.save(update_fields=["state", "answered"])
+        invitation = Invitation.objects.create(
+            study=study,
+            invited_name=typed,
+            user=user,
+            role=role,
+            adjudicator=adjudicator,
+            invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            study_id=study.pk,
+            actor=actor,
+            action="invite",
+            object_type="invitation",
+            object_id=invitation.pk,
+            # Which account it reached stays out of the lead's trail: only the typed name.
+            after={"invited_name": typed, "role": role, "adjudicator": adjudicator},
+            summary=f"{typed} invited as {role}",
+        )
+    return invitation
+
+
+def _invitation_answer(*, invitation: Invitation, user: Any, accept: bool) -> None:
+    if invitation.user_id is None or invitation.user_id != getattr(user, "pk", None):
+        raise PermissionDenied("This invitation is not yours.")
+    if invitation.state != Invitation.State.PENDING:
+        raise ValidationError("This invitation has already been answered or withdrawn.")
+    with transaction.atomic():
+        invitation.state = Invitation.State.ACCEPTED if accept else Invitation.State.DECLINED
+        invitation.answered = timezone.now()
+        invitation.save(update_fields=["state", "answered"])
+        audit_record(
+            study_id=invitation.study_id,
+            actor=user,
+            action="update",
+            object_type="invitation",
+            object_id=invitation.pk,
+            before={"state": Invitation.State.PENDING},
+            after={"state": invitation.state},
+            summary=f"{invitation.invited_name} {'accepted' if accept else 'declined'} "
+            "the invitation",
+        )
+        if accept and not Membership.objects.filter(study=invitation.study, user=user).exists():
+            membership_set(
+                study=invitation.study,
+                user=user,
+                role=invitation.role,
+                actor=user,
+                adjudicator=invitation.adjudicator,
+            )
+
+
+def invitation_accept(*, invitation: Invitation, user: Any) -> None:
+    """The invitee joins the study with the invited role."""
+    _invitation_answer(invitation=invitation, user=user, accept=True)
+
+
+def invitation_decline(*, invitation: Invitation, user: Any) -> None:
+    """The invitee says no: nothing changes but the invitation's state."""
+    _invitation_answer(invitation=invitation, user=user, accept=False)
+
+
+def invitation_withdraw(*, invitation: Invitation, actor: Any) -> None:
+    """A lead takes back a pending invitation."""
+    if invitation.state != Invitation.State.PENDING:
+        raise ValidationError("Only a pending invitation can be withdrawn.")
+    with transaction.atomic():
+        invitation.state = Invitation.State.WITHDRAWN
+        invitation.answered = timezone.now()
+        invitation.save(update_fields=["state", "answered"])
+        audit_record(
+            study_id=invitation.study_id,
+            actor=actor,
+            action="update",
+            object_type="invitation",
+            object_id=invitation.pk,
+            before={"state": Invitation.State.PENDING},
+            after={"state": invitation.state},
+            summary=f"Invitation of {invitation.invited_name} withdrawn",
+        )

@@ -304,6 +304,7 @@ def interviews_import_batch(
                     clinician=clinician,
                     patient=patient,
                     attributes=item.dyad_attributes,
+                    actor=imported_by,
                 )
                 outcome = interview_import(
                     dyad=dyad,

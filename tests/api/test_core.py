@@ -179,8 +179,9 @@ def test_workspace_loads_text_turns_and_a_layer_in_a_fixed_number_of_queries(
         interview=interview, coder=coder, items=[CodingInput(val, i, i + 5) for i in range(60)]
     )
     many, payload = _workspace_queries(client, interview)
-    # interview + access, turns, coders, codings, codebook, interview memos, cursor
-    assert many == few == 7
+    # interview + access, the read's audit record, turns, coders, codings, codebook, interview
+    # memos, cursor
+    assert many == few == 8
     assert payload["text"] == interview.text
     assert [t[1] for t in payload["turns"]] == ["Interviewer", "Maria", "Interviewer", "Maria"]
     assert len(payload["codings"]) == 60

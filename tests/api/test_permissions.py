@@ -219,9 +219,13 @@ CASES = [
          lambda w: {"format": "matrix-xlsx"}),
     Case("export another study", "get", lambda w: "/api/v1/studies/other-study/exports/csv/",
          other_study(200)),
-    Case("import a study", "post", lambda w: "/api/v1/study-imports/", everyone(202),
+    # Staff only (HEALING_STUDY_IMPORT=staff): no persona is staff; tests/coding/
+    # test_import_provenance.py imports as staff.
+    Case("import a study", "post", lambda w: "/api/v1/study-imports/", everyone(403),
          lambda w: {"file": SimpleUploadedFile("s.json", w["study_json"]()),
                     "slug": "imported"}, "multipart"),
+    Case("audit trail as CSV", "get", lambda w: "/api/v1/studies/study/audit-trail.csv",
+         lead_only(200)),
     # The comparison (analysis) reads
     *[Case(f"comparison {view}", "get",
            lambda w, view=view: f"/api/v1/studies/study/comparison/{view}/?group_by=dyad.years",
@@ -348,6 +352,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/comparison/process-outcome/",
         "/api/v1/studies/{slug}/comparison/subgroups/",
         "/api/v1/studies/{slug}/comparison/framework/",
+        "/api/v1/studies/{slug}/audit-trail.csv",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
     # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,

@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -31,6 +32,35 @@ from tests.rich_study import Rich, build_rich_study
 pytestmark = pytest.mark.django_db
 
 ID_COLUMNS = {"interview_id", "coding_id", "exported_at"}
+
+
+@pytest.fixture
+def importer(outsider: Any) -> Any:
+    """A staff account: only staff import a whole study (HEALING_STUDY_IMPORT=staff)."""
+    outsider.is_staff = True
+    outsider.save(update_fields=["is_staff"])
+    return outsider
+
+
+AUTHOR_KEYS = {
+    "created_by", "user", "coder", "author", "updated_by", "assigned_by", "coder_a", "coder_b",
+    "accepted", "decided_by",
+}  # fmt: skip
+
+
+def provenance_free(value: Any, names: dict[str, str]) -> Any:
+    """A whole-study document with its people renamed by ``names`` (the file's usernames to
+    their placeholders) and without the times and importer a new import sets anew: what an
+    import keeps (issue 14: authors become placeholders, rows are created at the import)."""
+    if isinstance(value, dict):
+        return {
+            key: (names.get(item, item) if key in AUTHOR_KEYS else provenance_free(item, names))
+            for key, item in value.items()
+            if key not in {"created", "updated", "exported_at", "imported_by", "members", "users"}
+        }
+    if isinstance(value, list):
+        return [provenance_free(item, names) for item in value]
+    return value
 
 
 @pytest.fixture
@@ -106,23 +136,38 @@ def test_export_import_into_an_empty_database_export_again_gives_the_same_data(
     empty_the_database()
     assert not Coding.objects.exists()
     assert not get_user_model().objects.exists()
-    call_command("import_study", str(path))
+    get_user_model().objects.create_superuser("admin", "admin@example.org", "x-long-pass")
+    call_command("import_study", str(path), user="admin")
 
+    # What the data says is kept; who did it is kept as placeholders carrying the file's names
+    # (imported-<username>), and when as imported metadata in the audit event.
     study = Study.objects.get(slug="study")
     second_json = json.loads(export(study, "json"))
-    for name in ("exported_at",):
-        document.pop(name)
-        second_json.pop(name)
-    assert second_json == document
-    assert segments_without_ids(export(study, "csv")) == segments_without_ids(first_csv)
+    names = {u["username"]: f"imported-{u['username']}" for u in document["users"]}
+    assert second_json["study"].pop("created_by") == "admin"  # the importer created it here
+    document["study"].pop("created_by")
+    assert provenance_free(second_json, {}) == provenance_free(document, names)
+    # The people the data names (the file's viewer, a member only, is no one here now).
+    assert {(u["username"], u["first_name"], u["last_name"]) for u in second_json["users"]} <= {
+        ("admin", "", ""),
+        *((names[u["username"]], u["first_name"], u["last_name"]) for u in document["users"]),
+    }
+    assert second_json["members"] == [
+        {"user": "admin", "role": "lead", "adjudicator": False, "created": ANY}
+    ]
+    first_rows, second_rows = (
+        segments_without_ids(first_csv),
+        segments_without_ids(export(study, "csv")),
+    )
+    assert len(first_rows) == len(second_rows)
 
     # What the database holds is whole, not only what the export shows.
     interview = Interview.objects.get(dyad__label="D01", perspective="patient")
     assert interview.text == rich.patient.text
     exported = next(i for i in document["interviews"] if i["guid"] == str(interview.guid))
     assert interview.turns.count() == len(exported["turns"]) == 4
-    assert interview.created == rich.patient.created
-    assert Coding.objects.get(guid=rich.codings[0].guid).created == rich.codings[0].created
+    assert interview.created > rich.patient.created  # created by this import, not back-dated
+    assert Coding.objects.get(guid=rich.codings[0].guid).created > rich.codings[0].created
     section = CaseStudySection.objects.get()
     assert {c.guid for c in section.evidence.all()} == {
         rich.codings[0].guid,
@@ -136,32 +181,39 @@ def test_export_import_into_an_empty_database_export_again_gives_the_same_data(
     entry = next(e for e in codes if e["key"] == "VAL.CON.HUMOR")
     assert entry["id"] == humour.pk
     assert entry["parent"] == humour.parent_id
-    # People the server did not know come back as inactive accounts without a password.
-    coder = get_user_model().objects.get(username="coder")
+    # The file's people are placeholders: inactive, no password, no member, named as the file.
+    coder = get_user_model().objects.get(username="imported-coder")
     assert (coder.is_active, coder.has_usable_password()) == (False, False)
     assert coder.first_name == "Ana"
+    assert coder.placeholder.claimed_username == "coder"
+    assert not Membership.objects.filter(user=coder).exists()
     event = AuditEvent.objects.get(action="import")
     assert event.after["codings"] == 9
     adjudication = Adjudication.objects.get()
-    assert adjudication.accepted.username == "coder2"
+    assert adjudication.accepted.username == "imported-coder2"
     assert Coding.objects.get(pk=adjudication.result[0][0]).layer == "consensus"
     assert Code.objects.get(key="SPARE").merged_into.key == "VAL"
 
 
-def test_a_study_can_be_imported_beside_itself_under_another_slug(rich: Rich, lead: Any) -> None:
-    copy_of = study_import(data=export(rich.study, "json"), actor=lead, slug="study-copy")
+def test_a_study_can_be_imported_beside_itself_under_another_slug(
+    rich: Rich, importer: Any
+) -> None:
+    copy_of = study_import(data=export(rich.study, "json"), actor=importer, slug="study-copy")
     assert copy_of.slug == "study-copy"
     assert Coding.objects.filter(interview__dyad__study=copy_of).count() == 8
     assert Dyad.objects.filter(study=copy_of).count() == 2
-    # The same people: no new accounts.
-    assert get_user_model().objects.count() == 5
+    # The file's four people become four placeholders; the real accounts are not touched.
+    assert get_user_model().objects.count() == 5 + 4
+    assert not Coding.objects.filter(interview__dyad__study=copy_of, coder__placeholder=None)
     with pytest.raises(StudyImportError, match="already exists"):
-        study_import(data=export(rich.study, "json"), actor=lead)
+        study_import(data=export(rich.study, "json"), actor=importer)
 
 
-def test_the_importer_becomes_a_lead(rich: Rich, outsider: Any) -> None:
-    imported = study_import(data=export(rich.study, "json"), actor=outsider, slug="mine")
-    assert Membership.objects.get(study=imported, user=outsider).role == "lead"
+def test_the_importer_becomes_the_only_member_a_lead(rich: Rich, importer: Any) -> None:
+    imported = study_import(data=export(rich.study, "json"), actor=importer, slug="mine")
+    assert list(Membership.objects.filter(study=imported).values_list("user", "role")) == [
+        (importer.pk, "lead")
+    ]
 
 
 def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
@@ -217,12 +269,12 @@ def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
     ],
 )
 def test_a_bad_file_is_refused_and_stores_nothing(
-    rich: Rich, lead: Any, change: str, message: str
+    rich: Rich, importer: Any, change: str, message: str
 ) -> None:
     document = json.loads(export(rich.study, "json"))
     before = (Study.objects.count(), Coding.objects.count(), get_user_model().objects.count())
     with pytest.raises(StudyImportError, match=message):
-        study_import(data=_broken(document, change), actor=lead, slug="broken")
+        study_import(data=_broken(document, change), actor=importer, slug="broken")
     after = (Study.objects.count(), Coding.objects.count(), get_user_model().objects.count())
     assert after == before
 
@@ -245,20 +297,21 @@ def test_a_file_that_is_not_a_study_export_is_refused(data: bytes, message: str)
 
 
 def test_the_import_command_reports_a_bad_file(tmp_path: Path, db: Any) -> None:
+    get_user_model().objects.create_superuser("admin", "admin@example.org", "x-long-pass")
     path = tmp_path / "bad.json"
     path.write_text("{}")
     with pytest.raises(CommandError, match=r"bad\.json: This is not a whole-study export"):
-        call_command("import_study", str(path))
+        call_command("import_study", str(path), user="admin")
     with pytest.raises(CommandError, match="does not exist"):
-        call_command("import_study", str(tmp_path / "missing.json"))
+        call_command("import_study", str(tmp_path / "missing.json"), user="admin")
 
 
 def test_the_api_imports_a_gzipped_study_as_a_job(
-    rich: Rich, outsider: Any, django_capture_on_commit_callbacks: Any
+    rich: Rich, importer: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     data = gzip.compress(export(rich.study, "json"))
     client = APIClient()
-    client.force_authenticate(outsider)
+    client.force_authenticate(importer)
     upload = SimpleUploadedFile("study.json.gz", data, content_type="application/gzip")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -275,10 +328,10 @@ def test_the_api_imports_a_gzipped_study_as_a_job(
 
 
 def test_the_api_refuses_a_taken_slug_a_broken_file_and_an_oversize_file(
-    rich: Rich, outsider: Any, settings: Any
+    rich: Rich, importer: Any, settings: Any
 ) -> None:
     client = APIClient()
-    client.force_authenticate(outsider)
+    client.force_authenticate(importer)
     data = export(rich.study, "json")
     taken = client.post(
         "/api/v1/study-imports/",
@@ -307,12 +360,12 @@ def test_the_api_refuses_a_taken_slug_a_broken_file_and_an_oversize_file(
 
 
 def test_a_failed_import_job_says_why(
-    rich: Rich, outsider: Any, django_capture_on_commit_callbacks: Any
+    rich: Rich, importer: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     document = json.loads(export(rich.study, "json"))
     document["codings"][0]["end"] = 10**6
     client = APIClient()
-    client.force_authenticate(outsider)
+    client.force_authenticate(importer)
     upload = SimpleUploadedFile("s.json", json.dumps(document).encode())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -381,9 +434,9 @@ def test_the_fast_check_of_codings_agrees_with_the_schema(change: dict[str, Any]
     ],
 )
 def test_bad_turns_are_refused_with_their_place(
-    rich: Rich, lead: Any, turn: list[Any], message: str
+    rich: Rich, importer: Any, turn: list[Any], message: str
 ) -> None:
     document = json.loads(export(rich.study, "json"))
     document["interviews"][0]["turns"][0] = turn
     with pytest.raises(StudyImportError, match=message):
-        study_import(data=document, actor=lead, slug="broken")
+        study_import(data=document, actor=importer, slug="broken")

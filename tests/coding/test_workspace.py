@@ -151,8 +151,9 @@ def test_page_and_api_query_counts_do_not_grow_with_codings(
     memo_create(study=study, author=coder, body="A memo", interview=interview)
     after = {url: _queries(client, url)[0] for url in (page, workspace, changes)}
     assert after[page] == before[page] == 3  # session, user, interview + access
-    # session, user, interview + access, turns, coders, codings, codebook, memos, cursor
-    assert after[workspace] == before[workspace] == 9
+    # session, user, interview + access, the read's audit record, turns, coders, codings,
+    # codebook, memos, cursor
+    assert after[workspace] == before[workspace] == 10
     # session, user, interview + access, change events, changed codings (only when some changed)
     assert before[changes] == 4
     assert after[changes] == 5
@@ -342,3 +343,27 @@ def test_session_writes_need_the_csrf_token(interview: Interview, coder: Any) ->
     coding_id = accepted.json()["id"]
     assert client.delete(f"/api/v1/codings/{coding_id}/").status_code == 403
     assert client.delete(f"/api/v1/codings/{coding_id}/", HTTP_X_CSRFTOKEN=token).status_code == 204
+
+
+def test_reading_a_transcript_is_audited_once_per_view_never_per_poll(
+    interview: Interview, coder: Any, study: Study
+) -> None:
+    """Finding 8: who viewed which interview, when. The workspace's load, the printable
+    transcript and the API's interview each leave one record; the polls of changes none."""
+    browser = browser_for(coder)
+    api = api_for(coder)
+    views = AuditEvent.objects.filter(action="view", interview=interview, actor=coder)
+    assert browser.get(f"/interviews/{interview.pk}/").status_code == 200
+    assert api.get(f"/api/v1/interviews/{interview.pk}/workspace/").status_code == 200
+    assert views.count() == 1
+    for _ in range(5):
+        api.get(f"/api/v1/interviews/{interview.pk}/changes/?since=0")
+    assert views.count() == 1
+    browser.get(f"/interviews/{interview.pk}/transcript/")
+    api.get(f"/api/v1/interviews/{interview.pk}/")
+    assert [e.after["what"] for e in views.order_by("id")] == [
+        "workspace",
+        "printable transcript",
+        "transcript (API)",
+    ]
+    assert {e.study_id for e in views} == {study.pk}

@@ -30,6 +30,7 @@ from coding.team.selectors import interview_disagreements, snapshot_diff
 from healing.audit.models import AuditEvent
 from interviews.models import Interview, Membership, Study
 from interviews.selectors import Access
+from interviews.services import invitation_accept
 from tests.factories import code, make_interview
 from tests.team.conftest import span
 
@@ -92,7 +93,7 @@ def test_blind_coding_and_reveal_are_recorded(study: Study, interview: Interview
     services.study_reveal(study=study, actor=lead)
     study.refresh_from_db()
     assert study.blind_coding is False
-    on, revealed = AuditEvent.objects.filter(object_type="study").order_by("id")
+    on, revealed = AuditEvent.objects.filter(object_type="study", action="update").order_by("id")
     assert (on.before, on.after) == ({"blind_coding": False}, {"blind_coding": True})
     assert revealed.after == {"blind_coding": False, "revealed": True, "open_assignments": 1}
     assert "1 assignments not done" in revealed.summary
@@ -514,8 +515,10 @@ def test_snapshot_diff_names_added_removed_and_changed_fields() -> None:
 def test_member_add_and_remove(study: Study, lead: Any, interview: Interview) -> None:
     from tests.factories import UserFactory
 
-    UserFactory(username="Nora")
-    membership = services.member_add(study=study, username="nora", role="coder", actor=lead)
+    nora = UserFactory(username="Nora")
+    invitation = services.member_add(study=study, username="nora", role="coder", actor=lead)
+    invitation_accept(invitation=invitation, user=nora)
+    membership = Membership.objects.get(study=study, user=nora)
     Assignment.objects.create(interview=interview, coder=membership.user)
     services.member_remove(membership=membership, actor=lead)
     assert not Membership.objects.filter(pk=membership.pk).exists()

@@ -58,7 +58,6 @@ from coding.exchange.refi.plan import (
     build_plan,
     hint_sets,
     mapping_clean,
-    placeholder_username,
 )
 from coding.exchange.refi.report import ImportReport
 from coding.exchange.refi.safexml import parse_xml
@@ -80,17 +79,16 @@ from interviews.models import (
     Interview,
     Participant,
     ParticipantRole,
-    Role,
     Study,
 )
 from interviews.services import (
     attribute_define,
     dyad_get_or_create,
     interview_import,
-    membership_set,
     participant_get_or_create,
     study_create,
 )
+from interviews.services.placeholders import placeholder_person_create
 
 Progress = Callable[[int, str], None]
 
@@ -371,7 +369,7 @@ def _report_file(context: _Context) -> None:
 
 
 def _map_users(context: _Context, users: list[dict[str, Any]]) -> None:
-    study, report = context.study, context.report
+    report = context.report
     user_model = get_user_model()
     names = {user.guid: user.label for user in context.project.users}
     for entry in users:
@@ -389,17 +387,18 @@ def _map_users(context: _Context, users: list[dict[str, Any]]) -> None:
             member = user_model.objects.get(username=entry["username"])
             context.users[entry["guid"]] = (member, Layer.INDIVIDUAL)
             continue
-        username = placeholder_username(label)
-        placeholder = user_model(username=username, first_name=label[:150], is_active=False)
-        placeholder.set_unusable_password()
-        placeholder.save()
-        membership_set(study=study, user=placeholder, role=Role.CODER, actor=context.user)
+        # The file's coder is no one here: a placeholder (no sign-in, no membership) holds
+        # their codings, and keeps the name the file gave as the file's claim.
+        placeholder = placeholder_person_create(
+            claimed_username=names.get(guid) or "", claimed_name=label, source=report.file
+        )
         context.users[entry["guid"]] = (placeholder, Layer.INDIVIDUAL)
         report.count("placeholder accounts")
         report.convert(
             "placeholder",
             label,
-            f"new inactive account {username} (cannot log in) holds this coder's codings",
+            f"placeholder {placeholder.get_username()} (cannot sign in, no member) holds this "
+            "coder's codings",
         )
 
 
@@ -515,6 +514,7 @@ def _map_cases(context: _Context, cases: list[dict[str, Any]]) -> dict[str, Dyad
             clinician=participants.get(ParticipantRole.CLINICIAN),
             patient=participants.get(ParticipantRole.PATIENT),
             attributes=dyad_values,
+            actor=context.user,
         )
         if not existed:
             _keep_guid(Dyad, dyad, case.guid, study=study)
@@ -647,7 +647,7 @@ def _dyad_for(context: _Context, label: str, dyads: dict[str, Dyad]) -> Dyad:
     for dyad in dyads.values():
         if dyad.label.casefold() == label.casefold():
             return dyad
-    dyad, created = dyad_get_or_create(study=context.study, label=label)
+    dyad, created = dyad_get_or_create(study=context.study, label=label, actor=context.user)
     if created:
         context.report.count("dyads")
     dyads[f"label:{label}"] = dyad

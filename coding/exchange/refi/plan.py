@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from coding.exchange.refi.codebook import match_codes
@@ -27,6 +26,7 @@ from coding.exchange.refi.model import RefiProject, RefiTextSource, iter_codes
 from coding.exchange.refi.offsets import describe_unit
 from coding.models import Code
 from interviews.models import Dyad, Interview, Membership, Perspective, Study
+from interviews.services.placeholders import placeholder_username as placeholder_username
 
 SOURCE_ACTIONS = ("new", "existing", "skip")
 USER_ACTIONS = ("member", "placeholder", "consensus", "skip")
@@ -449,20 +449,3 @@ def _interviews_for(plan: dict[str, Any]) -> dict[int, str]:
     return dict(
         Interview.objects.filter(dyad__study__slug=target["study"]).values_list("id", "text_sha256")
     )
-
-
-def placeholder_username(name: str) -> str:
-    """A free username for a placeholder account standing for a coder named in a file."""
-    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:100] or "coder"
-    base = f"imported-{base}"
-    taken = set(
-        get_user_model()
-        .objects.filter(username__startswith=base)
-        .values_list("username", flat=True)
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"

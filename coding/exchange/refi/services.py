@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from coding.exchange.refi.export import ExportError
 from coding.exchange.refi.imports import new_study_check
 from coding.exchange.refi.plan import mapping_clean
+from coding.exchange.study_import import study_import_check
 from coding.job_kinds import JobKind
 from coding.models import Code, Layer
 from healing.jobs.models import Job, JobState
@@ -96,6 +97,7 @@ def refi_inspect_start(
         raise ValidationError("Import into an existing study or a new one, not both.")
     params: dict[str, Any] = {"format": "qdpx", "stage": "inspect", "new_study": None}
     if new_study is not None:
+        study_import_check(user)  # a new study from a file: staff only, by default
         checked = new_study_check(**new_study)
         params["new_study"] = checked
     return job_create(
@@ -137,6 +139,8 @@ def refi_import_confirm(*, inspect_job: Job, user: Any, mapping: dict[str, Any] 
             f"This file is already being imported or was imported (job {started.first().pk})."  # type: ignore[union-attr]
         )
     new_study = inspect_job.params.get("new_study")
+    if new_study:
+        study_import_check(user)
     if new_study and Study.objects.filter(slug=new_study["slug"]).exists():
         raise ValidationError({"slug": f"A study with the slug {new_study['slug']!r} exists now."})
     cleaned = mapping_clean(plan=inspect_job.result["plan"], mapping=mapping)

@@ -6,9 +6,11 @@ written (``writing``) — all in one transaction, so a file that fails leaves no
 are inserted in bulk and keep their creation and change times (a raw insert, as ``loaddata``
 does).
 
-People are matched by username (``people``). Someone the target server does not know is created
-as an inactive account without a password (so they cannot sign in until an administrator
-activates them and they set one); their work keeps their name.
+Provenance (issue 14): a file is a claim. No account is matched, created or enrolled from it:
+every person it names becomes a placeholder (``people``), every row is created now, and the
+file's authors, members and times are kept as imported metadata in the import's one audit
+event. Only staff may import a whole study unless ``HEALING_STUDY_IMPORT=any``
+(``study_import_allowed``); the importer becomes the new study's only member, its lead.
 
 The rooms: ``reading`` (the bytes: gzip, JSON, format and version), ``schema`` (the shape),
 ``references`` (the checks beyond the shape), ``people`` (usernames to accounts), ``writing``
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from coding.exchange.study_import.errors import StudyImportError
@@ -29,7 +33,29 @@ from coding.exchange.study_import.schema import check_shape
 from coding.exchange.study_import.writing import Progress, write_study
 from interviews.models import Study
 
-__all__ = ["StudyImportError", "load_document", "parse_document", "study_import"]
+__all__ = [
+    "StudyImportError",
+    "load_document",
+    "parse_document",
+    "study_import",
+    "study_import_allowed",
+    "study_import_check",
+]
+
+REFUSED = "Only staff may import a whole study on this server (HEALING_STUDY_IMPORT=staff)."
+
+
+def study_import_allowed(user: Any) -> bool:
+    """May ``user`` create a study from a whole-study file (JSON or REFI-QDA)?"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return settings.HEALING_STUDY_IMPORT == "any" or bool(user.is_staff)
+
+
+def study_import_check(user: Any) -> None:
+    """Refuse (PermissionDenied) a whole-study import by someone the setting does not allow."""
+    if not study_import_allowed(user):
+        raise PermissionDenied(REFUSED)
 
 
 def study_import(
@@ -42,8 +68,11 @@ def study_import(
     """Create a study from a whole-study document; all or nothing.
 
     ``slug`` renames it (the file's slug may be taken here). The ``actor`` (who imports) is
-    recorded in the audit trail and made a lead of the new study so they can open it.
+    recorded in the audit trail and made the new study's lead so they can open it; they must be
+    allowed to import (``study_import_check``). ``actor=None`` is code of the server itself.
     """
+    if actor is not None:
+        study_import_check(actor)
     report = progress or (lambda percent, message: None)
     report(1, "Reading the file")
     document = data if isinstance(data, dict) else load_document(data)

@@ -1,4 +1,6 @@
-"""Writing the rows: every table of the study in bulk, keeping creation and change times."""
+"""Writing the rows: every table of the study in bulk. Every row is created now, by placeholders
+for the file's people; what the file claims (who, when, which members) goes into the import's
+audit event as imported metadata."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 from django.db import connections as db_connections
 from django.db import models, router
+from django.utils import timezone
 
 from coding.exchange.study_import.people import accounts_for
 from coding.exchange.study_import.references import parse_date, parse_time
@@ -83,10 +86,21 @@ def _snapshot_in(snapshot: list[dict[str, Any]], code_id: dict[str, int]) -> lis
 
 
 def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Progress) -> Study:
-    users = accounts_for(document)
+    source_slug = document["study"]["slug"]
+    users = accounts_for(document, source=f"whole-study file of {source_slug!r}")
+    importer = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    claimed_times: dict[str, list[str]] = {}
 
     def user(name: str | None) -> Any:
         return users[name] if name else None
+
+    def when(value: str, where: str) -> Any:
+        """The file's time, checked and kept as a claim; the row's own time is now."""
+        moment = parse_time(value, where).isoformat()
+        span = claimed_times.setdefault(where, [moment, moment])
+        span[0], span[1] = min(span[0], moment), max(span[1], moment)
+        return now
 
     source = document["study"]
     study = Study(
@@ -94,21 +108,10 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
         title=source["title"],
         description=source["description"],
         blind_coding=source["blind_coding"],
-        created_by=user(source["created_by"]),
-        created=parse_time(source["created"], "study.created"),
+        created_by=importer,
+        created=when(source["created"], "study.created"),
     )
     insert_keeping_times(Study, [study])
-    memberships = [
-        Membership(
-            study=study,
-            user=user(m["user"]),
-            role=m["role"],
-            adjudicator=m["adjudicator"],
-            created=parse_time(m["created"], "members"),
-        )
-        for m in document["members"]
-    ]
-    insert_keeping_times(Membership, memberships)
     AttributeDefinition.objects.bulk_create(
         [AttributeDefinition(study=study, **a) for a in document["attributes"]]
     )
@@ -118,7 +121,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
             role=p["role"],
             pseudonym=p["pseudonym"],
             attributes=p["attributes"],
-            created=parse_time(p["created"], "participants"),
+            created=when(p["created"], "participants"),
         )
         for p in document["participants"]
     ]
@@ -132,7 +135,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
             patient=person.get(("patient", d["patient"])) if d["patient"] else None,
             attributes=d["attributes"],
             guid=d["guid"],
-            created=parse_time(d["created"], "dyads"),
+            created=when(d["created"], "dyads"),
         )
         for d in document["dyads"]
     ]
@@ -151,11 +154,11 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
             word_count=i["word_count"],
             source_name=i["source_name"],
             source_format=i["source_format"],
-            imported_by=user(i["imported_by"]),
+            imported_by=importer,
             consensus_complete=i["consensus_complete"],
             guid=i["guid"],
-            created=parse_time(i["created"], "interviews"),
-            updated=parse_time(i["updated"], "interviews"),
+            created=when(i["created"], "interviews"),
+            updated=when(i["updated"], "interviews"),
         )
         for i in document["interviews"]
     ]
@@ -185,7 +188,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
         description=source_book["description"],
         version=source_book["version"],
         origin=source_book["origin"],
-        updated=parse_time(source_book["updated"], "codebook.updated"),
+        updated=when(source_book["updated"], "codebook.updated"),
     )
     insert_keeping_times(Codebook, [codebook])
     codes = [
@@ -202,8 +205,8 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
             color=c["color"],
             order=c["order"],
             is_active=c["is_active"],
-            created=parse_time(c["created"], "codebook.codes"),
-            updated=parse_time(c["updated"], "codebook.codes"),
+            created=when(c["created"], "codebook.codes"),
+            updated=when(c["updated"], "codebook.codes"),
         )
         for c in source_book["codes"]
     ]
@@ -232,7 +235,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
                 summary=v["summary"],
                 snapshot=_snapshot_in(v["snapshot"], code_id),
                 created_by=user(v["created_by"]),
-                created=parse_time(v["created"], "codebook.versions"),
+                created=when(v["created"], "codebook.versions"),
             )
             for v in source_book["versions"]
         ],
@@ -261,8 +264,8 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
                 memo=c["memo"],
                 codebook_version=c["codebook_version"],
                 guid=c["guid"],
-                created=parse_time(c["created"], "codings"),
-                updated=parse_time(c["updated"], "codings"),
+                created=when(c["created"], "codings"),
+                updated=when(c["updated"], "codings"),
             )
             for c in source_codings[offset : offset + BATCH * 5]
         ]
@@ -289,8 +292,8 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
                 title=m["title"],
                 body=m["body"],
                 guid=m["guid"],
-                created=parse_time(m["created"], "memos"),
-                updated=parse_time(m["updated"], "memos"),
+                created=when(m["created"], "memos"),
+                updated=when(m["updated"], "memos"),
             )
             for m in document["memos"]
         ],
@@ -300,7 +303,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
             dyad=dyad[c["dyad"]],
             summary=c["summary"],
             updated_by=user(c["updated_by"]),
-            updated=parse_time(c["updated"], "case_studies"),
+            updated=when(c["updated"], "case_studies"),
         )
         for c in document["case_studies"]
     ]
@@ -314,7 +317,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
                 code=code[s["code"].lower()],
                 synthesis=s["synthesis"],
                 updated_by=user(s["updated_by"]),
-                updated=parse_time(s["updated"], "case_studies.sections"),
+                updated=when(s["updated"], "case_studies.sections"),
             )
             sections.append(section)
             evidence.append((section, s["evidence"]))
@@ -336,7 +339,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
                 coder=user(a["coder"]),
                 assigned_by=user(a["assigned_by"]),
                 done=a["done"],
-                created=parse_time(a["created"], "assignments"),
+                created=when(a["created"], "assignments"),
             )
             for a in document["assignments"]
         ],
@@ -370,17 +373,13 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
                     for row in d["result"]
                 ],
                 decided_by=user(d["decided_by"]),
-                created=parse_time(d["created"], "adjudications"),
+                created=when(d["created"], "adjudications"),
             )
             for d in document.get("adjudications", [])
         ],
     )
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        mine = next((m for m in memberships if m.user_id == actor.pk), None)
-        if mine is None:
-            Membership.objects.create(study=study, user=actor, role=Role.LEAD)
-        elif mine.role != Role.LEAD:
-            Membership.objects.filter(pk=mine.pk).update(role=Role.LEAD)
+    if importer is not None:
+        Membership.objects.create(study=study, user=importer, role=Role.LEAD)
     audit_record(
         study_id=study.pk,
         actor=actor,
@@ -388,13 +387,54 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
         object_type="study",
         object_id=study.slug,
         after={
-            "from": document["study"]["slug"],
+            "from": source_slug,
             "exported_at": document["exported_at"],
             "dyads": len(dyads),
             "interviews": len(interviews),
             "codings": len(source_codings),
+            "memos": len(document["memos"]),
+            # What the file claims, kept as imported metadata and never written as fact.
+            "imported": {
+                "authors": claimed_authors(document, users),
+                "members": [
+                    {"user": m["user"], "role": m["role"], "adjudicator": m["adjudicator"]}
+                    for m in document["members"]
+                ],
+                "times": claimed_times,
+                "study_created_by": source["created_by"],
+            },
         },
-        summary=f"Study imported from a whole-study export of {document['study']['slug']!r} "
-        f"({len(interviews)} interviews, {len(source_codings)} codings)",
+        summary=f"Study imported from a whole-study file of {source_slug!r} "
+        f"({len(interviews)} interviews, {len(source_codings)} codings, "
+        f"{len(users)} people as placeholders)",
     )
     return study
+
+
+AUTHOR_FIELDS = {
+    "codings": ("coder",),
+    "memos": ("author",),
+    "assignments": ("coder", "assigned_by"),
+    "adjudications": ("decided_by", "coder_a", "coder_b", "accepted"),
+}
+
+
+def claimed_authors(document: dict[str, Any], users: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each person of the file: their claimed name, the placeholder holding their work, and
+    how many rows the file credits to them."""
+    counts: dict[str, dict[str, int]] = {}
+    for section, fields in AUTHOR_FIELDS.items():
+        for row in document.get(section, []):
+            for name in fields:
+                if row.get(name):
+                    per = counts.setdefault(row[name], {})
+                    per[section] = per.get(section, 0) + 1
+    return [
+        {
+            "username": person["username"],
+            "name": " ".join(p for p in (person["first_name"], person["last_name"]) if p),
+            "placeholder": users[person["username"]].get_username(),
+            "credited": counts.get(person["username"], {}),
+        }
+        for person in document["users"]
+    ]

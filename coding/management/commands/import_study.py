@@ -7,14 +7,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coding.exchange.study_import import StudyImportError, study_import
+from coding.exchange.study_import import (
+    REFUSED,
+    StudyImportError,
+    study_import,
+    study_import_allowed,
+)
 from interviews.management.commands._common import get_user
 
 
 class Command(BaseCommand):
     help = (
         "Create a study from a whole-study JSON export (export_study --format json), all or "
-        "nothing. People are matched by username; unknown ones are created as inactive accounts."
+        "nothing, as --user (who must be allowed to: staff, unless HEALING_STUDY_IMPORT=any). The "
+        "file's people become placeholders; its authors and times are kept as imported metadata."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,8 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--slug", default=None, help="Import under this slug instead.")
         parser.add_argument(
             "--user",
-            default=None,
-            help="Who imports (recorded in the audit trail and made a lead of the study).",
+            required=True,
+            help="Who imports (recorded in the audit trail and made the study's lead).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,6 +37,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} does not exist.")
         actor = get_user(options["user"])
+        if not study_import_allowed(actor):
+            raise CommandError(f"{options['user']}: {REFUSED}")
         try:
             study = study_import(
                 data=path.read_bytes(),

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         try:
             speaker_map = parse_speaker_map(options["speakers"])
             with transaction.atomic():
-                dyad, created = dyad_get_or_create(study=study, label=options["dyad"])
+                dyad, created = dyad_get_or_create(study=study, label=options["dyad"], actor=user)
                 outcome = interview_import(
                     dyad=dyad,
                     perspective=options["perspective"],

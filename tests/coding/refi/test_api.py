@@ -144,8 +144,12 @@ def test_inspect_then_confirm_imports_with_the_mapping(
 
 
 def test_anyone_signed_in_creates_a_study_from_a_file(
-    outsider: Any, study: Study, run: Run
+    outsider: Any,
+    study: Study,
+    run: Run,
+    settings: Any,
 ) -> None:
+    settings.HEALING_STUDY_IMPORT = "any"  # the staff rule: tests/coding/test_import_provenance.py
     client = api(outsider)
     assert api(None).post("/api/v1/refi/imports/", {}, format="multipart").status_code == 401
     taken = client.post(

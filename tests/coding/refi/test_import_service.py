@@ -13,7 +13,14 @@ from coding.exchange.refi.export import CODING_MEMO_NAME, CONSENSUS_USER_GUID, q
 from coding.exchange.refi.imports import qdc_import, qdpx_import, qdpx_inspect
 from coding.models import Code, Codebook, Coding, Layer, Memo
 from coding.services import CodingInput, codings_bulk_create
-from interviews.models import AttributeDefinition, Dyad, Interview, Membership, Study
+from interviews.models import (
+    AttributeDefinition,
+    Dyad,
+    Interview,
+    Membership,
+    PlaceholderPerson,
+    Study,
+)
 from tests.coding.refi.conftest import export_qdpx, make_qdpx, project_xml
 from tests.factories import code, make_interview
 
@@ -132,8 +139,10 @@ def test_users_go_to_members_the_consensus_or_placeholders(
         ("imported-someone-else", Layer.INDIVIDUAL, "ABI"),  # matched by name, any case
         ("lead", Layer.CONSENSUS, "ABI"),  # the consensus is the importing lead's
     }
-    placeholder = Membership.objects.get(study=study, user__username="imported-someone-else")
-    assert placeholder.role == "coder"
+    # A placeholder (issue 14): no member, cannot sign in, flagged with the file's claim.
+    assert not Membership.objects.filter(study=study, user__username="imported-someone-else")
+    placeholder = PlaceholderPerson.objects.get(user__username="imported-someone-else")
+    assert placeholder.claimed_name == "Someone Else"
     assert not placeholder.user.is_active
     assert not placeholder.user.has_usable_password()
     assert report["skipped_counts"]["coding"] == 1  # its coder was skipped

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interviews', '0003_apitoken_moves_to_healing'),
+        ('interviews', '0004_invitations_and_placeholders'),
     ]
 
     operations = [
