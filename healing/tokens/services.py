@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from healing.api.auth import token_generate, token_hash
+from healing.audit.services import audit_record
 from healing.tokens.models import ApiToken
 
 TOKEN_LIFETIME_CHOICES = (30, 90, 365)
@@ -48,6 +49,15 @@ def api_token_create(
         expires=timezone.now() + dt.timedelta(days=days),
         two_factor=two_factor,
     )
+    audit_record(
+        study_id=None,
+        actor=user,
+        action="create",
+        object_type="api_token",
+        object_id=row.pk,
+        after={"name": row.name, "prefix": row.prefix, "expires": row.expires.isoformat()},
+        summary=f"API token “{row.name}” created, valid {days} days",
+    )
     return row, token
 
 
@@ -55,8 +65,28 @@ def api_token_revoke(*, token: Any) -> None:
     if token.revoked is None:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
+        audit_record(
+            study_id=None,
+            actor=token.user,
+            action="delete",
+            object_type="api_token",
+            object_id=token.pk,
+            before={"name": token.name, "prefix": token.prefix},
+            summary=f"API token “{token.name}” revoked",
+        )
 
 
 def api_tokens_revoke_all(*, user: Any) -> int:
     """Revoke every active token of the user (after a password change); returns how many."""
-    return ApiToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now())
+    revoked = ApiToken.objects.filter(user=user, revoked__isnull=True).update(
+        revoked=timezone.now()
+    )
+    if revoked:
+        audit_record(
+            study_id=None,
+            actor=user,
+            action="delete",
+            object_type="api_token",
+            summary=f"{revoked} API token(s) revoked by a password change",
+        )
+    return revoked

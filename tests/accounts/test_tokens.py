@@ -135,3 +135,24 @@ def test_changepassword_command_and_set_password_revoke_tokens(lead: Any) -> Non
         patch.setattr("getpass.getpass", lambda prompt="": "another Longer passphrase 43")
         call_command("changepassword", lead.username, stdout=None)
     assert _tokens_active(lead) == 0
+
+
+def test_token_events_are_in_the_audit_trail(lead: Any) -> None:
+    from healing.audit.models import AuditEvent
+    from healing.tokens.services import api_token_create, api_token_revoke, api_tokens_revoke_all
+
+    row, _ = api_token_create(user=lead, name="scripts")
+    api_token_revoke(token=row)
+    api_token_create(user=lead, name="more")
+    api_tokens_revoke_all(user=lead)
+    events = list(
+        AuditEvent.objects.filter(object_type="api_token", study__isnull=True)
+        .order_by("id")
+        .values_list("action", "actor_id")
+    )
+    assert events == [
+        ("create", lead.pk),
+        ("delete", lead.pk),
+        ("create", lead.pk),
+        ("delete", lead.pk),
+    ]
