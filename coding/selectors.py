@@ -283,10 +283,34 @@ class LayerChoice:
 LAYER_NAMES = ("mine", "coder", "all", "consensus", "best")
 
 
+def coder_param_check(*, coder: str | int | None, study_id: int) -> None:
+    """A ``coder`` parameter, when given, names a member of the study or someone who coded in it
+    (a 400 otherwise: an unknown or foreign id is refused, not ignored). One query."""
+    if coder in (None, ""):
+        return
+    try:
+        named = int(coder)
+    except (TypeError, ValueError):
+        raise ValidationError({"coder": "Give the coder's user id."}) from None
+    if not (
+        Membership.objects.filter(study_id=study_id, user_id=named).exists()
+        or Coding.objects.filter(interview__dyad__study_id=study_id, coder_id=named).exists()
+    ):
+        raise ValidationError({"coder": "Not a coder of this study."})
+
+
 def layer_choice(
-    *, name: str | None, coder: str | int | None, user: Any, access: Access
+    *,
+    name: str | None,
+    coder: str | int | None,
+    user: Any,
+    access: Access,
+    study_id: int | None = None,
 ) -> LayerChoice:
-    """Check a requested layer against what the member may see."""
+    """Check a requested layer against what the member may see; with ``study_id``, a ``coder``
+    given at all must be the study's member or have coded in it (else a 400, never ignored)."""
+    if study_id is not None:
+        coder_param_check(coder=coder, study_id=study_id)
     name = name or "mine"
     if name not in LAYER_NAMES:
         raise ValidationError(

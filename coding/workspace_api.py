@@ -53,6 +53,7 @@ class InterviewWorkspaceViewSet(viewsets.GenericViewSet):
         layer = layer_choice(
             name=request.query_params.get("layer"),
             coder=request.query_params.get("coder"),
+            study_id=interview.dyad.study_id,
             user=request.user,
             access=access,
         )
@@ -85,6 +86,7 @@ class InterviewWorkspaceViewSet(viewsets.GenericViewSet):
         layer = layer_choice(
             name=request.query_params.get("layer"),
             coder=request.query_params.get("coder"),
+            study_id=interview.dyad.study_id,
             user=request.user,
             access=access,
         )

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from coding.casestudy import export
 from coding.casestudy.selectors import CaseStudyData, case_study_data
-from coding.selectors import LayerChoice, default_layer_for, layer_choice
+from coding.selectors import LayerChoice, coder_param_check, default_layer_for, layer_choice
 from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
 from interviews.models import Dyad
@@ -25,6 +25,7 @@ def case_study_layer(*, params: Any, dyad: Dyad, user: Any, access: Access) -> L
     """The layer asked for (checked against blind coding), else the dyad's default layer; a
     coder who may not see the union while coding is blind gets their own layer."""
     name = params.get("layer") or None
+    coder_param_check(coder=params.get("coder"), study_id=dyad.study_id)
     if name:
         return layer_choice(name=name, coder=params.get("coder"), user=user, access=access)
     return default_layer_for(access=access, user=user)

@@ -239,9 +239,13 @@ class AssignmentsView(APIView):
             queryset = queryset.filter(coder_id=request.user.pk)
         coder = int_param(request.query_params, "coder")
         if coder is not None:
+            if not Membership.objects.filter(study=study, user_id=coder).exists():
+                raise ValidationError({"coder": "Not a member of this study."})
             queryset = queryset.filter(coder_id=coder)
         interview = int_param(request.query_params, "interview")
         if interview is not None:
+            if not Interview.objects.filter(dyad__study=study, pk=interview).exists():
+                raise ValidationError({"interview": "No such interview in this study."})
             queryset = queryset.filter(interview_id=interview)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
@@ -472,20 +476,27 @@ class DisagreementsView(APIView):
         coders = [c["id"] for c in selectors.interview_coders(interview=interview)]
         a = int_param(request.query_params, "a")
         b = int_param(request.query_params, "b")
+        study = interview.dyad.study
+        for name, given in (("a", a), ("b", b)):
+            if given is not None:
+                try:
+                    selectors.column_names(ids=[given], study=study)
+                except LookupError:
+                    raise ValidationError({name: "Not a coder of this study."}) from None
         a = a if a is not None else (coders[0] if coders else None)
         b = b if b is not None else next((c for c in coders if c != a), None)
+        codes = selectors.codes_by_id(study=study)
+        code = int_param(request.query_params, "code")
+        if code is not None and code not in codes:
+            raise ValidationError({"code": "No such code in this study's codebook."})
         rows: list[selectors.DisagreementRow] = []
         if a is not None and b is not None and a != b:
             rows = selectors.interview_disagreements(
-                interview=interview,
-                coder_a=a,
-                coder_b=b,
-                codes=selectors.codes_by_id(study=interview.dyad.study),
+                interview=interview, coder_a=a, coder_b=b, codes=codes
             )
         open_count = sum(not r.settled for r in rows)
         settled_count = len(rows) - open_count
         agreed_count = sum(r.agreed for r in rows)
-        code = int_param(request.query_params, "code")
         if code is not None:
             rows = [r for r in rows if r.passage.code == code]
         wanted = request.query_params.get("status", "open")

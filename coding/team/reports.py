@@ -85,6 +85,8 @@ def agreement_request_clean(*, study: Study, data: Mapping[str, Any]) -> Agreeme
     if unit not in UNITS:
         raise ValidationError({"unit": "Choose the unit: character, turn or segment."})
     target: int | None = None
+    if scope == "study" and data.get("target") not in (None, ""):
+        raise ValidationError({"target": "A report on the whole study takes no target."})
     if scope != "study":
         raw = data.get("target")
         if raw in (None, ""):

@@ -244,6 +244,17 @@ def assignments_remove(
     """Withdraw the given interviews from the given coders; returns how many were withdrawn."""
     interviews = _study_interview_ids(study=study, interview_ids=interview_ids)
     coders = {int(i) for i in coder_ids}
+    # A coder is the study's member, or someone (since removed) who still has its interviews.
+    known = set(
+        Membership.objects.filter(study=study, user_id__in=coders).values_list("user_id", flat=True)
+    ) | set(
+        Assignment.objects.filter(interview__dyad__study=study, coder_id__in=coders).values_list(
+            "coder_id", flat=True
+        )
+    )
+    if coders - known:
+        listed = ", ".join(str(i) for i in sorted(coders - known)[:10])
+        raise ValidationError({"coders": f"Not coders of this study: user {listed}."})
     with transaction.atomic():
         found = list(
             Assignment.objects.select_for_update().filter(

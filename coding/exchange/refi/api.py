@@ -8,6 +8,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,10 +23,11 @@ from coding.exchange.refi.services import (
     refi_import_confirm,
     refi_inspect_start,
 )
+from coding.models import Coding
 from coding.selectors import job_get_for_user
 from healing.api.base import StrictSerializer
 from healing.jobs.models import Job
-from interviews.models import Perspective, Role
+from interviews.models import Membership, Perspective, Role
 from interviews.selectors import study_get_for_user
 
 
@@ -70,12 +72,18 @@ class RefiExportView(APIView):
         data = RefiExportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        coder = values.get("coder")
+        if coder and not (
+            Membership.objects.filter(study=study, user__username=coder).exists()
+            or Coding.objects.filter(interview__dyad__study=study, coder__username=coder).exists()
+        ):
+            raise ValidationError({"coder": "Not a coder of this study."})
         job = refi_export_start(
             study=study,
             user=request.user,
             format=values["format"],
             layer=values["layer"],
-            coder=values.get("coder"),
+            coder=coder,
         )
         return _accepted(job)
 
