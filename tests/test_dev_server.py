@@ -6,14 +6,14 @@ from __future__ import annotations
 import http.client
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.servers import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["run", "test", "lint", "bench", "screenshots"]
@@ -101,12 +101,6 @@ def test_run_address_defaults_and_accepts_a_bare_port(given: str | None, address
     assert dev_module().server_address(given) == address
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_gunicorn_as_dev_py_runs_it_keeps_the_connection_and_serves_static(
     tmp_path: Path,
@@ -132,15 +126,7 @@ def test_gunicorn_as_dev_py_runs_it_keeps_the_connection_and_serves_static(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+        wait_until_listening(server, port, tmp_path / "server.log")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         sockets = []
         for _ in range(2):

@@ -9,7 +9,6 @@ import json
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.servers import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,12 +37,6 @@ def readme_gunicorn() -> list[str]:
         if line.startswith(".venv/bin/gunicorn "):
             return shlex.split(line.split("#")[0])[1:]
     raise AssertionError("README.md has no gunicorn command")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def transcript(size: int) -> bytes:
@@ -115,15 +110,7 @@ def test_the_readme_server_command_takes_the_largest_upload(tmp_path: Path) -> N
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+        wait_until_listening(server, port, tmp_path / "gunicorn.log")
         data = transcript(settings.HEALING_MAX_UPLOAD_BYTES - 4096)
         body, content_type = multipart(
             {"study": "big", "dyad": "D01", "perspective": "patient"}, "big.txt", data
