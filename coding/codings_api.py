@@ -22,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coding.models import Code, CodeGroup, Coding, Layer, Memo
+from coding.memos import MEMO_TARGET_KINDS, memo_about_code_q, memo_target_q, memo_text_q
+from coding.models import Code, CodeGroup, Coding, Layer, Memo, MemoType
 from coding.selectors import (
     CodingTarget,
     coding_get_for_user,
@@ -643,6 +644,7 @@ class MemoSerializer(serializers.ModelSerializer):
             "coding",
             "author",
             "author_username",
+            "type",
             "title",
             "body",
             "created",
@@ -657,11 +659,13 @@ class MemoCreateSerializer(StrictSerializer):
     interview = id_field(required=False, allow_null=True)
     code = id_field(required=False, allow_null=True)
     coding = id_field(required=False, allow_null=True)
+    type = serializers.ChoiceField(choices=MemoType.choices, default=MemoType.ANALYTIC)
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     body = serializers.CharField(max_length=50_000)
 
 
 class MemoUpdateSerializer(StrictSerializer):
+    type = serializers.ChoiceField(choices=MemoType.choices, required=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     body = serializers.CharField(required=False, max_length=50_000)
 
@@ -675,8 +679,28 @@ class MemoFilter(ScopedFilterSet):
     )
     dyad = IdFilter(field_name="dyad_id", visible=dyads_visible_to)
     interview = IdFilter(field_name="interview_id", visible=interviews_visible_to)
-    code = IdFilter(field_name="code_id", visible=codes_visible_to)
+    code = IdFilter(
+        field_name="code_id",
+        visible=codes_visible_to,
+        method="filter_code",
+        help_text="Code id: memos on the code, or on a coding with that code",
+    )
     coding = IdFilter(field_name="coding_id", visible=_codings_visible)
+    type = django_filters.ChoiceFilter(choices=MemoType.choices, help_text="Memo type")
+    target = django_filters.ChoiceFilter(
+        choices=[(kind, kind) for kind in MEMO_TARGET_KINDS],
+        method="filter_target",
+        help_text="What the memo is about: the study itself, or any dyad, interview, code, coding",
+    )
+    q = django_filters.CharFilter(
+        method="filter_text", max_length=200, help_text="Text in the title or body"
+    )
+    since = django_filters.DateFilter(
+        field_name="created", lookup_expr="date__gte", help_text="Written on or after (YYYY-MM-DD)"
+    )
+    until = django_filters.DateFilter(
+        field_name="created", lookup_expr="date__lte", help_text="Written on or before (YYYY-MM-DD)"
+    )
     author = KeyFilter(
         field_name="author__username",
         help_text="Username",
@@ -692,6 +716,15 @@ class MemoFilter(ScopedFilterSet):
         model = Memo
         fields: list[str] = []
 
+    def filter_code(self, queryset: QuerySet[Memo], name: str, value: int) -> QuerySet[Memo]:
+        return queryset.filter(memo_about_code_q(value))
+
+    def filter_target(self, queryset: QuerySet[Memo], name: str, value: str) -> QuerySet[Memo]:
+        return queryset.filter(memo_target_q(value))
+
+    def filter_text(self, queryset: QuerySet[Memo], name: str, value: str) -> QuerySet[Memo]:
+        return queryset.filter(memo_text_q(value.strip())) if value.strip() else queryset
+
 
 class MemoViewSet(viewsets.GenericViewSet):
     """Memos on a study, or on one dyad, interview, code or coding of it. Coders and leads write
@@ -701,7 +734,7 @@ class MemoViewSet(viewsets.GenericViewSet):
     queryset = Memo.objects.none()
     filter_backends = FILTER_BACKENDS
     filterset_class = MemoFilter
-    ordering_fields = ["created", "updated", "title"]
+    ordering_fields = ["created", "updated", "title", "type"]
     ordering = ["-updated", "-id"]
 
     def get_queryset(self) -> QuerySet[Memo]:
@@ -739,7 +772,12 @@ class MemoViewSet(viewsets.GenericViewSet):
         if values.get("coding"):
             targets["coding"], _ = coding_get_for_user(user=request.user, pk=values["coding"])
         memo = memo_create(
-            study=study, author=request.user, title=values["title"], body=values["body"], **targets
+            study=study,
+            author=request.user,
+            type=values["type"],
+            title=values["title"],
+            body=values["body"],
+            **targets,
         )
         return Response(MemoSerializer(memo).data, status=status.HTTP_201_CREATED)
 

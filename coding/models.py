@@ -183,6 +183,17 @@ class Coding(models.Model):
         return f"{self.code.key} [{self.start}, {self.end})"
 
 
+class MemoType(models.TextChoices):
+    """What kind of note a memo is: the analyst's thinking about the data (analytic), about the
+    method (methodological), about themselves (reflexive), a case summary (case_note), or other."""
+
+    ANALYTIC = "analytic", "Analytic"
+    METHODOLOGICAL = "methodological", "Methodological"
+    REFLEXIVE = "reflexive", "Reflexive"
+    CASE_NOTE = "case_note", "Case note"
+    OTHER = "other", "Other"
+
+
 class Memo(models.Model):
     """A note on a study, or on one dyad, interview, code or coding of it."""
 
@@ -202,6 +213,7 @@ class Memo(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memos"
     )
+    type = models.CharField(max_length=20, choices=MemoType.choices, default=MemoType.ANALYTIC)
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -210,6 +222,10 @@ class Memo(models.Model):
 
     class Meta:
         ordering = ["-updated"]
+        indexes = [
+            # The Memos tab lists a study's memos newest first.
+            models.Index(fields=["study", "-updated"], name="memo_study_updated"),
+        ]
         constraints = [
             models.CheckConstraint(
                 # At most one target besides the study.
@@ -248,6 +264,9 @@ class Memo(models.Model):
                 name="memo_one_target",
             ),
             models.CheckConstraint(condition=~Q(body=""), name="memo_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(type__in=MemoType.values), name="memo_type_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from coding.codebooks import healing
-from coding.models import Code, Codebook, CodebookVersion, Coding, Layer, Memo
+from coding.models import Code, Codebook, CodebookVersion, Coding, Layer, Memo, MemoType
 from coding.selectors import CodingTarget, interview_text_length
 from healing.audit.models import AuditEvent
 from healing.audit.services import audit_record, audit_records_bulk, snapshot
@@ -42,7 +42,7 @@ CODING_FIELDS = [
     "memo",
     "codebook_version",
 ]
-MEMO_FIELDS = ["dyad", "interview", "code", "coding", "author", "title", "body"]
+MEMO_FIELDS = ["dyad", "interview", "code", "coding", "author", "type", "title", "body"]
 
 
 # --- Codebooks ----------------------------------------------------------------------------------
@@ -664,11 +664,15 @@ def memo_create(
     author: Any,
     body: str,
     title: str = "",
+    type: str = MemoType.ANALYTIC,
     dyad: Dyad | None = None,
     interview: Interview | None = None,
     code: Code | None = None,
     coding: Coding | None = None,
 ) -> Memo:
+    """A memo by ``author`` on the study or on one of its dyads, interviews, codes or codings;
+    ``type`` is one of :class:`MemoType` (else a ValidationError naming it)."""
+    _memo_type_check(type)
     targets = [t for t in (dyad, interview, code, coding) if t is not None]
     if len(targets) > 1:
         raise ValidationError(
@@ -681,11 +685,12 @@ def memo_create(
         Coding: lambda c: c.interview.dyad.study_id,
     }
     for target in targets:
-        if owner_study[type(target)](target) != study.pk:
+        if owner_study[target.__class__](target) != study.pk:
             raise ValidationError("That item belongs to another study.")
     memo = Memo(
         study=study,
         author=author,
+        type=type,
         title=title.strip(),
         body=body.strip(),
         dyad=dyad,
@@ -709,10 +714,25 @@ def memo_create(
     return memo
 
 
+def _memo_type_check(value: str) -> None:
+    if value not in MemoType.values:
+        raise ValidationError(
+            {"type": [f"{value!r} is not a memo type; use one of {', '.join(MemoType.values)}."]}
+        )
+
+
 def memo_update(
-    *, memo: Memo, actor: Any, body: str | None = None, title: str | None = None
+    *,
+    memo: Memo,
+    actor: Any,
+    body: str | None = None,
+    title: str | None = None,
+    type: str | None = None,
 ) -> Memo:
     before = snapshot(memo, MEMO_FIELDS)
+    if type is not None:
+        _memo_type_check(type)
+        memo.type = type
     if body is not None:
         memo.body = body.strip()
     if title is not None:

@@ -49,7 +49,9 @@ def dyad_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     for interview in interviews:
         interview.progress = progress.get(interview.pk, [])  # type: ignore[attr-defined]
-    memos = memos_visible_to(user=request.user).filter(dyad=dyad).order_by("-updated")
+    memos = (
+        memos_visible_to(user=request.user).filter(dyad=dyad).order_by("-updated", "-id")
+    )
     return render(
         request,
         "interviews/dyad_detail.html",

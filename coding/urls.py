@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coding import study_pages, views
+from coding import memos_pages, study_pages, views
 
 urlpatterns = [
     path("studies/<slug:slug>/", study_pages.study_overview, name="study-overview"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path(
         "interviews/<int:pk>/transcript/", views.interview_transcript, name="interview-transcript"
     ),
+    path("studies/<slug:slug>/memos/", memos_pages.study_memos_page, name="study-memos"),
     path("studies/<slug:slug>/jobs/", views.study_jobs, name="study-jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_page, name="job-cancel"),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coding.memos import code_memos_by_code
 from coding.models import Assignment, Code, CodeGroup
 from coding.services import code_create, code_update
 from coding.team import reports, selectors, services
@@ -684,6 +685,10 @@ def codebook(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             messages.error(request, "Unknown action.")
         return redirect("team-codebook", slug=study.slug)
+    tree = selectors.codebook_tree(study=study)
+    memos = code_memos_by_code(study=study, user=request.user)
+    for node in tree:
+        node["memos"] = memos.get(node["code"].pk, [])
     return render(
         request,
         "coding/team/codebook.html",
@@ -691,7 +696,7 @@ def codebook(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "study": study,
             "access": access,
             "codebook": book,
-            "tree": selectors.codebook_tree(study=study),
+            "tree": tree,
             "groups": CodeGroup.choices,
             "tab": "codebook",
         },
