@@ -27,6 +27,7 @@ from coding.casestudy import export, services
 from coding.casestudy.selectors import (
     CONCORDANCE_LABELS,
     case_study_data,
+    case_study_memos,
     section_evidence,
 )
 from coding.casestudy.services import MAX_TEXT, StaleWrite
@@ -341,7 +342,8 @@ class CaseStudyExportView(APIView):
         layer = case_study_layer(params=request.query_params, dyad=dyad, user=request.user,
                                  access=access)  # fmt: skip
         data = case_study_data(dyad=dyad, layer=layer, access=access, user_id=request.user.pk)
-        content, content_type = export.case_study_file(data=data, fmt=fmt)
+        memos = case_study_memos(dyad=dyad, user=request.user)
+        content, content_type = export.case_study_file(data=data, fmt=fmt, memos=memos)
         audit_export(
             study_id=dyad.study_id,
             actor=request.user,

@@ -10,7 +10,7 @@ import re
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from coding.casestudy.selectors import CaseStudyData, Component, Excerpt, SideFigures
+from coding.casestudy.selectors import CaseMemo, CaseStudyData, Component, Excerpt, SideFigures
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -24,10 +24,18 @@ def case_study_filename(*, data: CaseStudyData, fmt: str) -> str:
     return f"{data.dyad.study.slug}-case-study-{label}.{fmt}"
 
 
-def case_study_file(*, data: CaseStudyData, fmt: str) -> tuple[bytes, str]:
+def case_study_file(
+    *, data: CaseStudyData, fmt: str, memos: list[CaseMemo] | None = None
+) -> tuple[bytes, str]:
+    """The case study as Word or Markdown, ending with ``memos`` (the dyad's and its
+    interviews', ``case_study_memos``) when given."""
     if fmt == "docx":
-        return case_study_docx(data), CONTENT_TYPES["docx"]
-    return case_study_markdown(data).encode("utf-8"), CONTENT_TYPES["md"]
+        return case_study_docx(data, memos or []), CONTENT_TYPES["docx"]
+    return case_study_markdown(data, memos or []).encode("utf-8"), CONTENT_TYPES["md"]
+
+
+def _memo_line(memo: CaseMemo) -> str:
+    return f"{memo.type_label} memo on {memo.about} · {memo.author} · {memo.written}"
 
 
 def _figures(side: SideFigures) -> str:
@@ -120,7 +128,7 @@ def _present(side: SideFigures) -> str:
     return "yes" if side.present else "no"
 
 
-def case_study_markdown(data: CaseStudyData) -> str:
+def case_study_markdown(data: CaseStudyData, memos: list[CaseMemo] | None = None) -> str:
     out = [f"# Case study: dyad {_md_escape(data.dyad.label)}", ""]
     out += [f"- **{name}**: {_md_escape(value)}" for name, value in _header(data)]
     out += ["", "## Overall summary", ""]
@@ -130,6 +138,13 @@ def case_study_markdown(data: CaseStudyData) -> str:
         out += [f"## {group.label}", ""]
         for component in group.components:
             _md_component(component, 3, out)
+    if memos:
+        out += ["## Memos", ""]
+        for memo in memos:
+            out += [f"### {_md_escape(memo.title or _memo_line(memo))}", ""]
+            out += [f"_{_md_escape(_memo_line(memo))}_", ""]
+            out += _md_block(memo.body)
+            out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -186,7 +201,7 @@ def _docx_quote(document: DocxDocument, excerpt: Excerpt) -> None:
     source.add_run(_clean_xml(f"— {_source(excerpt)}")).italic = True
 
 
-def case_study_docx(data: CaseStudyData) -> bytes:
+def case_study_docx(data: CaseStudyData, memos: list[CaseMemo] | None = None) -> bytes:
     document = Document()
     document.core_properties.title = f"Case study: dyad {data.dyad.label}"
     document.add_heading(_clean_xml(f"Case study: dyad {data.dyad.label}"), level=0)
@@ -202,6 +217,12 @@ def case_study_docx(data: CaseStudyData) -> bytes:
         document.add_heading(group.label, level=1)
         for component in group.components:
             _docx_component(document, component, 2)
+    if memos:
+        document.add_heading("Memos", level=1)
+        for memo in memos:
+            document.add_heading(_clean_xml(memo.title or _memo_line(memo)), level=2)
+            document.add_paragraph().add_run(_clean_xml(_memo_line(memo))).italic = True
+            document.add_paragraph(_clean_xml(memo.body))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -28,7 +28,13 @@ from coding.analysis.measures import (
     layer_label,
 )
 from coding.models import CaseStudy, CaseStudySection, Code, CodeGroup, Coding, Layer
-from coding.selectors import LayerChoice, LayerUsage, best_layer_q, layer_usage_from_counts
+from coding.selectors import (
+    LayerChoice,
+    LayerUsage,
+    best_layer_q,
+    layer_usage_from_counts,
+    memos_visible_to,
+)
 from healing.audit.models import AuditEvent
 from interviews.models import Dyad, Interview, Perspective, Turn
 from interviews.selectors import Access
@@ -700,3 +706,51 @@ def section_state(*, dyad: Dyad, code_id: int) -> CaseStudySection | None:
 
 def code_by_key(*, tree: CodeTree, key: str) -> CodeNode | None:
     return next((node for node in tree.nodes if node.key == key), None)
+
+
+@dataclass
+class CaseMemo:
+    """A memo on the dyad or on one of its interviews, as the case-study export states it."""
+
+    about: str
+    type: str
+    type_label: str
+    author: str
+    written: str
+    title: str
+    body: str
+
+
+def case_study_memos(*, dyad: Dyad, user: Any) -> list[CaseMemo]:
+    """The memos on the dyad and on its interviews that the user may read (blind coding holds),
+    the dyad's first, then each interview's, oldest first within each. One query."""
+    memos = (
+        memos_visible_to(user=user)
+        .filter(Q(dyad=dyad) | Q(interview__dyad=dyad))
+        .select_related("author", "interview")
+        .defer("interview__text")
+        .order_by("interview__perspective", "interview_id", "created", "id")
+    )
+    found = []
+    for memo in memos:
+        if memo.interview_id:
+            interview = memo.interview
+            assert interview is not None
+            about = f"{interview.get_perspective_display()} interview"
+        else:
+            about = "the dyad"
+        found.append(
+            CaseMemo(
+                about=about,
+                type=memo.type,
+                type_label=memo.get_type_display(),
+                author=person_name(
+                    memo.author.username, memo.author.first_name, memo.author.last_name
+                ),
+                written=memo.created.strftime("%Y-%m-%d"),
+                title=memo.title,
+                body=memo.body,
+            )
+        )
+    found.sort(key=lambda memo: memo.about != "the dyad")
+    return found

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from coding.casestudy import export
-from coding.casestudy.selectors import CaseStudyData, case_study_data
+from coding.casestudy.selectors import CaseStudyData, case_study_data, case_study_memos
 from coding.selectors import LayerChoice, coder_param_check, default_layer_for, layer_choice
 from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
@@ -70,7 +70,8 @@ def dyad_case_study(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _download(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     data, _ = _load(request, pk)
-    content, content_type = export.case_study_file(data=data, fmt=fmt)
+    memos = case_study_memos(dyad=data.dyad, user=request.user)
+    content, content_type = export.case_study_file(data=data, fmt=fmt, memos=memos)
     audit_export(
         study_id=data.dyad.study_id,
         actor=request.user,
