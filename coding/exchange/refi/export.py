@@ -64,7 +64,7 @@ from coding.exchange.registry import (
     register_codebook_export,
     register_study_export,
 )
-from coding.models import Code, Codebook, Coding, Layer, Memo
+from coding.models import Code, Codebook, Coding, Layer, Memo, MemoType
 from coding.selectors import memos_visible_to
 from healing.audit.services import audit_record
 from interviews.models import AttributeDefinition, Dyad, Interview, Perspective, Study
@@ -510,6 +510,24 @@ def _memos(*, study: Study, codings: Any, actor: Any) -> list[Memo]:
     return [memo for memo in memos if memo.coding_id is None or memo.coding_id in exported]
 
 
+# A memo's type travels in its Note's Description, as "Memo type: reflexive" (REFI-QDA has no
+# field for it; other programs show the description as the note's comment).
+MEMO_TYPE_PREFIX = "Memo type: "
+
+
+def memo_type_description(memo_type: str) -> str:
+    return f"{MEMO_TYPE_PREFIX}{memo_type}"
+
+
+def memo_type_of_description(description: str) -> str | None:
+    """The memo type a Note's Description states (as we write it), else None."""
+    text = description.strip()
+    if not text.startswith(MEMO_TYPE_PREFIX):
+        return None
+    value = text[len(MEMO_TYPE_PREFIX) :].split()[0] if text[len(MEMO_TYPE_PREFIX) :] else ""
+    return value if value in MemoType.values else None
+
+
 class _Notes:
     """Notes (memos and coding memos) and where each is referenced from."""
 
@@ -525,7 +543,16 @@ class _Notes:
         self.names: set[str] = set()
         self.files: list[tuple[str, str]] = []  # (note GUID, text) for sources/<guid>.txt
 
-    def add(self, *, guid: str, name: str, body: str, author_id: int, created: Any) -> None:
+    def add(
+        self,
+        *,
+        guid: str,
+        name: str,
+        body: str,
+        author_id: int,
+        created: Any,
+        description: str = "",
+    ) -> None:
         """A Note whose text is both inline and in its own file, under a name no other note
         has: the standard allows either form, ATLAS.ti writes the inline one and QualCoder reads
         only the file (and stops at a repeated name)."""
@@ -538,6 +565,8 @@ class _Notes:
         )
         element.set("creatingUser", user_guid(self.study.pk, author_id))
         element.set("creationDateTime", _stamp(created))
+        if description:
+            etree.SubElement(element, _q("Description")).text = _xml_text(description)
         text = _xml_text(body)
         etree.SubElement(element, _q("PlainTextContent")).text = text
         self.files.append((guid, text))
@@ -552,6 +581,7 @@ class _Notes:
             body=memo.body,
             author_id=memo.author_id,
             created=memo.created,
+            description=memo_type_description(memo.type),
         )
         if memo.coding_id:
             self.on_coding[memo.coding_id].append(guid)

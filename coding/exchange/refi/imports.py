@@ -34,7 +34,7 @@ from coding.exchange.refi.codes import (
     read_variable_description,
 )
 from coding.exchange.refi.errors import RefiError
-from coding.exchange.refi.export import CODING_MEMO_NAME
+from coding.exchange.refi.export import CODING_MEMO_NAME, memo_type_of_description
 from coding.exchange.refi.loading import LoadedProject, SourceText, check_path, load_project
 from coding.exchange.refi.model import (
     RefiCode,
@@ -61,7 +61,7 @@ from coding.exchange.refi.plan import (
 )
 from coding.exchange.refi.report import ImportReport
 from coding.exchange.refi.safexml import parse_xml
-from coding.models import Code, Codebook, Coding, Layer, Memo
+from coding.models import Code, Codebook, Coding, Layer, Memo, MemoType
 from coding.services import (
     CodingInput,
     codebook_bump_version,
@@ -950,6 +950,7 @@ def _import_notes(context: _Context) -> None:
             author=author_user,
             title=name[:200],
             body=text[:50_000],
+            type=memo_type_of_description(note.description) or MemoType.ANALYTIC,
             **target,
         )
         _keep_guid(Memo, memo, note.guid, study=study)
