@@ -441,6 +441,7 @@ def interview_memo_rows(*, interview: Interview, user: Any) -> list[dict[str, An
         .order_by("-updated", "-id")
         .values(
             "id",
+            "type",
             "title",
             "body",
             "author_id",
@@ -454,6 +455,7 @@ def interview_memo_rows(*, interview: Interview, user: Any) -> list[dict[str, An
     return [
         {
             "id": row["id"],
+            "type": row["type"],
             "title": row["title"],
             "body": row["body"],
             "author": row["author_id"],

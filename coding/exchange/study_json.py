@@ -417,6 +417,7 @@ def _study_json(
             "code": guid_of_code.get(m.code_id) if m.code_id else None,
             "coding": coding_guids.get(m.coding_id) if m.coding_id else None,
             "author": name(m.author_id),
+            "type": m.type,
             "title": m.title,
             "body": m.body,
             "created": _when(m.created),

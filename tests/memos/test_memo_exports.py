@@ -12,6 +12,9 @@ from django.test import Client
 from docx import Document
 from rest_framework.test import APIClient
 
+from coding.exchange.registry import ExportOptions
+from coding.exchange.study_import import study_import
+from coding.exports import export_study_bytes, study_format
 from coding.services import memo_create
 from interviews.models import Interview, Study
 from tests.factories import code
@@ -110,3 +113,14 @@ def test_memos_csv_keeps_blind_coding_and_is_listed(
     assert len(rows(api_for(viewer).get("/api/v1/studies/study/exports/memos/"))) == 2
     formats = api_for(viewer).get("/api/v1/studies/study/exports/").json()
     assert "memos" in str(formats)
+
+
+def test_the_whole_study_json_keeps_the_memo_type(study: Study, lead: Any) -> None:
+    lead.is_staff = True  # only staff import a whole study (HEALING_STUDY_IMPORT=staff)
+    lead.save()
+    memo_create(study=study, author=lead, body="Reflecting.", type="reflexive")
+    data = export_study_bytes(
+        study=study, fmt=study_format("json"), options=ExportOptions(), via="command"
+    )
+    copy_of = study_import(data=data, actor=lead, slug="study-copy")
+    assert list(copy_of.memos.values_list("body", "type")) == [("Reflecting.", "reflexive")]

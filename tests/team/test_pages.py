@@ -575,8 +575,8 @@ PINNED = {
     # session, user, interview+role, coders, names, members, coders of the study, codes,
     # turns, codings
     "compare": 10,
-    # session, user, study+role, codebook, codes, counts
-    "codebook": 6,
+    # session, user, study+role, codebook, codes, counts, the codes' memos
+    "codebook": 7,
     # session, user, study+role, codebook, versions
     "versions": 5,
     # session, user, study+role, codebook, versions

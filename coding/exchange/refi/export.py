@@ -500,7 +500,7 @@ def _memos(*, study: Study, codings: Any, actor: Any) -> list[Memo]:
     memos = list(
         readable.filter(study=study)
         .only(
-            "id", "guid", "title", "body", "created", "dyad_id", "interview_id",
+            "id", "guid", "type", "title", "body", "created", "dyad_id", "interview_id",
             "code_id", "coding_id", "author_id",
         )
         .order_by("created", "id")

@@ -10,6 +10,7 @@ from typing import Any
 
 from coding.exchange.study_import.errors import StudyImportError
 from coding.exchange.study_json import FORMAT, VERSION
+from coding.models import MemoType
 
 INT32 = 2**31 - 1
 
@@ -218,11 +219,14 @@ STUDY_SCHEMA: dict[str, Any] = _object(
                     "code": _nullable(GUID),
                     "coding": _nullable(GUID),
                     "author": USERNAME,
+                    # Since issue 13; a document without it imports its memos as analytic.
+                    "type": {"enum": list(MemoType.values)},
                     "title": _text(200),
                     "body": _text(minLength=1),
                     "created": TIME,
                     "updated": TIME,
-                }
+                },
+                optional=["type"],
             )
         ),
         "case_studies": _array(

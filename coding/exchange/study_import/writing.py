@@ -24,6 +24,7 @@ from coding.models import (
     CodebookVersion,
     Coding,
     Memo,
+    MemoType,
 )
 from healing.audit.services import audit_record
 from interviews.models import (
@@ -289,6 +290,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
                 code=code[m["code"].lower()] if m["code"] else None,
                 coding_id=coding_pk[m["coding"].lower()] if m["coding"] else None,
                 author=user(m["author"]),
+                type=m.get("type", MemoType.ANALYTIC),
                 title=m["title"],
                 body=m["body"],
                 guid=m["guid"],

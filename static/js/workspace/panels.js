@@ -18,6 +18,8 @@ function el(tag, { className, text, attrs } = {}, children = []) {
   return element;
 }
 
+const MEMO_TYPES = { analytic: "Analytic", methodological: "Methodological", reflexive: "Reflexive", case_note: "Case note", other: "Other" };
+
 function swatch(color) {
   const span = el("span", { className: "swatch", attrs: { "aria-hidden": "true" } });
   span.style.background = safeColor(color);
@@ -210,7 +212,7 @@ export function renderMemos(container, { memos, me, isLead, handlers }) {
       if (memo.title) card.append(el("h3", { className: "ws-memo-title", text: memo.title }));
       card.append(el("p", { className: "ws-memo-body", text: memo.body }));
       const when = new Date(memo.updated);
-      card.append(el("p", { className: "small muted", text: `${memo.author_name} · ${when.toLocaleString()}` }));
+      card.append(el("p", { className: "small muted", text: `${MEMO_TYPES[memo.type] || memo.type || ""}${memo.type ? " · " : ""}${memo.author_name} · ${when.toLocaleString()}` }));
       if (memo.author === me || isLead) {
         const edit = el("button", { className: "linklike small", text: "Edit", attrs: { type: "button" } });
         const remove = el("button", { className: "linklike small danger-link", text: "Delete", attrs: { type: "button" } });

@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { offsetToPoint, pointToOffset } from "../offsets.js";
 import { safeColor } from "./model.js";
 import { criteriaList, renderCodebook, renderMemos, updateCounts } from "./panels.js";
+import { showCodeMemos } from "./code_memos.js";
 import { announce, failed } from "./notices.js";
 import { targetSpan } from "./selection.js";
 import { codingList, config, els, marks, me, state } from "./state.js";
@@ -86,6 +87,7 @@ export function showDefinition(code) {
   els.definition.querySelector(".ws-criteria").replaceWith(criteriaList(code));
   els.definition.style.setProperty("--code-color", safeColor(code.color));
   els.definition.hidden = false;
+  showCodeMemos(code, els.definition.querySelector(".ws-code-memos"));
 }
 
 export function renderLayerSelect() {
@@ -171,7 +173,7 @@ els.memoForm.addEventListener("submit", async (event) => {
   try {
     const memo = await api(config.urls.memos, {
       method: "POST",
-      body: { study: config.study, interview: config.interview, title: els.memoTitle.value, body },
+      body: { study: config.study, interview: config.interview, type: els.memoType.value, title: els.memoTitle.value, body },
     });
     state.payload.memos.unshift({ ...memo, author: me, author_name: config.user.name });
     els.memoBody.value = "";

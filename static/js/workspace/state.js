@@ -31,6 +31,7 @@ export const els = {
   memoList: $("ws-memo-list"),
   memoForm: $("ws-memo-form"),
   memoTitle: $("ws-memo-title"),
+  memoType: $("ws-memo-type"),
   memoBody: $("ws-memo-body"),
   toolbar: $("ws-toolbar"),
   picker: $("ws-picker"),
