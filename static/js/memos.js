@@ -157,3 +157,7 @@ function wireCard(card) {
 
 document.querySelectorAll("form.memo-form").forEach(wireForm);
 document.querySelectorAll("article.memo[data-memo]").forEach(wireCard);
+
+// A link to a code in the codebook (…/codebook/#code-12, from the Memos tab) opens its details.
+const linked = location.hash.startsWith("#code-") ? document.getElementById(location.hash.slice(1)) : null;
+linked?.querySelector("details")?.setAttribute("open", "");

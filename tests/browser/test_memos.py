@@ -12,7 +12,7 @@ from coding.models import Memo
 from coding.services import memo_create
 from interviews.models import Interview, Study
 from tests.browser.conftest import login
-from tests.browser.workspace_helpers import axe_violations
+from tests.browser.workspace_helpers import axe_violations, open_workspace
 from tests.factories import code
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,14 +39,12 @@ def test_write_a_study_and_a_code_memo_and_find_both_in_the_memos_tab(
     hope = code(study, "OUT.HOPE")
     page.goto(f"/studies/study/codebook/#code-{hope.pk}")
     item = page.locator(f"#code-{hope.pk}")
-    item.locator("summary").first.click()
-    item.get_by_text("Write a memo on OUT.HOPE").click()
+    item.get_by_text("Write a memo on OUT.HOPE").click()  # the link to the code opened it
     code_form = item.locator("form.memo-form")
     code_form.get_by_label("Type").select_option("reflexive")
     code_form.get_by_label("Memo").fill("Hope shows late in the interview.")
     code_form.get_by_role("button", name="Save memo").click()
-    page.wait_for_load_state("load")
-    page.locator(f"#code-{hope.pk} summary").first.click()
+    # The page reloads at the code, open, with the memo under its definition.
     page.locator(f"#code-{hope.pk}").get_by_text("Hope shows late in the interview.").wait_for()
 
     # Both in the Memos tab; each filter finds its own.
@@ -74,7 +72,7 @@ def test_write_a_study_and_a_code_memo_and_find_both_in_the_memos_tab(
     edit.get_by_label("Type").select_option("other")
     edit.get_by_label("Memo").fill("We stop at saturation, checked twice.")
     edit.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("load")
+    edit.wait_for(state="detached")  # saved: the page reloads
     page.goto("/studies/study/memos/?type=other")
     page.get_by_text("We stop at saturation, checked twice.").wait_for()
 
@@ -107,3 +105,22 @@ def test_the_memos_page_has_no_serious_accessibility_violation(
     login(page, "lead")
     page.goto("/studies/study/memos/")
     assert axe_violations(page) == []
+
+
+def test_a_codes_memos_in_the_workspace_definition_panel(
+    page: Any, study: Study, interview: Interview, lead: Any
+) -> None:
+    hope = code(study, "OUT.HOPE")
+    memo_create(study=study, author=lead, body="Look for the future tense.", code=hope,
+                type="methodological")  # fmt: skip
+    login(page, "coder")
+    open_workspace(page, interview.pk)
+    page.get_by_role("button", name=f"Definition of OUT.HOPE {hope.name}").click()
+    panel = page.locator("#ws-definition")
+    panel.get_by_text("Look for the future tense.").wait_for()
+    assert "Methodological" in panel.inner_text()
+    panel.get_by_label("Memo on OUT.HOPE").fill("Also hope for the clinician.")
+    panel.get_by_role("button", name="Add code memo").click()
+    panel.get_by_text("Also hope for the clinician.").wait_for()
+    assert Memo.objects.filter(code=hope, author__username="coder").count() == 1
+    assert page.script_errors == []
