@@ -135,7 +135,13 @@ def study_memos(*, study: Study, user: Any, filters: MemoFilters) -> QuerySet[Me
     return (
         memos_filtered(memos_visible_to(user=user).filter(study=study), filters)
         .select_related(
-            "study", "author", "dyad", "interview__dyad", "code", "coding__code", "coding__interview__dyad"
+            "study",
+            "author",
+            "dyad",
+            "interview__dyad",
+            "code",
+            "coding__code",
+            "coding__interview__dyad",
         )
         .defer("interview__text", "coding__interview__text")
         .order_by("-updated", "-id")
@@ -144,26 +150,26 @@ def study_memos(*, study: Study, user: Any, filters: MemoFilters) -> QuerySet[Me
 
 def memo_target(memo: Memo) -> dict[str, str]:
     """What the memo is about: ``kind``, a ``label`` and a ``url`` (its targets joined in)."""
-    if memo.dyad_id:
+    if memo.dyad is not None:
         return {
             "kind": "dyad",
             "label": f"Dyad {memo.dyad.label}",
-            "url": reverse("dyad-detail", args=[memo.dyad_id]),
+            "url": reverse("dyad-detail", args=[memo.dyad.pk]),
         }
-    if memo.interview_id:
+    if memo.interview is not None:
         interview = memo.interview
         return {
             "kind": "interview",
             "label": f"{interview.dyad.label} · {interview.get_perspective_display()} interview",
-            "url": reverse("interview-workspace", args=[memo.interview_id]),
+            "url": reverse("interview-workspace", args=[interview.pk]),
         }
-    if memo.code_id:
+    if memo.code is not None:
         return {
             "kind": "code",
             "label": f"Code {memo.code.key} {memo.code.name}",
-            "url": reverse("team-codebook", args=[memo.study.slug]) + f"#code-{memo.code_id}",
+            "url": reverse("team-codebook", args=[memo.study.slug]) + f"#code-{memo.code.pk}",
         }
-    if memo.coding_id:
+    if memo.coding is not None:
         coding = memo.coding
         interview = coding.interview
         return {
@@ -173,9 +179,13 @@ def memo_target(memo: Memo) -> dict[str, str]:
                 f"{interview.get_perspective_display()} interview"
             ),
             "url": reverse("interview-workspace", args=[coding.interview_id])
-            + f"#coding-{memo.coding_id}",
+            + f"#coding-{coding.pk}",
         }
-    return {"kind": "study", "label": "The study", "url": reverse("study-memos", args=[memo.study.slug])}
+    return {
+        "kind": "study",
+        "label": "The study",
+        "url": reverse("study-memos", args=[memo.study.slug]),
+    }
 
 
 def code_memos_by_code(*, study: Study, user: Any) -> dict[int, list[Memo]]:

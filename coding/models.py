@@ -264,9 +264,7 @@ class Memo(models.Model):
                 name="memo_one_target",
             ),
             models.CheckConstraint(condition=~Q(body=""), name="memo_body_not_empty"),
-            models.CheckConstraint(
-                condition=Q(type__in=MemoType.values), name="memo_type_valid"
-            ),
+            models.CheckConstraint(condition=Q(type__in=MemoType.values), name="memo_type_valid"),
         ]
 
     def __str__(self) -> str:

@@ -49,9 +49,7 @@ def dyad_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     for interview in interviews:
         interview.progress = progress.get(interview.pk, [])  # type: ignore[attr-defined]
-    memos = (
-        memos_visible_to(user=request.user).filter(dyad=dyad).order_by("-updated", "-id")
-    )
+    memos = memos_visible_to(user=request.user).filter(dyad=dyad).order_by("-updated", "-id")
     return render(
         request,
         "interviews/dyad_detail.html",

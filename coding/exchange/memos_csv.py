@@ -68,9 +68,9 @@ def _about(row: dict[str, Any]) -> str:
 
 def memo_rows(*, study: Study, user: Any) -> Iterator[list[Any]]:
     """The CSV rows (one query, read in chunks)."""
-    memos = (
-        memos_visible_to(user=user) if user is not None else Memo.objects.all()
-    ).filter(study=study)
+    memos = (memos_visible_to(user=user) if user is not None else Memo.objects.all()).filter(
+        study=study
+    )
     for row in memos.order_by("-updated", "-id").values(*_VALUES).iterator(chunk_size=1000):
         dyad = (
             row["dyad__label"]

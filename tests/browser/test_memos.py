@@ -84,7 +84,9 @@ def test_write_a_study_and_a_code_memo_and_find_both_in_the_memos_tab(
     assert page.script_errors == []
 
 
-def test_a_dyad_memo_written_on_the_dyad_page(page: Any, study: Study, interview: Interview) -> None:
+def test_a_dyad_memo_written_on_the_dyad_page(
+    page: Any, study: Study, interview: Interview
+) -> None:
     login(page, "coder")
     page.goto(f"/dyads/{interview.dyad_id}/")
     form = page.locator("form.memo-form[data-kind=dyad]")

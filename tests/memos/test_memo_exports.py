@@ -88,8 +88,10 @@ def test_memos_csv_neutralises_formulas_unless_raw(
     assert response["Content-Type"].startswith("text/csv")
     assert ".csv" in response["Content-Disposition"]
     found = rows(response)
-    assert list(found[0]) == ["id", "type", "about", "dyad", "interview", "code", "coding",
-                              "coding_code", "author", "title", "body", "created", "updated"]  # fmt: skip
+    assert list(found[0]) == [
+        "id", "type", "about", "dyad", "interview", "code", "coding",
+        "coding_code", "author", "title", "body", "created", "updated",
+    ]  # fmt: skip
     by_body = {row["body"].lstrip("'"): row for row in found}
     formula = by_body[payload]
     assert formula["body"] == "'" + payload

@@ -40,7 +40,9 @@ def api_for(user: Any) -> APIClient:
 
 
 @pytest.fixture
-def memos(study: Study, interview: Interview, lead: Any, coder: Any, coder2: Any) -> dict[str, Memo]:
+def memos(
+    study: Study, interview: Interview, lead: Any, coder: Any, coder2: Any
+) -> dict[str, Memo]:
     """One memo of each kind; coder2's coding memo is what a blinded coder must not see."""
     val = code(study, "VAL")
     hope = code(study, "OUT.HOPE")
@@ -110,7 +112,8 @@ def test_the_database_refuses_a_bad_memo_type(study: Study, coder: Any) -> None:
 def test_api_writes_reads_and_changes_the_type(study: Study, coder: Any) -> None:
     api = api_for(coder)
     made = api.post(
-        "/api/v1/memos/", {"study": "study", "body": "On method.", "type": "methodological"},
+        "/api/v1/memos/",
+        {"study": "study", "body": "On method.", "type": "methodological"},
         format="json",
     )
     assert made.status_code == 201, made.content
@@ -143,7 +146,9 @@ def test_api_filters_each_narrow(
     assert ids(api.get(f"{base}&target=coding")) == {memos["coding_a"].pk, memos["coding_b"].pk}
     assert ids(api.get(f"{base}&target=code")) == {memos["code"].pk}
     assert ids(api.get(f"{base}&author=coder")) == {
-        memos["dyad"].pk, memos["interview"].pk, memos["coding_a"].pk,
+        memos["dyad"].pk,
+        memos["interview"].pk,
+        memos["coding_a"].pk,
     }
     hope = code(study, "OUT.HOPE").pk
     assert ids(api.get(f"{base}&code={hope}")) == {memos["coding_a"].pk, memos["coding_b"].pk}
@@ -167,7 +172,12 @@ def test_a_blinded_coder_finds_no_other_coders_memo_through_the_filters(
     api = api_for(coder)
     hope = code(study, "OUT.HOPE").pk
     for query in (
-        f"code={hope}", "target=coding", "q=hope coding", "author=coder2", "type=analytic", "",
+        f"code={hope}",
+        "target=coding",
+        "q=hope coding",
+        "author=coder2",
+        "type=analytic",
+        "",
     ):
         response = api.get(f"/api/v1/memos/?{query}")
         if response.status_code == 400:  # coder2 as an author filter: refused, also fine
@@ -176,7 +186,10 @@ def test_a_blinded_coder_finds_no_other_coders_memo_through_the_filters(
         assert b"B-SECRET" not in response.content
     # The page too.
     for query in (
-        f"code={hope}", "target=coding", "q=hope+coding", f"author={memos['coding_b'].author_id}"
+        f"code={hope}",
+        "target=coding",
+        "q=hope+coding",
+        f"author={memos['coding_b'].author_id}",
     ):
         page = client_for(coder).get(f"/studies/study/memos/?{query}")
         assert page.status_code == 200
@@ -221,7 +234,8 @@ def test_memos_tab_filters_and_links(
     assert shown(f"interview={interview.pk}") == {memos["interview"].pk}
     assert shown(f"author={lead.pk}") == {memos["study"].pk, memos["code"].pk}
     assert shown(f"code={code(study, 'OUT.HOPE').pk}") == {
-        memos["coding_a"].pk, memos["coding_b"].pk,
+        memos["coding_a"].pk,
+        memos["coding_b"].pk,
     }
     assert shown("q=when val") == {memos["code"].pk}
     assert shown("since=2000-01-01&until=2000-12-31") == set()
@@ -286,9 +300,7 @@ def test_memos_tab_query_count_does_not_grow(
 
 
 def test_memos_tab_pages_by_fifty(study: Study, coder: Any, lead: Any) -> None:
-    Memo.objects.bulk_create(
-        Memo(study=study, author=coder, body=f"Memo {n}.") for n in range(55)
-    )
+    Memo.objects.bulk_create(Memo(study=study, author=coder, body=f"Memo {n}.") for n in range(55))
     first = client_for(lead).get("/studies/study/memos/")
     assert len(first.context["page"].object_list) == 50
     second = client_for(lead).get("/studies/study/memos/?type=analytic&page=2")
