@@ -116,8 +116,8 @@ class CodingAdmin(AuditedAdmin):
 
 @admin.register(Memo)
 class MemoAdmin(AuditedAdmin):
-    list_display = ["__str__", "study", "author", "updated"]
-    list_filter = ["study"]
+    list_display = ["__str__", "study", "type", "author", "updated"]
+    list_filter = ["study", "type"]
     search_fields = ["title", "body"]
     raw_id_fields = ["dyad", "interview", "code", "coding"]
 
