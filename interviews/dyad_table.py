@@ -50,7 +50,7 @@ class Column:
 
 
 def attribute_heading(definition: AttributeDefinition) -> str:
-    """"Clinician: Years in practice" — the entity, then the attribute's label."""
+    """ "Clinician: Years in practice" — the entity, then the attribute's label."""
     return f"{ENTITY_PREFIX[Entity(definition.entity)]}: {definition.label}"
 
 

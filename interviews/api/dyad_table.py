@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +22,7 @@ class DyadTablePasteSerializer(StrictSerializer):
         # Characters, not bytes: the service refuses a block over MAX_PASTE_BYTES in UTF-8.
         max_length=MAX_PASTE_BYTES,
         help_text="The block: tab-separated, the first row the table's column headings "
-        "(\"Dyad\" first), each further row an existing dyad's label and its cells.",
+        '("Dyad" first), each further row an existing dyad\'s label and its cells.',
     )
     apply = serializers.BooleanField(
         default=False, help_text="false: preview only; true: apply all the changes, or none."
@@ -40,13 +40,18 @@ class PasteChangeSerializer(serializers.Serializer):
 class PasteErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(allow_null=True)
     column = serializers.CharField(allow_blank=True)
-    message = serializers.CharField(help_text="Names the row and heading, e.g. \"row 3, …\".")
+    message = serializers.CharField(help_text='Names the row and heading, e.g. "row 3, …".')
 
 
-class DyadTablePasteResultSerializer(serializers.Serializer):
-    changes = PasteChangeSerializer(many=True)
-    errors = PasteErrorSerializer(many=True)
-    applied = serializers.BooleanField()
+# A declared field named "errors" would hide Serializer.errors: the answer's shape is inline.
+DyadTablePasteResultSerializer = inline_serializer(
+    name="DyadTablePasteResult",
+    fields={
+        "changes": PasteChangeSerializer(many=True),
+        "errors": PasteErrorSerializer(many=True),
+        "applied": serializers.BooleanField(),
+    },
+)
 
 
 class DyadTablePasteView(APIView):

@@ -110,9 +110,9 @@ class AttributeDefinitionFilter(ScopedFilterSet):
 
 class AttributeDefinitionViewSet(viewsets.GenericViewSet):
     """The typed attributes clinicians, patients and dyads of a study carry. Members read them;
-    the lead defines, relabels and deletes them (deleting removes every value, kept in the
-    audit trail) and retypes them (``type``, with ``choices`` for a choice: every value given must
-convert, or nothing changes). Attribute values are set on participants and dyads."""
+    the lead defines, relabels and deletes them (deleting removes every value, kept in the audit
+    trail) and retypes them (``type``, with ``choices`` for a choice: every value given must
+    convert, or nothing changes). Attribute values are set on participants and dyads."""
 
     serializer_class = AttributeDefinitionSerializer
     queryset = AttributeDefinition.objects.none()

@@ -197,9 +197,7 @@ def _plan_attributes(number: int, dyad: Dyad, cells: dict[Column, str], plan: _P
         role = definition.entity
         pasted = plan.dyad_people.get(dyad.pk, {})
         current: Participant | None = getattr(dyad, role)
-        person: PersonKey | None = (
-            pasted[role] if role in pasted else (("id", current.pk) if current else None)
-        )
+        person: PersonKey | None = pasted.get(role, ("id", current.pk) if current else None)
         if person is None:
             if value is not None:
                 plan.error(number, column.heading, f"dyad {dyad.label} has no {role}")
@@ -239,11 +237,11 @@ def _apply(plan: _Plan, study: Study, actor: Any) -> None:
         current = participant.attributes
         if any(not _same(current.get(k), v) for k, v in changes.items()):
             participant_update(participant=participant, actor=actor, attributes=changes)
-    for people in plan.dyad_people.values():
-        for person in people.values():
-            if person is not None and person[0] == "new" and person not in created:
-                created[person] = participant_create(
-                    study=study, role=person[1], pseudonym=person[2], actor=actor
+    for named in plan.dyad_people.values():
+        for newcomer in named.values():
+            if newcomer is not None and newcomer[0] == "new" and newcomer not in created:
+                created[newcomer] = participant_create(
+                    study=study, role=newcomer[1], pseudonym=newcomer[2], actor=actor
                 )
 
     def resolve(person: PersonKey | None) -> Participant | None:
@@ -276,9 +274,10 @@ def dyad_table_paste(*, study: Study, text: str, actor: Any, apply: bool) -> Pas
     """
     plan = _Plan(
         preview=PastePreview(),
-        dyads={d.label: d for d in Dyad.objects.filter(study=study).select_related(
-            "clinician", "patient"
-        )},
+        dyads={
+            d.label: d
+            for d in Dyad.objects.filter(study=study).select_related("clinician", "patient")
+        },
         people={p.pk: p for p in Participant.objects.filter(study=study)},
     )
     records = _read_block(text, plan)

@@ -82,7 +82,8 @@ def test_unknown_fields_are_refused(api: APIClient, visits: Any) -> None:
 def test_retype_by_patch_converts_the_values(api: APIClient, visits: Any) -> None:
     Dyad.objects.filter(label="D01").update(attributes={"visits": "12"})
     response = api.patch(
-        f"/api/v1/attributes/{visits.pk}/", {"type": "integer", "label": "Visits a year"},
+        f"/api/v1/attributes/{visits.pk}/",
+        {"type": "integer", "label": "Visits a year"},
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -106,7 +107,8 @@ def test_retype_by_patch_refuses_naming_the_values(api: APIClient, visits: Any) 
     Dyad.objects.filter(label="D01").update(attributes={"visits": "12"})
     Dyad.objects.filter(label="D03").update(attributes={"visits": "about ten"})
     response = api.patch(
-        f"/api/v1/attributes/{visits.pk}/", {"type": "integer", "label": "Renamed"},
+        f"/api/v1/attributes/{visits.pk}/",
+        {"type": "integer", "label": "Renamed"},
         format="json",
     )
     assert response.status_code == 400

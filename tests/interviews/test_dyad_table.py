@@ -78,9 +78,7 @@ def test_retype_to_a_choice_needs_every_value_in_the_list(
 ) -> None:
     Dyad.objects.filter(pk=table["d1"].pk).update(attributes={"visits": "weekly"})
     with pytest.raises(ValidationError) as refused:
-        attribute_retype(
-            definition=table["visits"], type="choice", choices=["monthly"], actor=lead
-        )
+        attribute_retype(definition=table["visits"], type="choice", choices=["monthly"], actor=lead)
     assert "D01: 'weekly' is not one of the choices (monthly)" in refused.value.messages
     attribute_retype(
         definition=table["visits"], type="choice", choices=["weekly", "monthly"], actor=lead
@@ -133,7 +131,9 @@ def test_paste_preview_lists_the_changes_and_stores_nothing(
     preview = dyad_table_paste(study=study, text=text, actor=lead, apply=False)
     assert preview.errors == []
     assert preview.applied is False
-    assert {(c["row"], c["dyad"], c["column"], c["before"], c["after"]) for c in preview.changes} == {
+    assert {
+        (c["row"], c["dyad"], c["column"], c["before"], c["after"]) for c in preview.changes
+    } == {
         (2, "D01", "Clinician: Years in practice", "", "12"),
         (2, "D01", "Dyad: Setting", "", "clinic"),
         (2, "D01", "Dyad: First", "", "2024-05-01"),
@@ -164,7 +164,8 @@ def test_paste_apply_stores_every_cell_audited(
     }
     d2 = Dyad.objects.select_related("patient").get(pk=table["d2"].pk)
     assert d2.attributes == {"setting": "home"}
-    assert d2.patient is not None and d2.patient.pseudonym == "Rosa"
+    assert d2.patient is not None
+    assert d2.patient.pseudonym == "Rosa"
     # Dr Lee once (participant), Rosa added, D01 and D02 changed.
     assert AuditEvent.objects.count() - events == 4
     # The same clinician value in two rows is one change, reported once.
@@ -257,7 +258,9 @@ BAD_PASTES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("text,expected", [c[1:] for c in BAD_PASTES], ids=[c[0] for c in BAD_PASTES])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in BAD_PASTES], ids=[c[0] for c in BAD_PASTES]
+)
 def test_bad_pastes_are_refused_naming_the_cell_and_store_nothing(
     study: Study, lead: Any, table: dict[str, Any], text: str, expected: str
 ) -> None:
@@ -306,7 +309,10 @@ def test_the_lead_gets_edit_controls(personas: dict[str, Any], table: dict[str, 
     assert "paste-text" in body
     assert "js/dyads-table.js" in body
     # Dr Lee's attribute cell is in both of her rows, saved to the same participant.
-    assert body.count(f'data-holder="clinician" data-id="{table["lee"].pk}" data-field="attribute"') == 2
+    assert (
+        body.count(f'data-holder="clinician" data-id="{table["lee"].pk}" data-field="attribute"')
+        == 2
+    )
 
 
 @pytest.mark.parametrize("persona", ["coder", "coder2", "viewer"])
@@ -333,7 +339,7 @@ def test_outsider_404_and_anonymous_to_login(personas: dict[str, Any], study: St
 
 def test_the_tabs_name_overview_and_dyads(personas: dict[str, Any], study: Study) -> None:
     body = client_for(personas["viewer"]).get("/studies/study/dyads/").content.decode()
-    assert '>Overview</a>' in body
+    assert ">Overview</a>" in body
     assert 'href="/studies/study/dyads/" aria-current="page">Dyads</a>' in body
 
 
