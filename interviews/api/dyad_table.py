@@ -61,7 +61,8 @@ class DyadTablePasteView(APIView):
 
     @extend_schema(
         request=DyadTablePasteSerializer,
-        responses={200: DyadTablePasteResultSerializer, 400: DyadTablePasteResultSerializer},
+        # A refused apply's 400 is the shared Error shape, with changes, errors and applied too.
+        responses={200: DyadTablePasteResultSerializer},
     )
     def post(self, request: Request, slug: str) -> Response:
         study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
