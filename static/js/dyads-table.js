@@ -74,6 +74,13 @@ async function save(control) {
   const value = controlValue(control);
   if (value === control.dataset.saved) return;
   const message = cellMessage(control);
+  if (control.validity && control.validity.badInput) {
+    // A number field holding something that is not a number reads as "": never clear on a typo.
+    control.value = control.dataset.saved;
+    control.setAttribute("aria-invalid", "true");
+    say(message, "Not saved: that is not a number.", true);
+    return;
+  }
   control.setAttribute("aria-busy", "true");
   try {
     const answer = await request(control, value);

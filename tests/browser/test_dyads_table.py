@@ -69,6 +69,27 @@ def test_the_lead_fills_the_dyads_table_inline_and_by_pasting(
     page.get_by_label("Dyad: First visit of D01", exact=True).press("Tab")
     expect(status).to_contain_text("Saved: Dyad: First visit of D01")
 
+    # A new dyad: its clinician chosen from the list (her values follow), its patient new.
+    add = page.locator("#add-dyad-form")
+    add.get_by_label("Dyad label").fill("D03")
+    add.get_by_label("Clinician", exact=True).select_option(label="Dr Lee")
+    add.get_by_label("Patient", exact=True).select_option("new")
+    add.get_by_label("New patient's pseudonym").fill("Rosa")
+    add.get_by_role("button", name="Add dyad").click()
+    expect(status).to_contain_text("Dyad D03 added.")
+    expect(page.get_by_label("Clinician: Years in practice of D03", exact=True)).to_have_value("12")
+    expect(page.get_by_label("Patient of D03", exact=True)).to_have_value(
+        str(Participant.objects.get(pseudonym="Rosa").pk)
+    )
+
+    # A refused cell says why and goes back to its saved value.
+    page.get_by_label("Label of dyad D02", exact=True).fill("D01")
+    page.get_by_label("Label of dyad D02", exact=True).press("Tab")
+    expect(
+        page.locator("tr", has=page.get_by_label("Label of dyad D02")).locator(".cell-msg").first
+    ).to_contain_text("already has a dyad with this label")
+    expect(page.get_by_label("Label of dyad D02", exact=True)).to_have_value("D02")
+
     # A refused paste names its cell and stores nothing.
     box = page.get_by_label("Rows to paste (tab-separated)")
     result = page.locator("#paste-result")
