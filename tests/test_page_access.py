@@ -48,6 +48,7 @@ EXPECTED: dict[str, str] = {
     "invitations": "signed_in",
     # Study pages
     "study-overview": "members",
+    "study-dyads": "members",
     "dyad-detail": "members",
     "interview-workspace": "members",
     "interview-transcript": "members",
