@@ -82,6 +82,10 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
     page.get_by_role("link", name="Study").click()
     page.get_by_role("link", name="Team").click()
     page.get_by_role("button", name="Reveal all layers").click()
+    # A server-side confirmation step states the consequence first.
+    expect(page.get_by_role("heading", name="Reveal all layers?")).to_be_visible()
+    expect(page.get_by_text("Coders will see each other's codings")).to_be_visible()
+    page.get_by_role("button", name="Reveal all layers").click()
     expect(page.get_by_text("Revealed: every coder now sees every layer.")).to_be_visible()
 
     page.get_by_role("link", name="Consensus").click()

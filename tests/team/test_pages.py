@@ -127,7 +127,9 @@ def test_blind_coders_see_no_other_layer_until_the_lead_reveals(
     body = blind.get("/studies/study/").content.decode()
     assert "Agreement" not in body
     # Reveal.
-    response = client_for(personas["lead"]).post("/studies/study/members/", {"action": "reveal"})
+    response = client_for(personas["lead"]).post(
+        "/studies/study/members/", {"action": "reveal", "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert blind.get(urls["disagreements"]).status_code == 200
     assert client_for(personas["coder2"]).get(urls["disagreements"]).status_code == 200
@@ -437,7 +439,8 @@ def test_codebook_page_adds_merges_splits_and_moves(
     trust = code(study, "OUT.TRUST")
     hope = code(study, "OUT.HOPE")
     client.post(
-        "/studies/study/codebook/", {"action": "merge", "source": trust.pk, "into": hope.pk}
+        "/studies/study/codebook/",
+        {"action": "merge", "source": trust.pk, "into": hope.pk, "confirm": "yes"},
     )
     trust.refresh_from_db()
     assert (trust.is_active, trust.merged_into_id) == (False, hope.pk)
