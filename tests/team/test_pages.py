@@ -692,8 +692,15 @@ def test_agreement_report_page_states_missing_pairs_the_unused_codes_and_every_s
     assert "Ben Clarke · D02 · patient" in body
     assert "Scott&#x27;s pi" in body or "Scott's pi" in body
     assert "Unitizing α (Krippendorff 2004 §12.4)" in body
-    # Codes nobody used: one line, not a row (and a note) each.
-    assert body.count("Not used by any coder in scope:") == 1
+    # Codes nobody used: one folded line (a <details>), not a row (and a note) each.
+    assert body.count("Not used by any coder in scope:") == 0
+    unused = job.result["unused_labels"]
+    assert len(unused) > 1
+    folded = (
+        f'<details id="unused-codes"><summary>{len(unused)} codes not used by either coder in '
+        f"scope</summary>{', '.join(unused)}</details>"
+    )
+    assert body.count(folded) == 1
     assert body.count('<td class="note">') <= len(job.result["codes"]) + 2
     assert "Contributes nothing: only one coder counts" in body
     api = client_for(viewer).get(f"/api/v1/studies/study/agreement/{job.pk}/").json()
