@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coding.models import Assignment, Code, CodeGroup
 from coding.services import code_create, code_update
 from coding.team import reports, selectors, services
+from coding.team.audit_names import audit_events_named
 from coding.team.audit_trail import audit_trail_csv, audit_trail_response
 from healing.audit.models import AuditEvent
 from healing.jobs.models import JobState
@@ -959,6 +960,7 @@ def _audit_page(
     filters = _audit_filter(request)
     events = selectors.audit_events(study=study, interview=interview, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = audit_events_named(page.object_list)
     for event in page.object_list:
         event.changes = selectors.audit_changes(event)  # type: ignore[attr-defined]
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
