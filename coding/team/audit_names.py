@@ -99,9 +99,7 @@ class _Lookups:
     def recall_deleted(self, *, study_ids: set[Any]) -> None:
         """Codes and dyads that are gone: named from the snapshot of their own audit records
         (one query, only when some are missing)."""
-        gone = {
-            kind: self.wanted[kind] - set(self.names[kind]) for kind in ("code", "dyad")
-        }
+        gone = {kind: self.wanted[kind] - set(self.names[kind]) for kind in ("code", "dyad")}
         if not any(gone.values()):
             return
         field = {"code": "key", "dyad": "label"}

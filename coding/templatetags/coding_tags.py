@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django import template
 
 register = template.Library()
@@ -44,9 +46,8 @@ def dyad_span(files: object) -> str:
         return ""
     dyads: list[str] = []
     for item in files:
-        if isinstance(item, dict) and item.get("ok") and item.get("dyad"):
-            if item["dyad"] not in dyads:
-                dyads.append(str(item["dyad"]))
+        if isinstance(item, dict) and item.get("ok") and item.get("dyad") not in (None, "", *dyads):
+            dyads.append(str(item["dyad"]))
     dyads.sort()
     if len(dyads) <= 1:
         return "".join(dyads)
@@ -67,5 +68,5 @@ def _consecutive(labels: list[str]) -> bool:
             return False
         parts.append((stem, int(digits)))
     return len({stem for stem, _ in parts}) == 1 and all(
-        b[1] - a[1] == 1 for a, b in zip(parts, parts[1:], strict=False)
+        b[1] - a[1] == 1 for a, b in itertools.pairwise(parts)
     )

@@ -167,7 +167,9 @@ def test_the_heatmap_png_has_its_legend_and_the_last_key_whole(
     svg_path = tmp_path / "heatmap.svg"
     svg_download.value.save_as(svg_path)
     svg = svg_path.read_text()
-    width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    assert size is not None
+    width, height = (int(v) for v in size.groups())
     keys = re.findall(r'rotate\(-60\)" font-size="10" fill="#1a202c">([^<]+)</text>', svg)
     rows = re.findall(r'text-anchor="end" fill="#1a202c">([^<]+)</text>', svg)
     layout = heatmap_layout(code_keys=keys, row_labels=rows)

@@ -25,7 +25,8 @@ def test_the_import_slug_pattern_is_valid_and_flags_a_bad_slug(
     )
     login(page, "lead")
     response = page.goto("/exchange/import/")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     page.wait_for_load_state("networkidle")
     slug = "#new-slug"
     # An invalid pattern is reported on the console and switches pattern validation off.
@@ -51,7 +52,8 @@ def test_api_docs_and_redoc_load_nothing_from_another_host(
     for url in ("/api/redoc/", "/api/docs/"):
         requested.clear()
         response = page.goto(url)
-        assert response is not None and response.status == 200, url
+        assert response is not None, url
+        assert response.status == 200, url
         page.wait_for_load_state("networkidle")
         expect(page.get_by_role("heading", level=1)).to_contain_text("Healing API")
         outside = [

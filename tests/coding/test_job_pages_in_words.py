@@ -49,12 +49,16 @@ def page_text(user: Any, job: Job) -> str:
     text = visible_text(response.content.decode())
     assert "file_id" not in text
     assert "/api/" not in text
-    assert "{'" not in text and '{"' not in text  # no raw dictionaries either
+    assert "{'" not in text
+    assert '{"' not in text
     return text
 
 
 def test_an_export_job_names_its_file_and_size(
-    study: Study, lead: Any, coded: Interview, django_capture_on_commit_callbacks: Any  # noqa: F811
+    study: Study,
+    lead: Any,
+    coded: Interview,  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     job = run(
         django_capture_on_commit_callbacks,
@@ -98,9 +102,7 @@ def test_an_agreement_job_reads_as_a_sentence(
 def test_a_transcript_import_names_the_dyads(
     study: Study, lead: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    items = [
-        {"file": f"d0{n}.txt", "dyad": f"D0{n}", "perspective": "patient"} for n in (1, 2, 3)
-    ]
+    items = [{"file": f"d0{n}.txt", "dyad": f"D0{n}", "perspective": "patient"} for n in (1, 2, 3)]
     job = run(
         django_capture_on_commit_callbacks,
         lambda: job_create(
@@ -147,7 +149,10 @@ def test_refi_export_and_import_jobs_read_as_sentences(
 
 
 def test_a_study_import_job_names_the_new_study(
-    study: Study, lead: Any, coded: Interview, django_capture_on_commit_callbacks: Any  # noqa: F811
+    study: Study,
+    lead: Any,
+    coded: Interview,  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     lead.is_staff = True
     lead.save(update_fields=["is_staff"])

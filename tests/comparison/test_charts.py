@@ -64,7 +64,9 @@ def test_the_heatmap_svg_has_a_legend_and_room_for_its_keys(
     study = hand_study["study"]
     svg = client.get(reverse("study-comparison-chart", args=[study.slug, "heatmap"])).content
     body = svg.decode()
-    width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', body).groups())
+    size = re.search(r'width="(\d+)" height="(\d+)"', body)
+    assert size is not None
+    width, height = (int(v) for v in size.groups())
     keys = re.findall(r'rotate\(-60\)" font-size="10" fill="#1a202c">([^<]+)</text>', body)
     assert keys
     rows = re.findall(r'text-anchor="end" fill="#1a202c">([^<]+)</text>', body)
@@ -77,6 +79,8 @@ def test_the_heatmap_svg_has_a_legend_and_room_for_its_keys(
     assert f'stop-color="{_blue(1.0)}"' in legend.group(1)
     assert 'fill="url(#chart-heatmap-scale)"' in legend.group(1)
     bar = re.search(r'<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"', legend.group(1))
+    assert bar is not None
     x, y, w, h = (int(v) for v in bar.groups())
-    assert x + w <= width and y + h <= height
+    assert x + w <= width
+    assert y + h <= height
     assert ">0</text>" in legend.group(1)

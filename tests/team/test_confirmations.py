@@ -50,7 +50,10 @@ def test_switching_blind_coding_off_asks_but_switching_it_on_does_not(
     study: Study, lead: Any
 ) -> None:
     client = client_for(lead)
-    assert client.post("/studies/study/members/", {"action": "blind", "blind": "on"}).status_code == 302
+    assert (
+        client.post("/studies/study/members/", {"action": "blind", "blind": "on"}).status_code
+        == 302
+    )
     study.refresh_from_db()
     assert study.blind_coding is True
 
