@@ -90,7 +90,9 @@ def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "job": job,
             "study": job.study,
             "outputs": outputs,
-            "report": report.render({"job": job, "result": job.result}, request),
+            "report": report.render(
+                {"job": job, "result": job.result, "outputs": outputs}, request
+            ),
             "may_cancel": job.state in ACTIVE_STATES and job_may_cancel(user=request.user, job=job),
         },
     )

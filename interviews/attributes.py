@@ -107,3 +107,37 @@ def infer_attribute_type(values: Iterable[str]) -> str:
     except ValueError:
         pass
     return AttributeType.TEXT
+
+
+_EXPECTED = {
+    AttributeType.INTEGER: "a whole number",
+    AttributeType.DECIMAL: "a number",
+    AttributeType.BOOLEAN: "yes or no",
+    AttributeType.DATE: "a date (YYYY-MM-DD)",
+}
+
+
+def attribute_value_display(value: Any) -> str:
+    """A stored value as the dyads table shows it (and as a pasted cell writes it)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else str(value)
+    return str(value)
+
+
+def attribute_value_problem(*, definition: AttributeDefinition, raw: Any) -> str | None:
+    """Why ``raw`` is not a value of ``definition`` ("'ten' is not a whole number"), or None."""
+    try:
+        coerce_attribute_value(definition=definition, raw=raw)
+    except ValidationError:
+        shown = attribute_value_display(raw) if not isinstance(raw, str) else raw.strip()
+        if definition.type in _EXPECTED:
+            return f"{shown!r} is not {_EXPECTED[AttributeType(definition.type)]}"
+        if definition.type == AttributeType.CHOICE:
+            allowed = ", ".join(map(str, definition.choices))
+            return f"{shown!r} is not one of the choices ({allowed})"
+        return "a value is at most 500 characters"
+    return None

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("account/", views.account, name="account"),
     path("invitations/", views.invitations, name="invitations"),
+    path("studies/<slug:slug>/dyads/", views.study_dyads, name="study-dyads"),
     path(
         "studies/<slug:slug>/import/",
         views.study_import_transcripts,

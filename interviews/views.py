@@ -26,8 +26,9 @@ from healing.accounts.two_factor import (
 )
 from healing.tokens.models import ApiToken
 from healing.types import AuthenticatedRequest
+from interviews.dyad_table import dyad_table
 from interviews.manifest import ManifestError, manifest_items
-from interviews.models import Perspective, Role
+from interviews.models import AttributeType, Entity, Perspective, Role
 from interviews.selectors import (
     invitation_pending_for_user,
     invitations_pending_for_user,
@@ -157,6 +158,25 @@ def _two_factor_action(request: AuthenticatedRequest, action: str) -> HttpRespon
         else:
             messages.error(request, "Enter a current code from your app to turn two-factor off.")
     return redirect(reverse("account") + "#two-factor")
+
+
+@login_required
+def study_dyads(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The dyads table: every member reads it; the lead edits it in place (static/js/
+    dyads-table.js, through the API). Five queries, whatever the number of dyads."""
+    study, access = study_get_for_user(user=request.user, slug=slug)
+    return render(
+        request,
+        "interviews/study_dyads.html",
+        {
+            "study": study,
+            "access": access,
+            "table": dyad_table(study=study),
+            "attribute_types": AttributeType.choices,
+            "entities": Entity.choices,
+            "tab": "dyads",
+        },
+    )
 
 
 @login_required

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +18,25 @@ def opening_commands() -> list[str]:
 
 
 def test_the_readme_opens_with_run_and_test() -> None:
-    assert opening_commands() == ["python3 dev.py run", "python3 dev.py test"]
+    assert opening_commands()[:2] == ["python3 dev.py run", "python3 dev.py test"]
+
+
+def test_the_readme_says_how_to_serve_on_another_address_and_dev_py_accepts_it() -> None:
+    assert "python3 dev.py run 127.0.0.1:8080" in opening_commands()
+    spec = importlib.util.spec_from_file_location("dev_for_readme", ROOT / "dev.py")
+    assert spec is not None
+    assert spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    parsed = dev.run_parser().parse_args(["127.0.0.1:8080"])
+    assert dev.server_address(parsed.address) == "127.0.0.1:8080"
+    help_text = subprocess.run(
+        [sys.executable, str(ROOT / "dev.py"), "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("run", "test", "lint", "bench", "screenshots"):
+        assert f"python3 dev.py {command}" in help_text
+    assert "ADDRESS" in help_text
+    assert "--reload" in help_text
 
 
 def test_ci_runs_the_readmes_test_command() -> None:

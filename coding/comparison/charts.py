@@ -213,16 +213,62 @@ def heat_colour(value: float, maximum: float) -> str:
     return _blue(min(1.0, value / maximum) if maximum else 0.0)
 
 
+# An upper bound of a character's width at font-size 10 in the system sans-serif fonts, so a
+# label's space is reserved from its length (the server cannot measure text).
+CHAR_WIDTH = 6.5
+KEY_ANGLE = 60  # degrees the column keys are turned up from the horizontal
+KEY_LIMIT = 20  # characters of a code key shown (longer keys end in "…")
+ROW_LIMIT = 16  # characters of a dyad label shown
+LEGEND_WIDTH, LEGEND_HEIGHT = 160, 10
+
+
+@dataclass(frozen=True)
+class HeatmapLayout:
+    """Where everything in the heatmap goes: sized from the labels' lengths and the numbers of
+    rows and columns, so the last column's key and the legend fit inside the picture (and the
+    PNG drawn from it)."""
+
+    cell: int
+    label_width: int
+    top: int
+    width: int
+    height: int
+    legend_x: int
+    legend_y: int
+
+
+def heatmap_layout(*, code_keys: Sequence[str], row_labels: Sequence[str]) -> HeatmapLayout:
+    cell = 16
+    longest_key = max((len(_clip(k, KEY_LIMIT)) for k in code_keys), default=0) * CHAR_WIDTH
+    longest_row = max((len(_clip(r, ROW_LIMIT)) for r in row_labels), default=0) * CHAR_WIDTH
+    rise = longest_key * 0.8661  # sin 60°: how far a turned key reaches up
+    reach = longest_key * 0.5  # cos 60°: how far it reaches right of its column
+    label_width = max(60, round(longest_row) + 14)
+    top = max(40, round(rise) + 16)
+    grid_right = label_width + cell * len(code_keys)
+    legend_x = label_width
+    legend_y = top + cell * len(row_labels) + 14
+    # The legend: a caption line, the gradient bar, then its end labels.
+    height = legend_y + 14 + LEGEND_HEIGHT + 18
+    width = max(
+        grid_right + round(reach) + 3 + 12,  # the last key, turned, and a margin
+        legend_x + LEGEND_WIDTH + 60,  # the legend and its maximum's label
+    )
+    return HeatmapLayout(cell, label_width, top, width, height, legend_x, legend_y)
+
+
 def heatmap(matrix: Matrix, *, measure: str, side: str) -> str:
     values = matrix.values(measure=measure, side=side)
     maximum = max((v for row in values for v in row), default=0)
-    cell, label_width, top = 16, 110, 130
-    width = label_width + cell * len(matrix.codes) + 20
-    height = top + cell * len(matrix.rows) + 20
+    layout = heatmap_layout(
+        code_keys=[node.key for node in matrix.codes],
+        row_labels=[row.dyad.label for row in matrix.rows],
+    )
+    cell, label_width, top = layout.cell, layout.label_width, layout.top
     parts = [
         _svg_open(
-            width,
-            height,
+            layout.width,
+            layout.height,
             "chart-heatmap",
             f"Dyad × code heatmap: {measure}, {side}",
             f"Each row a dyad, each column a code; darker is more ({measure} on the {side} side"
@@ -233,19 +279,39 @@ def heatmap(matrix: Matrix, *, measure: str, side: str) -> str:
     for column, node in enumerate(matrix.codes):
         x = label_width + column * cell + cell / 2
         parts.append(
-            f'<text transform="translate({x + 3:.1f},{top - 6}) rotate(-60)" font-size="10" '
-            f'fill="#1a202c">{escape(_clip(node.key, 20))}</text>'
+            f'<text transform="translate({x + 3:.1f},{top - 6}) rotate(-{KEY_ANGLE})" '
+            f'font-size="10" fill="#1a202c">{escape(_clip(node.key, KEY_LIMIT))}</text>'
         )
     for row_index, (row, row_values) in enumerate(zip(matrix.rows, values, strict=True)):
         y = top + row_index * cell
         parts.append(
             f'<text x="{label_width - 6}" y="{y + cell - 4}" font-size="10" text-anchor="end" '
-            f'fill="#1a202c">{escape(_clip(row.dyad.label, 16))}</text>'
+            f'fill="#1a202c">{escape(_clip(row.dyad.label, ROW_LIMIT))}</text>'
         )
         for column, value in enumerate(row_values):
             parts.append(
                 f'<rect x="{label_width + column * cell}" y="{y}" width="{cell - 1}" '
                 f'height="{cell - 1}" fill="{heat_colour(value, maximum)}"/>'
             )
+    parts.append(_heatmap_legend(layout, measure=measure, maximum=maximum))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _heatmap_legend(layout: HeatmapLayout, *, measure: str, maximum: float) -> str:
+    """The colour scale: a bar from the lightest (0) to the darkest (the maximum) colour."""
+    x, y = layout.legend_x, layout.legend_y
+    bar_y = y + 6
+    return (
+        '<g id="chart-heatmap-legend">'
+        '<defs><linearGradient id="chart-heatmap-scale" x1="0" x2="1" y1="0" y2="0">'
+        f'<stop offset="0" stop-color="{_blue(0.0)}"/>'
+        f'<stop offset="1" stop-color="{_blue(1.0)}"/></linearGradient></defs>'
+        f'<text x="{x}" y="{y}" font-size="10" fill="#1a202c">{escape(measure)}</text>'
+        f'<rect x="{x}" y="{bar_y}" width="{LEGEND_WIDTH}" height="{LEGEND_HEIGHT}" '
+        'fill="url(#chart-heatmap-scale)" stroke="#a0aec0" stroke-width="0.5"/>'
+        f'<text x="{x}" y="{bar_y + LEGEND_HEIGHT + 12}" font-size="10" fill="#4a5568">0</text>'
+        f'<text x="{x + LEGEND_WIDTH}" y="{bar_y + LEGEND_HEIGHT + 12}" font-size="10" '
+        f'text-anchor="end" fill="#4a5568">{_tick(round(maximum, 4))}</text>'
+        "</g>"
+    )

@@ -14,7 +14,16 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 
 from coding.analysis.agreement_report import InterviewUnits, Passage, Span, disagreements
-from coding.models import Adjudication, Assignment, Code, Codebook, CodebookVersion, Coding, Layer
+from coding.models import (
+    Adjudication,
+    Assignment,
+    Code,
+    Codebook,
+    CodebookVersion,
+    Coding,
+    Layer,
+    Memo,
+)
 from coding.selectors import VersionReplay, codebook_versions_replayable
 from healing.audit.models import AuditEvent
 from interviews.models import Interview, Membership, Role, Study, Turn
@@ -649,6 +658,30 @@ def codebook_tree(*, study: Study) -> list[dict[str, Any]]:
 
     walk(None, 0)
     return ordered
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def code_merge_consequences(*, source: Code, target: Code) -> list[str]:
+    """What merging ``source`` into ``target`` will do, in sentences, for the confirmation step
+    (three counting queries)."""
+    codings = Coding.objects.filter(code=source).count()
+    sub_codes = Code.objects.filter(parent=source).count()
+    memos = Memo.objects.filter(code=source).count()
+    lines = [
+        f"{source.key}'s {_count(codings, 'coding')} move to {target.key}; the codebook records "
+        f"a new version ({source.codebook.version + 1}).",
+        f"{source.key} is switched off and marked merged into {target.key}; a coding that would "
+        "duplicate one of the target's is deleted with a record.",
+    ]
+    if sub_codes or memos:
+        lines.append(
+            f"Its {_count(sub_codes, 'sub-code')} and {_count(memos, 'memo')} move to "
+            f"{target.key} too."
+        )
+    return lines
 
 
 def codebook_versions(*, codebook: Codebook) -> QuerySet[CodebookVersion]:

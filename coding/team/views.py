@@ -23,6 +23,7 @@ from coding.memos import code_memos_by_code
 from coding.models import Assignment, Code, CodeGroup
 from coding.services import code_create, code_update
 from coding.team import reports, selectors, services
+from coding.team.audit_names import audit_events_named
 from coding.team.audit_trail import audit_trail_csv, audit_trail_response
 from healing.audit.models import AuditEvent
 from healing.jobs.models import JobState
@@ -98,6 +99,70 @@ def _require_sees_others(access: Access) -> None:
         raise PermissionDenied(ADJUDICATION_BLIND if access.adjudicator else BLIND)
 
 
+def _confirmed(request: AuthenticatedRequest) -> bool:
+    return request.POST.get("confirm") == "yes"
+
+
+def _confirm_page(
+    request: AuthenticatedRequest,
+    *,
+    study: Study,
+    access: Access,
+    title: str,
+    consequences: list[str],
+    button: str,
+    fields: list[tuple[str, str]],
+    cancel: str,
+    tab: str,
+) -> HttpResponse:
+    """The server-side confirmation step of a one-click action that cannot be undone: the same
+    POST again with ``confirm=yes`` does it; Cancel goes back without changing anything. It works
+    without JavaScript (a ``confirm()`` dialog alone would not)."""
+    return render(
+        request,
+        "coding/team/confirm.html",
+        {
+            "study": study,
+            "access": access,
+            "confirm": {
+                "title": title,
+                "consequences": consequences,
+                "button": button,
+                "fields": fields,
+                "cancel": cancel,
+            },
+            "tab": tab,
+        },
+    )
+
+
+def _reveal_confirm_page(
+    request: AuthenticatedRequest, study: Study, access: Access, fields: list[tuple[str, str]]
+) -> HttpResponse:
+    open_assignments = Assignment.objects.filter(interview__dyad__study=study, done=False).count()
+    consequences = [
+        "Coders will see each other's codings; this cannot be re-hidden for work already seen.",
+        "Blind coding is switched off for the whole study and the reveal is written to the "
+        "audit trail.",
+    ]
+    if open_assignments:
+        consequences.append(
+            f"{open_assignments} assignment{'s' if open_assignments != 1 else ''} "
+            f"{'are' if open_assignments != 1 else 'is'} not marked done yet."
+        )
+    return _confirm_page(
+        request,
+        study=study,
+        access=access,
+        title="Reveal all layers" if fields[0][1] == "reveal" else "Switch blind coding off",
+        consequences=consequences,
+        button="Reveal all layers" if fields[0][1] == "reveal" else "Switch blind coding off",
+        fields=fields,
+        cancel=reverse("team-members", kwargs={"slug": study.slug}),
+        tab="members",
+    )
+
+
 def _lead(request: AuthenticatedRequest, slug: str) -> tuple[Study, Access]:
     return study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
 
@@ -164,6 +229,8 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 )
         elif action == "blind":
             blind = post.get("blind") == "on"
+            if study.blind_coding and not blind and not _confirmed(request):
+                return _reveal_confirm_page(request, study, access, [("action", "blind")])
             _attempt(
                 request,
                 lambda: services.study_update(study=study, blind_coding=blind, actor=request.user),
@@ -183,6 +250,8 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 else "Two-factor sign-in is no longer required.",
             )
         elif action == "reveal":
+            if study.blind_coding and not _confirmed(request):
+                return _reveal_confirm_page(request, study, access, [("action", "reveal")])
             _attempt(
                 request,
                 lambda: services.study_reveal(study=study, actor=request.user),
@@ -676,6 +745,22 @@ def codebook(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             target = _code_of(study, post.get("into"))
             if source is None or target is None:
                 messages.error(request, "Choose the two codes to merge.")
+            elif source.pk != target.pk and not _confirmed(request):
+                return _confirm_page(
+                    request,
+                    study=study,
+                    access=access,
+                    title=f"Merge {source.key} into {target.key}",
+                    consequences=selectors.code_merge_consequences(source=source, target=target),
+                    button="Merge",
+                    fields=[
+                        ("action", "merge"),
+                        ("source", str(source.pk)),
+                        ("into", str(target.pk)),
+                    ],
+                    cancel=reverse("team-codebook", kwargs={"slug": study.slug}),
+                    tab="codebook",
+                )
             else:
                 _attempt(
                     request,
@@ -880,6 +965,7 @@ def _audit_page(
     filters = _audit_filter(request)
     events = selectors.audit_events(study=study, interview=interview, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = audit_events_named(page.object_list)
     for event in page.object_list:
         event.changes = selectors.audit_changes(event)  # type: ignore[attr-defined]
     query = {k: v for k, v in request.GET.items() if k != "page" and v}

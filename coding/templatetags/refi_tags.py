@@ -12,3 +12,20 @@ def words(key: str) -> str:
     """``"text_sources"`` as ``"Text sources"``."""
     text = str(key).replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+@register.filter
+def counts_in_words(counts: object) -> str:
+    """``{"users": 1, "codes": 24, "cases": 0}`` as ``"1 user, 24 codes"``: what was counted,
+    in words (nothing counted, and the skipped list and byte size, are left out)."""
+    if not isinstance(counts, dict):
+        return ""
+    parts = []
+    for key, count in counts.items():
+        if key in {"skipped", "bytes"} or not isinstance(count, int) or not count:
+            continue
+        noun = str(key).replace("_", " ").lower()
+        if count == 1 and noun.endswith("s"):
+            noun = noun[:-1]
+        parts.append(f"{count} {noun}")
+    return ", ".join(parts) if parts else "nothing"

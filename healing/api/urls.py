@@ -21,6 +21,7 @@ from coding.workspace_api import InterviewWorkspaceViewSet
 from interviews.api import (
     ApiTokenViewSet,
     AttributeDefinitionViewSet,
+    DyadTablePasteView,
     DyadViewSet,
     InterviewViewSet,
     ParticipantViewSet,
@@ -48,6 +49,11 @@ interview_coding_router.register("interviews", InterviewWorkspaceViewSet, basena
 
 urlpatterns = [
     path("v1/studies/<slug:slug>/codebook/", CodebookView.as_view(), name="codebook"),
+    path(
+        "v1/studies/<slug:slug>/dyads/paste/",
+        DyadTablePasteView.as_view(),
+        name="study-dyads-paste",
+    ),
     *TEAM_URLS,
     path(
         "v1/studies/<slug:slug>/audit-trail.csv",

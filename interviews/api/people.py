@@ -39,6 +39,7 @@ from interviews.services import (
     KEEP,
     attribute_define,
     attribute_delete,
+    attribute_retype,
     attribute_update,
     dyad_delete,
     dyad_get_or_create,
@@ -78,6 +79,12 @@ class AttributeDefinitionCreateSerializer(StrictSerializer):
 
 
 class AttributeDefinitionUpdateSerializer(StrictSerializer):
+    type = serializers.ChoiceField(
+        choices=AttributeType.choices,
+        required=False,
+        help_text="A new type converts every value given (with choices for a choice); if any "
+        "value does not convert, nothing changes and the error names each one.",
+    )
     label = serializers.CharField(  # type: ignore[assignment]
         max_length=120, required=False, allow_blank=True
     )
@@ -103,8 +110,9 @@ class AttributeDefinitionFilter(ScopedFilterSet):
 
 class AttributeDefinitionViewSet(viewsets.GenericViewSet):
     """The typed attributes clinicians, patients and dyads of a study carry. Members read them;
-    the lead defines, relabels and deletes them (deleting removes every value, kept in the
-    audit trail). Attribute values are set on participants and dyads."""
+    the lead defines, relabels and deletes them (deleting removes every value, kept in the audit
+    trail) and retypes them (``type``, with ``choices`` for a choice: every value given must
+    convert, or nothing changes). Attribute values are set on participants and dyads."""
 
     serializer_class = AttributeDefinitionSerializer
     queryset = AttributeDefinition.objects.none()
@@ -152,7 +160,17 @@ class AttributeDefinitionViewSet(viewsets.GenericViewSet):
         )
         data = AttributeDefinitionUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        attribute_update(definition=definition, actor=request.user, **data.validated_data)
+        values = dict(data.validated_data)
+        new_type = values.pop("type", definition.type)
+        with transaction.atomic():
+            if new_type != definition.type:
+                attribute_retype(
+                    definition=definition,
+                    type=new_type,
+                    choices=values.pop("choices", None),
+                    actor=request.user,
+                )
+            attribute_update(definition=definition, actor=request.user, **values)
         return Response(AttributeDefinitionSerializer(definition).data)
 
     def destroy(self, request: Request, pk: str) -> Response:

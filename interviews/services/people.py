@@ -11,7 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from healing.audit.services import audit_record, snapshot
-from interviews.attributes import coerce_attribute_value, infer_attribute_type
+from interviews.attributes import (
+    attribute_value_problem,
+    coerce_attribute_value,
+    infer_attribute_type,
+)
 from interviews.hooks import coded_count
 from interviews.models import (
     AttributeDefinition,
@@ -127,6 +131,106 @@ def attribute_update(
             before=before,
             after=after,
             summary=f"Attribute {definition.entity}.{definition.key} changed",
+        )
+    return definition
+
+
+def _retype_raw(value: Any, type: str) -> Any:
+    """An old value as the input for its new type: yes/no as words (so it can become text or a
+    choice), a whole decimal as an int (3.0 becomes 3)."""
+    if isinstance(value, bool) and type != AttributeType.BOOLEAN:
+        return "yes" if value else "no"
+    if isinstance(value, float) and type == AttributeType.INTEGER and value.is_integer():
+        return int(value)
+    return value
+
+
+def _holder_name(holder: Dyad | Participant) -> str:
+    return holder.label if isinstance(holder, Dyad) else holder.pseudonym
+
+
+def attribute_retype(
+    *,
+    definition: AttributeDefinition,
+    type: str,
+    actor: Any,
+    choices: Sequence[str] | None = None,
+) -> AttributeDefinition:
+    """Change an attribute's type (and, for a choice, its list), converting every value given.
+
+    All or nothing: when any value does not convert, a ValidationError under ``type`` names each
+    holder and value that fails ("D03: 'about ten' is not a whole number") and nothing changes.
+    Otherwise the definition and every value change in one transaction, audited with the values
+    before and after.
+    """
+    if type not in AttributeType.values:
+        raise ValidationError({"type": f"Unknown attribute type {type!r}."})
+    cleaned = [str(c).strip() for c in (choices or ()) if str(c).strip()]
+    if type == AttributeType.CHOICE and not cleaned:
+        raise ValidationError({"choices": "A choice attribute needs its list of choices."})
+    if type != AttributeType.CHOICE and cleaned:
+        raise ValidationError({"choices": "Only a choice attribute has choices."})
+    if len(set(cleaned)) != len(cleaned):
+        raise ValidationError({"choices": "Each choice is listed once."})
+    target = AttributeDefinition(
+        study_id=definition.study_id,
+        entity=definition.entity,
+        key=definition.key,
+        label=definition.label,
+        type=type,
+        choices=cleaned,
+    )
+    key = definition.key
+    name_field = "label" if definition.entity == Entity.DYAD else "pseudonym"
+    with transaction.atomic():
+        holders = sorted(
+            _attribute_holders(definition)
+            .select_for_update()
+            .filter(attributes__has_key=key)
+            .only("id", "attributes", name_field),
+            key=_holder_name,
+        )
+        failures: list[str] = []
+        before_values: dict[str, Any] = {}
+        after_values: dict[str, Any] = {}
+        for holder in holders:
+            old = holder.attributes.get(key)
+            raw = _retype_raw(old, type)
+            problem = attribute_value_problem(definition=target, raw=raw)
+            if problem is not None:
+                failures.append(f"{_holder_name(holder)}: {problem}")
+                continue
+            new = coerce_attribute_value(definition=target, raw=raw)
+            before_values[_holder_name(holder)] = old
+            after_values[_holder_name(holder)] = new
+            if new is None:
+                del holder.attributes[key]
+            else:
+                holder.attributes[key] = new
+        if failures:
+            raise ValidationError({"type": failures})
+        before = snapshot(definition, ATTRIBUTE_FIELDS)
+        definition.type = type
+        definition.choices = cleaned
+        definition.full_clean()
+        after = snapshot(definition, ATTRIBUTE_FIELDS)
+        if after == before:
+            return definition
+        definition.save(update_fields=["type", "choices"])
+        model = Dyad if definition.entity == Entity.DYAD else Participant
+        model.objects.bulk_update(holders, ["attributes"], batch_size=500)
+        audit_record(
+            study_id=definition.study_id,
+            actor=actor,
+            action="update",
+            object_type="attribute",
+            object_id=definition.pk,
+            before={**before, "values": before_values},
+            after={**after, "values": after_values},
+            summary=(
+                f"Attribute {definition.entity}.{key} retyped to {type} "
+                f"({len(holders)} values converted)"
+            ),
         )
     return definition
 

@@ -89,6 +89,8 @@ CASES = [
          lambda w: {"study": "study", "entity": "dyad", "key": "visits", "type": "integer"}),
     Case("relabel an attribute", "patch", lambda w: f"/api/v1/attributes/{w['attribute']}/",
          lead_only(200), lambda w: {"label": "Years known"}),
+    Case("retype an attribute", "patch", lambda w: f"/api/v1/attributes/{w['attribute']}/",
+         lead_only(200), lambda w: {"type": "decimal"}),
     Case("delete an attribute", "delete", lambda w: f"/api/v1/attributes/{w['attribute']}/",
          lead_only(204)),
     Case("relabel another study's attribute", "patch",
@@ -123,6 +125,16 @@ CASES = [
     Case("put another study's clinician in a dyad", "patch",
          lambda w: f"/api/v1/dyads/{w['dyad']}/", lead_only(400),
          lambda w: {"clinician": w["other_participant"]}),
+    # The dyads table's paste box
+    Case("preview a paste into the dyads table", "post",
+         lambda w: "/api/v1/studies/study/dyads/paste/", lead_only(200),
+         lambda w: {"text": "Dyad\tDyad: Years\nD01\t3\n", "apply": False}),
+    Case("apply a paste into the dyads table", "post",
+         lambda w: "/api/v1/studies/study/dyads/paste/", lead_only(200),
+         lambda w: {"text": "Dyad\tDyad: Years\nD01\t3\n", "apply": True}),
+    Case("paste into another study's dyads table", "post",
+         lambda w: "/api/v1/studies/other-study/dyads/paste/", other_study(200),
+         lambda w: {"text": "Dyad\tDyad: Size\nO1\tbig\n", "apply": True}),
     # Interviews
     Case("list interviews", "get", lambda w: "/api/v1/interviews/", everyone(200)),
     Case("read an interview", "get", lambda w: f"/api/v1/interviews/{w['interview']}/",
@@ -352,7 +364,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/comparison/process-outcome/",
         "/api/v1/studies/{slug}/comparison/subgroups/",
         "/api/v1/studies/{slug}/comparison/framework/",
-        "/api/v1/studies/{slug}/audit-trail.csv",
+        "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
     # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,

@@ -18,6 +18,7 @@ from coding.models import Adjudication, Layer
 from coding.team.services import study_update
 from interviews.models import Interview, Study
 from tests.browser.conftest import login
+from tests.browser.workspace_helpers import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,6 +82,11 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
     login(page, "lead")
     page.get_by_role("link", name="Study").click()
     page.get_by_role("link", name="Team").click()
+    page.get_by_role("button", name="Reveal all layers").click()
+    # A server-side confirmation step states the consequence first.
+    expect(page.get_by_role("heading", name="Reveal all layers?")).to_be_visible()
+    expect(page.get_by_text("Coders will see each other's codings")).to_be_visible()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Reveal all layers").click()
     expect(page.get_by_text("Revealed: every coder now sees every layer.")).to_be_visible()
 

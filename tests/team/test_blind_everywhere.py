@@ -484,7 +484,10 @@ def test_an_adjudicating_coder_adjudicates_only_after_reveal(world: World) -> No
 
     lead = Client()
     lead.force_login(world.lead)
-    assert lead.post("/studies/study/members/", {"action": "reveal"}).status_code == 302
+    assert (
+        lead.post("/studies/study/members/", {"action": "reveal", "confirm": "yes"}).status_code
+        == 302
+    )
     assert api.get(f"/api/v1/interviews/{interview.pk}/disagreements/").status_code == 200
     assert api.post(adjudications, decision, format="json").status_code == 201
     assert Adjudication.objects.count() == 1

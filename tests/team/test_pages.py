@@ -127,7 +127,9 @@ def test_blind_coders_see_no_other_layer_until_the_lead_reveals(
     body = blind.get("/studies/study/").content.decode()
     assert "Agreement" not in body
     # Reveal.
-    response = client_for(personas["lead"]).post("/studies/study/members/", {"action": "reveal"})
+    response = client_for(personas["lead"]).post(
+        "/studies/study/members/", {"action": "reveal", "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert blind.get(urls["disagreements"]).status_code == 200
     assert client_for(personas["coder2"]).get(urls["disagreements"]).status_code == 200
@@ -437,7 +439,8 @@ def test_codebook_page_adds_merges_splits_and_moves(
     trust = code(study, "OUT.TRUST")
     hope = code(study, "OUT.HOPE")
     client.post(
-        "/studies/study/codebook/", {"action": "merge", "source": trust.pk, "into": hope.pk}
+        "/studies/study/codebook/",
+        {"action": "merge", "source": trust.pk, "into": hope.pk, "confirm": "yes"},
     )
     trust.refresh_from_db()
     assert (trust.is_active, trust.merged_into_id) == (False, hope.pk)
@@ -689,8 +692,15 @@ def test_agreement_report_page_states_missing_pairs_the_unused_codes_and_every_s
     assert "Ben Clarke · D02 · patient" in body
     assert "Scott&#x27;s pi" in body or "Scott's pi" in body
     assert "Unitizing α (Krippendorff 2004 §12.4)" in body
-    # Codes nobody used: one line, not a row (and a note) each.
-    assert body.count("Not used by any coder in scope:") == 1
+    # Codes nobody used: one folded line (a <details>), not a row (and a note) each.
+    assert body.count("Not used by any coder in scope:") == 0
+    unused = job.result["unused_labels"]
+    assert len(unused) > 1
+    folded = (
+        f'<details id="unused-codes"><summary>{len(unused)} codes not used by either coder in '
+        f"scope</summary>{', '.join(unused)}</details>"
+    )
+    assert body.count(folded) == 1
     assert body.count('<td class="note">') <= len(job.result["codes"]) + 2
     assert "Contributes nothing: only one coder counts" in body
     api = client_for(viewer).get(f"/api/v1/studies/study/agreement/{job.pk}/").json()
