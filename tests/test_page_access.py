@@ -54,6 +54,7 @@ EXPECTED: dict[str, str] = {
     "interview-transcript": "members",
     "study-import-transcripts": "lead",
     "study-jobs": "members",
+    "study-memos": "members",
     "job-detail": "job",
     "job-cancel": "post_only",
     "dyad-case-study": "members",
