@@ -284,13 +284,12 @@ def saturation_chart(saturation: Saturation) -> str:
         f'<text x="{left + 144}" y="37" font-size="11" fill="#2d3748">New codes</text>'
     )
     base = top + plot_height
-    for tick in range(5):
-        value = maximum * tick / 4
-        gy = base - plot_height * tick / 4
+    for value in sorted({round(maximum * tick / 4) for tick in range(5)}):  # whole codes
+        gy = base - plot_height * value / maximum
         parts.append(
             f'<line x1="{left}" y1="{gy:.1f}" x2="{left + plot_width:.1f}" y2="{gy:.1f}" '
             f'stroke="#e2e8f0"/><text x="{left - 6}" y="{gy + 3:.1f}" font-size="10" '
-            f'text-anchor="end" fill="#4a5568">{_tick(round(value, 1))}</text>'
+            f'text-anchor="end" fill="#4a5568">{value}</text>'
         )
     parts.append(
         f'<text transform="translate(14,{top + plot_height / 2:.0f}) rotate(-90)" font-size="10" '
