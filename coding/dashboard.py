@@ -56,9 +56,7 @@ def setup_checklist(*, study: Study) -> list[SetupStep]:
             has_attributes=Exists(attributes),
             has_assignments=Exists(assignments),
         )
-        .values(
-            "has_members", "has_pending", "has_interviews", "has_attributes", "has_assignments"
-        )
+        .values("has_members", "has_pending", "has_interviews", "has_attributes", "has_assignments")
         .get()
     )
     slug = study.slug

@@ -287,7 +287,7 @@ class FrameworkView(_ComparisonView):
 
 class SaturationPointSerializer(serializers.Serializer):
     interview = serializers.IntegerField()
-    label = serializers.CharField(help_text="dyad label · perspective")
+    label = serializers.CharField(help_text="dyad label · perspective")  # type: ignore[assignment]
     new_codes = serializers.ListField(
         child=serializers.CharField(), help_text="keys of the codes first used here"
     )

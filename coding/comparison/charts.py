@@ -280,7 +280,8 @@ def saturation_chart(saturation: Saturation) -> str:
         f'<text x="8" y="18" font-size="14" font-weight="600" fill="#1a202c">{escape(title)}</text>'
         f'<rect x="{left}" y="28" width="10" height="10" fill="{SERIES_COLOURS["near"]}"/>'
         f'<text x="{left + 14}" y="37" font-size="11" fill="#2d3748">Cumulative codes</text>'
-        f'<rect x="{left + 130}" y="28" width="10" height="10" fill="{SERIES_COLOURS["dyads_both"]}"/>'
+        f'<rect x="{left + 130}" y="28" width="10" height="10" '
+        f'fill="{SERIES_COLOURS["dyads_both"]}"/>'
         f'<text x="{left + 144}" y="37" font-size="11" fill="#2d3748">New codes</text>'
     )
     base = top + plot_height

@@ -1,4 +1,5 @@
-"""The comparison page and its charts, and the saturation curve's SVG (the JSON endpoints are in ``coding.comparison.api``)."""
+"""The comparison page and its charts, and the saturation curve's SVG (the JSON endpoints are in
+``coding.comparison.api``)."""
 
 from django.urls import path
 

@@ -250,7 +250,6 @@ def agreement_report_get(*, study: Study, pk: int) -> Job | None:
     return Job.objects.filter(study=study, kind=JobKind.AGREEMENT, pk=pk).first()
 
 
-
 # The per-interview figure a report shows first: Cohen's kappa for two coders, Fleiss' kappa for
 # more, else Krippendorff's alpha, else the percentage agreement.
 INTERVIEW_MEASURES = (

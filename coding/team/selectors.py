@@ -456,7 +456,6 @@ def open_disagreement_count(*, interview: Interview) -> int:
     return len(open_passages)
 
 
-
 def open_disagreement_counts(
     *, study: Study, interview_ids: Sequence[int] | None = None
 ) -> dict[int, int]:
@@ -484,7 +483,9 @@ def open_disagreement_counts(
         return {}
     codes = codes_by_id(study=study)
     chosen = Q(interview_id__in=list(compared))
-    spans: dict[int, dict[int, list[Span]]] = {pk: {c: [] for c in ids} for pk, ids in compared.items()}
+    spans: dict[int, dict[int, list[Span]]] = {
+        pk: {c: [] for c in ids} for pk, ids in compared.items()
+    }
     for pk, interview_id, c, coder, s, e in (
         Coding.objects.filter(chosen, layer=Layer.INDIVIDUAL)
         .order_by()

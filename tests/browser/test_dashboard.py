@@ -56,9 +56,7 @@ def test_the_lead_sees_the_checklist_on_a_fresh_study(page: Any, study: Study, l
     assert page.script_errors == []
 
 
-def test_the_dashboard_of_a_coded_study_with_the_saturation_chart(
-    page: Any, folder: Path
-) -> None:
+def test_the_dashboard_of_a_coded_study_with_the_saturation_chart(page: Any, folder: Path) -> None:
     demo_load()
     password = next(user.password for user in DEMO_USERS if user.username == "lead")
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -43,7 +43,10 @@ def _code_all(study: Study, interview: Interview, coder: Any, keys: list[str], a
     codings_bulk_create(
         interview=interview,
         coder=coder,
-        items=[CodingInput(code(study, key).pk, at + 10 * n, at + 10 * n + 8) for n, key in enumerate(keys)],
+        items=[
+            CodingInput(code(study, key).pk, at + 10 * n, at + 10 * n + 8)
+            for n, key in enumerate(keys)
+        ],
     )
 
 
@@ -261,7 +264,8 @@ def test_a_blinded_coder_sees_only_their_own_progress(
     assert "report #" not in body
     # The lead (never blinded) still sees everything.
     lead_body = _client(lead).get("/studies/study/").content.decode()
-    assert "Ana Ruiz" in lead_body and "Open disagreements" in lead_body
+    assert "Ana Ruiz" in lead_body
+    assert "Open disagreements" in lead_body
 
 
 # --- Per code and the layer ---------------------------------------------------------------------
@@ -317,9 +321,10 @@ def test_the_page_shows_the_saturation_chart_with_its_table(
     assert 'data-chart-png="/studies/study/saturation.svg?order=dyad"' in body
     assert '<option value="dyad" selected>' in body
     # An unknown order falls back to import order.
-    assert '<option value="import" selected>' in _client(viewer).get(
-        "/studies/study/?order=nope"
-    ).content.decode()
+    assert (
+        '<option value="import" selected>'
+        in _client(viewer).get("/studies/study/?order=nope").content.decode()
+    )
 
 
 # --- Queries ------------------------------------------------------------------------------------

@@ -146,7 +146,8 @@ def test_saturation_svg_has_its_text_alternative_and_downloads(
     svg = response.content.decode()
     assert svg.startswith("<svg")
     assert 'role="img"' in svg
-    assert "<title id=" in svg and "<desc id=" in svg
+    assert "<title id=" in svg
+    assert "<desc id=" in svg
     assert "5 codes in all" in svg
     assert "D03 · Patient" in svg
     download = _page(viewer).get("/studies/study/saturation.svg?download=1")
