@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from coding.analysis.agreement_report import UNCODED_TEXT, UNIT_LABELS, UNITS, AgreementReport
@@ -272,7 +273,7 @@ def latest_agreement_by_interview(
     found: dict[int, dict[str, Any]] = {}
     rows = (
         Job.objects.filter(study=study, kind=JobKind.AGREEMENT, state=JobState.SUCCEEDED)
-        .order_by("-finished", "-id")
+        .order_by(F("finished").desc(nulls_last=True), "-id")
         .values_list("pk", "finished", "result__unit", "result__per_interview")[:reports]
     )
     for pk, finished, unit, per_interview in rows:

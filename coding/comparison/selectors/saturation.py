@@ -18,7 +18,7 @@ from django.db import connection
 
 from coding.analysis.measures import layer_sql
 from coding.models import Code, Coding
-from coding.selectors import LayerChoice, default_layer_for, layer_choice
+from coding.selectors import LayerChoice, coder_param_check, default_layer_for, layer_choice
 from interviews.models import Dyad, Interview, Perspective, Study
 from interviews.selectors import Access
 
@@ -162,6 +162,8 @@ def saturation_request(
         raise ValidationError({"order": f"Order by one of {', '.join(SATURATION_ORDERS)}."})
     name = params.get("layer")
     if not name:
+        # A coder given without a layer is still checked (an unknown id is a 400, not ignored).
+        coder_param_check(coder=params.get("coder"), study_id=study.pk)
         return default_layer_for(access=access, user=user), order
     layer = layer_choice(
         name=name, coder=params.get("coder"), user=user, access=access, study_id=study.pk
