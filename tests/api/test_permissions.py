@@ -245,6 +245,10 @@ CASES = [
       for view in ("matrix", "prevalence", "process-outcome", "subgroups", "framework")],
     Case("comparison of another study", "get",
          lambda w: "/api/v1/studies/other-study/comparison/matrix/", other_study(200)),
+    Case("saturation curve", "get",
+         lambda w: "/api/v1/studies/study/saturation/?order=dyad&layer=best", members(200)),
+    Case("saturation of another study", "get",
+         lambda w: "/api/v1/studies/other-study/saturation/", other_study(200)),
     # Schema and docs are public
     Case("the schema", "get", lambda w: "/api/schema/", everyone(200) | {"anonymous": 200}),
 ]  # fmt: skip
@@ -364,6 +368,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/comparison/process-outcome/",
         "/api/v1/studies/{slug}/comparison/subgroups/",
         "/api/v1/studies/{slug}/comparison/framework/",
+        "/api/v1/studies/{slug}/saturation/",
         "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
