@@ -23,6 +23,11 @@ class Role(models.TextChoices):
         return {cls.VIEWER: 1, cls.CODER: 2, cls.LEAD: 3}[cls(role)]
 
 
+# A study's slug is a path segment: /studies/<slug>/ and /api/v1/studies/<slug>/. These would be
+# read as the site's own pages (the new-study page, the slug check) and are never a study's.
+RESERVED_STUDY_SLUGS = frozenset({"new", "slug-check"})
+
+
 class Study(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=200)
@@ -36,6 +41,10 @@ class Study(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+    # While on, the study is read-only for everyone (reads and exports still work); only a lead
+    # may turn it off again (interviews.selectors refuses any write access to it).
+    archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="studies"
     )
