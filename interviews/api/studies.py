@@ -182,7 +182,8 @@ class StudyViewSet(viewsets.GenericViewSet):
         study, _ = study_get_for_user(
             user=request.user, slug=slug, min_role=Role.LEAD, read_only=True
         )
-        data = StudyUpdateSerializer(data=request.data)
+        # partial: a form-encoded PATCH without a checkbox field must not read it as false.
+        data = StudyUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         study_update(study=study, actor=request.user, **data.validated_data)
         return Response(StudySerializer(self.get_queryset().get(pk=study.pk)).data)
