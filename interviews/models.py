@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -28,8 +29,17 @@ class Role(models.TextChoices):
 RESERVED_STUDY_SLUGS = frozenset({"new", "slug-check"})
 
 
+def study_slug_not_reserved(value: str) -> None:
+    """A study's slug is none of the site's own path segments (every way in: the page, the API,
+    a whole-study or REFI-QDA import, all validate through the model)."""
+    if value in RESERVED_STUDY_SLUGS:
+        raise ValidationError(
+            f"“{value}” is reserved for the site's own pages: choose another.", code="reserved"
+        )
+
+
 class Study(models.Model):
-    slug = models.SlugField(max_length=64, unique=True)
+    slug = models.SlugField(max_length=64, unique=True, validators=[study_slug_not_reserved])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     # While on, coders see only their own layer until the lead reveals the others.

@@ -14,7 +14,6 @@ from healing.accounts.two_factor import user_two_factor_verified
 from healing.audit.services import audit_record, snapshot
 from interviews.hooks import study_created_run
 from interviews.models import (
-    RESERVED_STUDY_SLUGS,
     Invitation,
     Membership,
     Role,
@@ -42,10 +41,6 @@ def study_create(
     ``codebook`` is "healing" (the shipped healing-relationships codebook), "empty", or "copy"
     together with ``copy_codebook_from`` (another study's current codebook).
     """
-    if (slug or "").strip() in RESERVED_STUDY_SLUGS:
-        raise ValidationError(
-            {"slug": f"“{slug.strip()}” is reserved for the site's own pages: choose another."}
-        )
     study = Study(
         slug=(slug or "").strip(),
         title=(title or "").strip(),

@@ -156,9 +156,7 @@ def test_page_posts_are_refused_and_pages_still_show(
     )
     assert invite.status_code == 403
     assert STUDY_ARCHIVED in invite.content.decode()
-    add_code = page.post(
-        "/studies/study/codebook/", {"action": "add", "key": "NEW", "name": "New"}
-    )
+    add_code = page.post("/studies/study/codebook/", {"action": "add", "key": "NEW", "name": "New"})
     assert add_code.status_code == 403
     upload = page.post(
         "/studies/study/import/",
@@ -198,7 +196,9 @@ def test_a_transcript_import_started_before_archiving_does_not_write(
     assert not Interview.objects.filter(dyad__study=study).exists()
 
 
-def test_unarchiving_restores_writes(study: Study, interview: Interview, lead: Any, coder: Any) -> None:
+def test_unarchiving_restores_writes(
+    study: Study, interview: Interview, lead: Any, coder: Any
+) -> None:
     archive(study, lead)
     client = APIClient()
     client.force_authenticate(coder)
@@ -207,15 +207,11 @@ def test_unarchiving_restores_writes(study: Study, interview: Interview, lead: A
     assert not Coding.objects.exists()
     study_update(study=study, actor=lead, archived=False)
     assert client.post("/api/v1/codings/", payload, format="json").status_code == 201
-    memo = client.post(
-        "/api/v1/memos/", {"study": "study", "body": "Back to work."}, format="json"
-    )
+    memo = client.post("/api/v1/memos/", {"study": "study", "body": "Back to work."}, format="json")
     assert memo.status_code == 201
 
 
-def test_archived_interview_still_codes_nothing_from_an_old_page(
-    study: Study, lead: Any
-) -> None:
+def test_archived_interview_still_codes_nothing_from_an_old_page(study: Study, lead: Any) -> None:
     """The workspace of an archived study opens read-only for a coder: a read."""
     interview = make_interview(study=study, dyad="D05", by=lead)
     archive(study, lead)

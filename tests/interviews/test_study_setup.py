@@ -47,7 +47,9 @@ def new_study_form(**changes: str) -> dict[str, str]:
 # --- Who may create -----------------------------------------------------------------------------
 
 
-def test_study_creators_setting_decides_who_may_create(settings: Any, coder: Any, staff: Any) -> None:
+def test_study_creators_setting_decides_who_may_create(
+    settings: Any, coder: Any, staff: Any
+) -> None:
     settings.STUDY_CREATORS = "staff"
     assert user_may_create_study(staff)
     assert not user_may_create_study(coder)
@@ -80,9 +82,10 @@ def test_staff_creates_under_staff_on_the_page_and_the_api(settings: Any, staff:
     response = page.post("/studies/new/", new_study_form())
     assert response.status_code == 302
     assert response["Location"] == "/studies/trust/"
-    assert api_for(staff).post(
-        "/api/v1/studies/", {"slug": "by-api", "title": "By API"}
-    ).status_code == 201
+    assert (
+        api_for(staff).post("/api/v1/studies/", {"slug": "by-api", "title": "By API"}).status_code
+        == 201
+    )
 
 
 def test_anyone_signed_in_creates_under_any(settings: Any, coder: Any) -> None:
@@ -249,9 +252,12 @@ def test_api_archived_field_and_patch(personas: dict[str, Any], study: Study, le
     for persona in ("coder", "viewer"):
         answer = api_for(personas[persona]).patch("/api/v1/studies/study/", {"archived": True})
         assert answer.status_code == 403
-    assert api_for(personas["outsider"]).patch(
-        "/api/v1/studies/study/", {"archived": True}
-    ).status_code == 404
+    assert (
+        api_for(personas["outsider"])
+        .patch("/api/v1/studies/study/", {"archived": True})
+        .status_code
+        == 404
+    )
     answer = client.patch("/api/v1/studies/study/", {"archived": True})
     assert answer.status_code == 200
     assert answer.json()["archived"] is True and answer.json()["archived_at"]
@@ -368,9 +374,10 @@ def test_archiving_asks_for_confirmation_then_shows_the_badge(
     assert "Unarchive the study" in settings_page
     assert 'name="title"' not in settings_page  # no form that could not be saved
     # The settings form cannot change an archived study.
-    assert page.post(
-        "/studies/study/settings/", {"action": "save", "title": "Sneaky"}
-    ).status_code == 403
+    assert (
+        page.post("/studies/study/settings/", {"action": "save", "title": "Sneaky"}).status_code
+        == 403
+    )
     assert page.post("/studies/study/settings/", {"action": "unarchive"}).status_code == 302
     study.refresh_from_db()
     assert not study.archived and study.title == "Study"
