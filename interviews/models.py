@@ -27,6 +27,7 @@ class Role(models.TextChoices):
 # A study's slug is a path segment: /studies/<slug>/ and /api/v1/studies/<slug>/. These would be
 # read as the site's own pages (the new-study page, the slug check) and are never a study's.
 RESERVED_STUDY_SLUGS = frozenset({"new", "slug-check"})
+STUDY_SLUG_MAX_LENGTH = 64
 
 
 def study_slug_not_reserved(value: str) -> None:
@@ -39,7 +40,9 @@ def study_slug_not_reserved(value: str) -> None:
 
 
 class Study(models.Model):
-    slug = models.SlugField(max_length=64, unique=True, validators=[study_slug_not_reserved])
+    slug = models.SlugField(
+        max_length=STUDY_SLUG_MAX_LENGTH, unique=True, validators=[study_slug_not_reserved]
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     # While on, coders see only their own layer until the lead reveals the others.

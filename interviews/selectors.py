@@ -21,6 +21,7 @@ from django.http import Http404
 from healing.accounts.two_factor import user_two_factor_verified
 from interviews.models import (
     RESERVED_STUDY_SLUGS,
+    STUDY_SLUG_MAX_LENGTH,
     AttributeDefinition,
     Dyad,
     Interview,
@@ -154,7 +155,7 @@ def study_create_check(user: Any) -> None:
 def study_slug_available(*, slug: str) -> tuple[bool, str]:
     """Whether a new study may take ``slug``, and why not: the same answer for anyone who asks,
     member or not, and never another study's title."""
-    max_length = Study._meta.get_field("slug").max_length or 64
+    max_length = STUDY_SLUG_MAX_LENGTH
     candidate = (slug or "").strip()
     if not candidate:
         return False, "Give a slug: lowercase letters, digits and hyphens."
