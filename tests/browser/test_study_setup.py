@@ -63,7 +63,7 @@ def test_staff_creates_a_study_and_archives_it(page: Any, settings: Any, folder:
         "heading", name="Healing relationships in rural clinics, Año 2"
     ).is_visible()
     study = Study.objects.get(slug="healing-relationships-in-rural-clinics-ano-2")
-    assert Membership.objects.get(study=study, user=staff).role == Role.LEAD
+    assert Membership.objects.get(study=study, user_id=staff.pk).role == Role.LEAD
     assert Code.objects.filter(codebook__study=study).count() > 10
 
     page.get_by_role("link", name="Settings").click()

@@ -53,7 +53,7 @@ def archive(study: Study, lead: Any) -> None:
     study_update(study=study, actor=lead, archived=True)
 
 
-def call(case: Case, world: dict[str, Any], user: Any) -> Any:
+def call(case: Case, world: dict[str, Any], user: Any) -> Any:  # noqa: F811
     client = APIClient()
     client.force_authenticate(user)
     payload = case.data(world) if case.data else None
@@ -70,7 +70,11 @@ def test_the_matrix_has_writes_of_every_area() -> None:
 
 @pytest.mark.parametrize("case", WRITES, ids=[case.name for case in WRITES])
 def test_every_write_into_an_archived_study_is_refused(
-    case: Case, world: dict[str, Any], study: Study, lead: Any, settings: Any
+    case: Case,
+    world: dict[str, Any],  # noqa: F811
+    study: Study,
+    lead: Any,
+    settings: Any,
 ) -> None:
     for name, value in case.settings.items():
         setattr(settings, name, value)
@@ -88,7 +92,11 @@ def test_every_write_into_an_archived_study_is_refused(
 
 @pytest.mark.parametrize("case", READS, ids=[case.name for case in READS])
 def test_reads_and_exports_of_an_archived_study_still_answer(
-    case: Case, world: dict[str, Any], study: Study, lead: Any, settings: Any
+    case: Case,
+    world: dict[str, Any],  # noqa: F811
+    study: Study,
+    lead: Any,
+    settings: Any,
 ) -> None:
     archive(study, lead)
     for persona in ("lead", "viewer"):
@@ -97,7 +105,10 @@ def test_reads_and_exports_of_an_archived_study_still_answer(
 
 
 def test_an_export_job_still_runs_on_an_archived_study(
-    world: dict[str, Any], study: Study, lead: Any, django_capture_on_commit_callbacks: Any
+    world: dict[str, Any],  # noqa: F811
+    study: Study,
+    lead: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     archive(study, lead)
     client = APIClient()

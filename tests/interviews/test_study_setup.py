@@ -133,7 +133,8 @@ def test_new_study_copies_the_codebook_of_a_study_of_mine(
     Code.objects.filter(codebook__study=study, key="VAL").update(name="Valuing, our version")
     page = browser_for(lead)
     form = page.get("/studies/new/").content.decode()
-    assert 'value="study"' in form and 'value="other-study"' not in form  # only my studies
+    assert 'value="study"' in form
+    assert 'value="other-study"' not in form
     response = page.post("/studies/new/", new_study_form(codebook="copy", copy_from="study"))
     assert response.status_code == 302
     copied = Code.objects.get(codebook__study__slug="trust", key="VAL")
@@ -231,7 +232,8 @@ def test_archive_and_unarchive_are_audited_and_archived_takes_no_other_change(
 ) -> None:
     study_update(study=study, actor=lead, archived=True)
     study.refresh_from_db()
-    assert study.archived and study.archived_at is not None
+    assert study.archived
+    assert study.archived_at is not None
     event = AuditEvent.objects.filter(study_id=study.pk, object_type="study").latest("id")
     assert (event.before, event.after) == ({"archived": False}, {"archived": True})
     assert event.summary == "Study archived (read-only)"
@@ -242,7 +244,8 @@ def test_archive_and_unarchive_are_audited_and_archived_takes_no_other_change(
     study_update(study=study, actor=lead, archived=True)  # nothing to change: no error
     study_update(study=study, actor=lead, archived=False)
     study.refresh_from_db()
-    assert not study.archived and study.archived_at is None
+    assert not study.archived
+    assert study.archived_at is None
     assert AuditEvent.objects.filter(study_id=study.pk, summary="Study unarchived").exists()
 
 
@@ -260,7 +263,8 @@ def test_api_archived_field_and_patch(personas: dict[str, Any], study: Study, le
     )
     answer = client.patch("/api/v1/studies/study/", {"archived": True})
     assert answer.status_code == 200
-    assert answer.json()["archived"] is True and answer.json()["archived_at"]
+    assert answer.json()["archived"] is True
+    assert answer.json()["archived_at"]
     refused = client.patch("/api/v1/studies/study/", {"title": "Renamed"})
     assert refused.status_code == 403
     assert refused.json()["error"]["message"] == STUDY_ARCHIVED
@@ -380,4 +384,5 @@ def test_archiving_asks_for_confirmation_then_shows_the_badge(
     )
     assert page.post("/studies/study/settings/", {"action": "unarchive"}).status_code == 302
     study.refresh_from_db()
-    assert not study.archived and study.title == "Study"
+    assert not study.archived
+    assert study.title == "Study"
