@@ -81,7 +81,7 @@ def setup_checklist(*, study: Study) -> list[SetupStep]:
             "attributes",
             "Define attributes",
             bool(flags["has_attributes"]),
-            f"/studies/{slug}/dyads/",
+            reverse("study-dyads", args=[slug]),
             "Define attributes on the dyads page",
             "Done when the study has a dyad, clinician or patient attribute.",
         ),

@@ -49,6 +49,9 @@ EXPECTED: dict[str, str] = {
     # Study pages
     "study-overview": "members",
     "study-dyads": "members",
+    "study-new": "signed_in",
+    "study-settings": "lead",
+    "study-saturation-svg": "members",
     "dyad-detail": "members",
     "interview-workspace": "members",
     "interview-transcript": "members",
@@ -154,8 +157,11 @@ def test_every_page_for_every_persona(
     world: World,  # noqa: F811
     personas: dict[str, Any],
     study: Study,
+    settings: Any,
 ) -> None:
     Study.objects.filter(pk=study.pk).update(blind_coding=False)
+    # Who may create a study is a setting (tests/interviews/test_study_setup.py); here anyone.
+    settings.STUDY_CREATORS = "any"
     seen = _statuses(world, personas)
     assert set(seen) == page_names()
     wrong = []

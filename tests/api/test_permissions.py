@@ -67,6 +67,7 @@ class Case:
     data: Callable[[dict[str, Any]], Any] | None = None
     format: str = "json"
     extra: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 def _upload(name: str = "d09.txt") -> SimpleUploadedFile:
@@ -76,8 +77,16 @@ def _upload(name: str = "d09.txt") -> SimpleUploadedFile:
 CASES = [
     # Studies (members and the rest of teamwork: tests/team/test_api.py)
     Case("list studies", "get", lambda w: "/api/v1/studies/", everyone(200)),
-    Case("create a study", "post", lambda w: "/api/v1/studies/", everyone(201),
-         lambda w: {"slug": "brand-new", "title": "Brand new"}),
+    # Who may create: STUDY_CREATORS (no persona is staff; tests/interviews/test_study_setup.py
+    # creates as staff).
+    Case("create a study (STUDY_CREATORS=any)", "post", lambda w: "/api/v1/studies/",
+         everyone(201), lambda w: {"slug": "brand-new", "title": "Brand new"},
+         settings={"STUDY_CREATORS": "any"}),
+    Case("create a study (STUDY_CREATORS=staff)", "post", lambda w: "/api/v1/studies/",
+         everyone(403), lambda w: {"slug": "brand-new", "title": "Brand new"},
+         settings={"STUDY_CREATORS": "staff"}),
+    Case("check a new study's slug", "get",
+         lambda w: "/api/v1/studies/slug-check/?slug=brand-new", everyone(200)),
     Case("read a study", "get", lambda w: "/api/v1/studies/study/", members(200)),
     Case("change a study", "patch", lambda w: "/api/v1/studies/study/", lead_only(200),
          lambda w: {"title": "Renamed"}),
@@ -326,7 +335,9 @@ def world(
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_permission_matrix(case: Case, world: dict[str, Any]) -> None:
+def test_permission_matrix(case: Case, world: dict[str, Any], settings: Any) -> None:
+    for name, value in case.settings.items():
+        setattr(settings, name, value)
     got: dict[str, int] = {}
     for persona in PERSONAS:
         client = APIClient()
@@ -352,7 +363,8 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
 
     paths = set(SchemaGenerator().get_schema(request=None, public=True)["paths"])
     covered = {
-        "/api/v1/studies/", "/api/v1/studies/{slug}/", "/api/v1/attributes/",
+        "/api/v1/studies/", "/api/v1/studies/{slug}/", "/api/v1/studies/slug-check/",
+        "/api/v1/attributes/",
         "/api/v1/attributes/{id}/", "/api/v1/participants/", "/api/v1/participants/{id}/",
         "/api/v1/dyads/", "/api/v1/dyads/{id}/", "/api/v1/interviews/",
         "/api/v1/interviews/{id}/", "/api/v1/interviews/batch/",
