@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from coding.autocode.api import AUTOCODE_URLS
 from coding.casestudy.api import CASE_STUDY_URLS
 from coding.codings_api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.comparison.api import COMPARISON_URLS
@@ -18,6 +19,7 @@ from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.team.api import TEAM_URLS
 from coding.team.audit_trail import AuditTrailCsvView
 from coding.workspace_api import InterviewWorkspaceViewSet
+from interviews.speakers.api import InterviewSpeakersView
 from interviews.api import (
     ApiTokenViewSet,
     AttributeDefinitionViewSet,
@@ -54,6 +56,12 @@ urlpatterns = [
         DyadTablePasteView.as_view(),
         name="study-dyads-paste",
     ),
+    path(
+        "v1/interviews/<int:pk>/speakers/",
+        InterviewSpeakersView.as_view(),
+        name="interview-speakers-api",
+    ),
+    *AUTOCODE_URLS,
     *TEAM_URLS,
     path(
         "v1/studies/<slug:slug>/audit-trail.csv",
