@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from interviews.models import Role, TurnRole
 from interviews.selectors import study_get_for_user
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class CodeRefField(serializers.Field):
     """A code's id (a number) or key (text)."""
 

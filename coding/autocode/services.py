@@ -251,15 +251,19 @@ def autocode_undo(*, job: Job, actor: Any) -> dict[str, Any]:
             raise ValidationError({"job": "Only an autocode run can be undone here."})
         if locked.state != JobState.SUCCEEDED:
             raise ValidationError(
-                {"job": f"This autocode run is {locked.get_state_display().lower()}: "
-                 "only a finished run can be undone."}
+                {
+                    "job": f"This autocode run is {locked.get_state_display().lower()}: "
+                    "only a finished run can be undone."
+                }
             )
         result = dict(locked.result)
         if result.get("undone"):
             done = result["undone"]
             raise ValidationError(
-                {"job": f"This autocode run was already undone by {done['by']} on "
-                 f"{done['at'][:16].replace('T', ' ')}."}
+                {
+                    "job": f"This autocode run was already undone by {done['by']} on "
+                    f"{done['at'][:16].replace('T', ' ')}."
+                }
             )
         rows = {row[0]: row for row in result.get("codings", [])}
         current = (

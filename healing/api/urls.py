@@ -19,7 +19,6 @@ from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.team.api import TEAM_URLS
 from coding.team.audit_trail import AuditTrailCsvView
 from coding.workspace_api import InterviewWorkspaceViewSet
-from interviews.speakers.api import InterviewSpeakersView
 from interviews.api import (
     ApiTokenViewSet,
     AttributeDefinitionViewSet,
@@ -29,6 +28,7 @@ from interviews.api import (
     ParticipantViewSet,
     StudyViewSet,
 )
+from interviews.speakers.api import InterviewSpeakersView
 
 # No ".json" suffix routes: the API speaks JSON only, and its viewsets take no format argument.
 router = DefaultRouter()

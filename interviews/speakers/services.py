@@ -17,9 +17,7 @@ def speaker_role_set(*, interview: Interview, speaker: str, role: str, actor: An
     coding. Audited (the roles before, the role after, the number of turns); a role the turns
     already have changes nothing and records nothing."""
     if role not in TurnRole.values:
-        raise ValidationError(
-            {"role": f"Unknown role {role!r}: use {', '.join(TurnRole.values)}."}
-        )
+        raise ValidationError({"role": f"Unknown role {role!r}: use {', '.join(TurnRole.values)}."})
     turns = Turn.objects.filter(interview=interview, speaker=speaker)
     with transaction.atomic():
         before = sorted(set(turns.select_for_update().values_list("role", flat=True)))

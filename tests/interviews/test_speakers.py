@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def _state(interview: Interview) -> tuple[Any, ...]:
     interview.refresh_from_db()
-    turns = list(Turn.objects.filter(interview=interview).values_list("index", "speaker", "start", "end"))
+    turns = list(
+        Turn.objects.filter(interview=interview).values_list("index", "speaker", "start", "end")
+    )
     codings = list(
         Coding.objects.filter(interview=interview).values_list(
             "id", "code_id", "coder_id", "start", "end", "quote", "updated"
@@ -46,7 +48,9 @@ def test_the_table_lists_each_label_once_with_role_turns_and_person(
     ]
 
 
-def test_a_role_change_touches_only_the_turns_roles(interview: Interview, lead: Any, coder: Any) -> None:
+def test_a_role_change_touches_only_the_turns_roles(
+    interview: Interview, lead: Any, coder: Any
+) -> None:
     codings_bulk_create(
         interview=interview,
         coder=coder,
@@ -56,8 +60,14 @@ def test_a_role_change_touches_only_the_turns_roles(interview: Interview, lead: 
     count = speaker_role_set(interview=interview, speaker="Maria", role="clinician", actor=lead)
     assert count == 2
     assert _state(interview) == before
-    assert set(Turn.objects.filter(interview=interview, speaker="Maria").values_list("role", flat=True)) == {"clinician"}
-    assert set(Turn.objects.filter(interview=interview, speaker="Interviewer").values_list("role", flat=True)) == {"interviewer"}
+    assert set(
+        Turn.objects.filter(interview=interview, speaker="Maria").values_list("role", flat=True)
+    ) == {"clinician"}
+    assert set(
+        Turn.objects.filter(interview=interview, speaker="Interviewer").values_list(
+            "role", flat=True
+        )
+    ) == {"interviewer"}
     event = AuditEvent.objects.get(object_type="speaker")
     assert event.actor == lead
     assert event.interview_id == interview.pk
@@ -90,7 +100,8 @@ PAGE_POST = {"lead": 302, "coder": 403, "coder2": 403, "viewer": 403, "outsider"
 def test_page_access(interview: Interview, personas: dict[str, Any]) -> None:
     url = f"/interviews/{interview.pk}/speakers/"
     anonymous = Client().get(url)
-    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/accounts/login/" in anonymous["Location"]
     got_get, got_post = {}, {}
     for name, user in personas.items():
         client = Client()
@@ -105,14 +116,21 @@ def test_the_lead_corrects_a_role_on_the_page(interview: Interview, lead: Any, c
     client = Client()
     client.force_login(lead)
     page = client.get(f"/interviews/{interview.pk}/speakers/")
-    assert b"Maria" in page.content and b"Interviewer" in page.content
+    assert b"Maria" in page.content
+    assert b"Interviewer" in page.content
     assert b'name="role"' in page.content
-    done = client.post(f"/interviews/{interview.pk}/speakers/", {"speaker": "Maria", "role": "other"}, follow=True)
+    done = client.post(
+        f"/interviews/{interview.pk}/speakers/", {"speaker": "Maria", "role": "other"}, follow=True
+    )
     assert "Maria is now other in 2 turns." in done.content.decode()
-    refused = client.post(f"/interviews/{interview.pk}/speakers/", {"speaker": "Maria", "role": "boss"})
+    refused = client.post(
+        f"/interviews/{interview.pk}/speakers/", {"speaker": "Maria", "role": "boss"}
+    )
     assert refused.status_code == 400
     assert "role: Unknown role" in refused.content.decode()
-    assert set(Turn.objects.filter(interview=interview, speaker="Maria").values_list("role", flat=True)) == {"other"}
+    assert set(
+        Turn.objects.filter(interview=interview, speaker="Maria").values_list("role", flat=True)
+    ) == {"other"}
     # A coder reads the table, without the form.
     reader = Client()
     reader.force_login(coder)
@@ -123,7 +141,12 @@ def test_the_api_reads_and_corrects(interview: Interview, lead: Any) -> None:
     client = APIClient()
     client.force_authenticate(lead)
     url = f"/api/v1/interviews/{interview.pk}/speakers/"
-    assert client.get(url).json()[1] == {"speaker": "Maria", "role": "patient", "turns": 2, "person": None}
+    assert client.get(url).json()[1] == {
+        "speaker": "Maria",
+        "role": "patient",
+        "turns": 2,
+        "person": None,
+    }
     changed = client.patch(url, {"speaker": "Maria", "role": "clinician"}, format="json")
     assert changed.status_code == 200
     assert changed.json()[1]["role"] == "clinician"
@@ -131,4 +154,5 @@ def test_the_api_reads_and_corrects(interview: Interview, lead: Any) -> None:
     assert unknown.status_code == 400
     assert "speaker" in unknown.json()["error"]["fields"]
     bad = client.patch(url, {"speaker": "Maria", "role": "boss"}, format="json")
-    assert bad.status_code == 400 and "role" in bad.json()["error"]["fields"]
+    assert bad.status_code == 400
+    assert "role" in bad.json()["error"]["fields"]
