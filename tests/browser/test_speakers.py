@@ -67,9 +67,7 @@ def test_correct_a_role_autocode_and_undo(
         "Coded 2 interviewer turns in 1 interview with OUT.TRUST into Lena Ortiz's layer."
     )
     codings = list(Coding.objects.order_by("start"))
-    turns = list(
-        Turn.objects.filter(interview=interview, role="interviewer").order_by("index")
-    )
+    turns = list(Turn.objects.filter(interview=interview, role="interviewer").order_by("index"))
     assert [(c.start, c.end) for c in codings] == [(t.start, t.end) for t in turns]
 
     page.get_by_role("button", name="Undo this autocode run").click()

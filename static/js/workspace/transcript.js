@@ -141,12 +141,6 @@ export class Transcript {
   }
 
   fillPiece(element, piece, bucket) {
-    if (piece.kind === "label") {
-      // A speaker label is not text to code: no offsets (no data-s), not selectable, so a
-      // selection or a span edit that runs into the next turn stops at the end of this one.
-      element.textContent = this.index.slice(piece.start, piece.end);
-      return;
-    }
     const children = [];
     for (const segment of segmentPiece(piece, bucket.codings, bucket.marks)) {
       const coded = segment.codings.length > 0;
