@@ -61,7 +61,11 @@ class AutocodeView(APIView):
         )
         job = autocode_start(study=study, user=request.user, request=checked)
         job.refresh_from_db()
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            JobSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": f"/api/v1/jobs/{job.pk}/"},
+        )
 
 
 class AutocodeUndoView(APIView):

@@ -285,8 +285,8 @@ def autocode_undo(*, job: Job, actor: Any) -> dict[str, Any]:
                 and coding.layer == Layer.INDIVIDUAL
                 and (coding.start, coding.end) == (start, end)
                 and coding.memo == ""
-                and coding.memo_count == 0  # type: ignore[attr-defined]
-                and coding.evidence_count == 0  # type: ignore[attr-defined]
+                and coding.memo_count == 0
+                and coding.evidence_count == 0
             )
             (unchanged.append(coding) if same else changed.append(coding.pk))
         gone = len(rows) - len(unchanged) - len(changed)

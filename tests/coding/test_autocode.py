@@ -57,6 +57,7 @@ def test_codes_every_turn_of_a_role_exactly(
     )
     run_event = AuditEvent.objects.get(object_type="autocode")
     assert run_event.actor == lead
+    assert run_event.after is not None
     assert run_event.after["created"] == 2
     assert AuditEvent.objects.filter(object_type="coding", action="create", actor=lead).count() == 2
 
