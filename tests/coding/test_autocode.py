@@ -17,6 +17,7 @@ from coding.services import coding_update
 from healing.audit.models import AuditEvent
 from healing.jobs.models import Job
 from interviews.models import Interview, Study, Turn
+from tests.coding.test_job_pages_in_words import page_text
 from tests.factories import code, make_interview
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +266,18 @@ def test_a_thousand_turns_in_well_under_a_few_seconds(
     autocode_undo(job=job, actor=lead)
     assert time.perf_counter() - started < 3
     assert not Coding.objects.exists()
+
+
+def test_the_job_page_reports_in_words(
+    study: Study, interview: Interview, lead: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = run(study, lead, django_capture_on_commit_callbacks, code="VAL", role="patient")
+    first = Coding.objects.order_by("start").first()
+    assert first is not None
+    coding_update(coding=first, actor=lead, memo="changed")
+    text = page_text(lead, job)
+    assert "Coded 2 patient turns in 1 interview with VAL into Lena Ortiz&#x27;s layer." in text
+    autocode_undo(job=job, actor=lead)
+    text = page_text(lead, Job.objects.get(pk=job.pk))
+    assert "Removed 1 of the 2 codings this run made; kept 1 changed since." in text
+    assert "1 coding changed after the run was kept" in text
