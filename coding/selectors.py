@@ -540,7 +540,13 @@ def memos_visible_to(*, user: Any) -> QuerySet[Memo]:
 
 # Jobs that write into a study (imports): their reports and inputs are for the study's leads, so a
 # lead lowered to coder or viewer no longer sees even the ones they started.
-LEAD_ONLY_JOB_KINDS = (JobKind.IMPORT_TRANSCRIPTS, JobKind.IMPORT_QDPX, JobKind.IMPORT_STUDY)
+# Autocode writes into any coder's layer and reports on it: a lead's tool, like the imports.
+LEAD_ONLY_JOB_KINDS = (
+    JobKind.IMPORT_TRANSCRIPTS,
+    JobKind.IMPORT_QDPX,
+    JobKind.IMPORT_STUDY,
+    JobKind.AUTOCODE,
+)
 
 
 def jobs_for_user(*, user: Any) -> QuerySet[Job]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from interviews import study_views, views
+from interviews.speakers import views as speaker_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +16,10 @@ urlpatterns = [
         "studies/<slug:slug>/import/",
         views.study_import_transcripts,
         name="study-import-transcripts",
+    ),
+    path(
+        "interviews/<int:pk>/speakers/",
+        speaker_views.interview_speakers,
+        name="interview-speakers",
     ),
 ]
