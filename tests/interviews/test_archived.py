@@ -38,6 +38,9 @@ NOT_INTO_THE_STUDY = {
     "upload into another study",
     "rename another study's code",
     "code another study's interview",
+    "paste into another study's dyads table",
+    "correct a speaker in another study",
+    "undo another study's autocode run",
 }
 WRITES = [c for c in CASES if c.method != "get" and c.name not in NOT_INTO_THE_STUDY]
 READS = [c for c in CASES if c.method == "get"]
