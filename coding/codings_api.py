@@ -67,6 +67,7 @@ from healing.jobs.serializers import JobSerializer
 from healing.jobs.services import job_cancel
 from interviews.models import Perspective, Role, Study
 from interviews.selectors import (
+    STUDY_ARCHIVED,
     Access,
     dyad_get_for_user,
     dyads_visible_to,
@@ -240,6 +241,7 @@ class CodeViewSet(viewsets.GenericViewSet):
         access = study_access_for_user(user=request.user, study=study)
         if access is None or not access.is_lead:
             raise PermissionDenied("Only the study's leads change its codebook.")
+        access.require_writable()
         data = CodeWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -458,6 +460,7 @@ class CodingFilter(ScopedFilterSet):
 
 
 def _require_layer_write(*, access: Access, layer: str) -> None:
+    access.require_writable()
     if not access.can_code:
         raise PermissionDenied("Viewers cannot code.")
     if layer == Layer.CONSENSUS:
@@ -465,6 +468,7 @@ def _require_layer_write(*, access: Access, layer: str) -> None:
 
 
 def _require_coding_write(*, coding: Coding, access: Access, user: Any) -> None:
+    access.require_writable()
     if coding.layer == Layer.CONSENSUS:
         _require_layer_write(access=access, layer=Layer.CONSENSUS)
     elif coding.coder_id != user.pk or not access.can_code:
@@ -790,6 +794,8 @@ class MemoViewSet(viewsets.GenericViewSet):
         access = study_access_for_user(user=request.user, study=memo.study)
         if memo.author_id != request.user.pk and not (access and access.is_lead):
             raise PermissionDenied("Only the memo's author or a lead changes it.")
+        if memo.study.archived:
+            raise PermissionDenied(STUDY_ARCHIVED)
         return memo
 
     @extend_schema(request=MemoUpdateSerializer, responses=MemoSerializer)

@@ -1,5 +1,6 @@
-"""Job handlers of the coding app for exports and study imports (REFI-QDA's live with the format,
-agreement reports with teamwork); they register when CodingConfig.ready() imports them."""
+"""Job handlers of the coding app for exports, study imports and autocode (REFI-QDA's live with
+the format, agreement reports with teamwork); they register when CodingConfig.ready() imports
+them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from coding.autocode.services import autocode_run
 from coding.exchange.registry import ExportOptions
 from coding.exchange.study_import import StudyImportError, study_import
 from coding.exports import (
@@ -116,3 +118,16 @@ def import_study(job: Job, progress: Progress) -> dict[str, Any]:
         "interviews": study.dyads.values("interviews").exclude(interviews=None).count(),
         "url": f"/api/v1/studies/{study.slug}/",
     }
+
+
+@job_handler(JobKind.AUTOCODE)
+def autocode(job: Job, progress: Progress) -> dict[str, Any]:
+    """params: coding.autocode.services.AutocodeRequest; the result lists the codings made."""
+    if job.study is None:
+        raise JobError("Autocode needs a study.")
+    try:
+        return autocode_run(job=job, progress=progress)
+    except ValidationError as exc:
+        raise JobError(_message(exc)) from None
+    except PermissionDenied as exc:
+        raise JobError(str(exc)) from None

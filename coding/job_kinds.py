@@ -16,3 +16,4 @@ class JobKind(models.TextChoices):
     IMPORT_QDPX = "import_qdpx", "Import REFI-QDA project"
     EXPORT_QDPX = "export_qdpx", "Export REFI-QDA project"
     IMPORT_STUDY = "import_study", "Import study"
+    AUTOCODE = "autocode", "Autocode by speaker"

@@ -156,8 +156,13 @@ def coding_get_for_user(*, user: Any, pk: int) -> tuple[Coding, Access]:
         .filter(pk=pk)
         .first()
     )
-    blind = bool(coding and coding.interview.dyad.study.blind_coding)
-    access = access_from_annotations(coding, Role.VIEWER, blind=blind)
+    study = coding.interview.dyad.study if coding else None
+    access = access_from_annotations(
+        coding,
+        Role.VIEWER,
+        blind=bool(study and study.blind_coding),
+        archived=bool(study and study.archived),
+    )
     assert coding is not None
     return coding, access
 
@@ -195,7 +200,7 @@ def _coding_target_sql(*, by_key: bool) -> str:
     code_match = f"c.{q('key')} = %s" if by_key else "c.id = %s"
     columns = (
         "i.id, s.id, s.slug, s.blind_coding, d.id, d.label, i.perspective, m.role, m.adjudicator, "
-        f"SUBSTR(i.{q('text')}, %s, %s), c.id, c.{q('key')}, c.is_active, b.version"
+        f"SUBSTR(i.{q('text')}, %s, %s), c.id, c.{q('key')}, c.is_active, b.version, s.archived"
     )
     joins = (
         f"JOIN {q(dyad)} d ON d.id = i.dyad_id "
@@ -244,7 +249,7 @@ def coding_target_for_user(
         dyad_id=row[4],
         dyad_label=row[5],
         perspective=row[6],
-        access=Access(role=row[7], adjudicator=bool(row[8]), blind=blind),
+        access=Access(role=row[7], adjudicator=bool(row[8]), blind=blind, archived=bool(row[14])),
         quote=row[9] or "",
         requested_code=code_key if code_id is None else code_id,
         code_id=row[10],
@@ -537,7 +542,13 @@ def memos_visible_to(*, user: Any) -> QuerySet[Memo]:
 
 # Jobs that write into a study (imports): their reports and inputs are for the study's leads, so a
 # lead lowered to coder or viewer no longer sees even the ones they started.
-LEAD_ONLY_JOB_KINDS = (JobKind.IMPORT_TRANSCRIPTS, JobKind.IMPORT_QDPX, JobKind.IMPORT_STUDY)
+# Autocode writes into any coder's layer and reports on it: a lead's tool, like the imports.
+LEAD_ONLY_JOB_KINDS = (
+    JobKind.IMPORT_TRANSCRIPTS,
+    JobKind.IMPORT_QDPX,
+    JobKind.IMPORT_STUDY,
+    JobKind.AUTOCODE,
+)
 
 
 def jobs_for_user(*, user: Any) -> QuerySet[Job]:

@@ -1,5 +1,5 @@
-"""A study's overview and a dyad's page: people and interviews with each coder's progress, and
-the dyad's memos (interviews' data shown with coding's; URLs study-overview, dyad-detail)."""
+"""A study's overview (the study dashboard, coding.dashboard) and a dyad's page: people and
+interviews with each coder's progress, and the dyad's memos (URLs study-overview, dyad-detail)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,41 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from coding.comparison.charts import saturation_chart
+from coding.comparison.selectors.saturation import DEFAULT_ORDER, SATURATION_ORDERS
+from coding.dashboard import study_dashboard
 from coding.selectors import coding_progress, memos_visible_to
 from healing.types import AuthenticatedRequest
 from interviews.selectors import (
     attribute_definitions_for,
     dyad_get_for_user,
-    dyads_for_study,
     study_get_for_user,
 )
+
+ORDER_NAMES = {"import": "Import order", "conducted": "Date conducted", "dyad": "Dyad label"}
 
 
 @login_required
 def study_overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    """Dyads with their attributes, and each interview's coding progress per coder."""
+    """The study dashboard: the lead's set-up checklist, each interview's progress, agreement,
+    consensus and open disagreements, the codes' dyads on the best layer, and saturation."""
     study, access = study_get_for_user(user=request.user, slug=slug)
-    dyads = list(dyads_for_study(study=study))
-    progress = coding_progress(study=study, access=access, user=request.user)
-    for dyad in dyads:
-        for interview in dyad.interviews.all():
-            interview.progress = progress.get(interview.pk, [])  # type: ignore[attr-defined]
+    order = request.GET.get("order") or DEFAULT_ORDER
+    if order not in SATURATION_ORDERS:
+        order = DEFAULT_ORDER
+    dashboard = study_dashboard(study=study, access=access, user=request.user, order=order)
     return render(
         request,
         "interviews/study_overview.html",
         {
             "study": study,
             "access": access,
-            "dyads": dyads,
-            "definitions": attribute_definitions_for(study=study),
             "tab": "overview",
+            "order": order,
+            "orders": [(key, ORDER_NAMES[key]) for key in SATURATION_ORDERS],
+            "chart": saturation_chart(dashboard["saturation"]),
+            "open_steps": sum(1 for step in dashboard["checklist"] if not step.done),
+            **dashboard,
         },
     )
 

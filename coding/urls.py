@@ -1,6 +1,7 @@
 from django.urls import path
 
 from coding import memos_pages, study_pages, views
+from coding.autocode import views as autocode_views
 
 urlpatterns = [
     path("studies/<slug:slug>/", study_pages.study_overview, name="study-overview"),
@@ -13,4 +14,10 @@ urlpatterns = [
     path("studies/<slug:slug>/jobs/", views.study_jobs, name="study-jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_page, name="job-cancel"),
+    path("studies/<slug:slug>/autocode/", autocode_views.study_autocode, name="study-autocode"),
+    path(
+        "studies/<slug:slug>/autocode/<int:job_id>/undo/",
+        autocode_views.autocode_undo_page,
+        name="autocode-undo",
+    ),
 ]

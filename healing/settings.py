@@ -225,6 +225,17 @@ if HEALING_STUDY_IMPORT not in {"staff", "any"}:
     raise ImproperlyConfigured(
         f"HEALING_STUDY_IMPORT={HEALING_STUDY_IMPORT!r}: use staff (the default) or any."
     )
+# Who may create a new study (the "New study" page and POST /api/v1/studies/): "staff" or "any"
+# signed-in user. A team server (DATABASE_URL set) defaults to staff, the embedded SQLite
+# default to any (one person on their own machine). HEALING_STUDY_CREATORS sets it.
+STUDY_CREATORS = (
+    (env_str("HEALING_STUDY_CREATORS") or ("staff" if _database_url else "any")).strip().lower()
+)
+if STUDY_CREATORS not in {"staff", "any"}:
+    raise ImproperlyConfigured(
+        f"HEALING_STUDY_CREATORS={STUDY_CREATORS!r}: use staff or any (the default is staff "
+        "on a team server, any in the embedded SQLite set-up)."
+    )
 # Uploads above this size are streamed to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = HEALING_MAX_UPLOAD_BYTES + 1024 * 1024

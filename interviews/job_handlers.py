@@ -7,6 +7,7 @@ from typing import Any
 from healing.jobs.models import Job
 from healing.jobs.services import JobError, Progress, job_handler, job_inputs
 from interviews.job_kinds import InterviewJobKind
+from interviews.selectors import STUDY_ARCHIVED
 from interviews.services import BatchItem, interviews_import_batch
 
 
@@ -15,6 +16,8 @@ def import_transcripts(job: Job, progress: Progress) -> dict[str, Any]:
     """params: {"items": [{"file", "dyad", "perspective", ...BatchItem fields}], "force": bool}."""
     if job.study is None:
         raise JobError("An import needs a study.")
+    if job.study.archived:  # archived after the import was started
+        raise JobError(STUDY_ARCHIVED)
     files = {item.name: item for item in job_inputs(job)}
     items: list[BatchItem] = []
     for entry in job.params.get("items", []):

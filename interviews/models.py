@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -23,8 +24,25 @@ class Role(models.TextChoices):
         return {cls.VIEWER: 1, cls.CODER: 2, cls.LEAD: 3}[cls(role)]
 
 
+# A study's slug is a path segment: /studies/<slug>/ and /api/v1/studies/<slug>/. These would be
+# read as the site's own pages (the new-study page, the slug check) and are never a study's.
+RESERVED_STUDY_SLUGS = frozenset({"new", "slug-check"})
+STUDY_SLUG_MAX_LENGTH = 64
+
+
+def study_slug_not_reserved(value: str) -> None:
+    """A study's slug is none of the site's own path segments (every way in: the page, the API,
+    a whole-study or REFI-QDA import, all validate through the model)."""
+    if value in RESERVED_STUDY_SLUGS:
+        raise ValidationError(
+            f"“{value}” is reserved for the site's own pages: choose another.", code="reserved"
+        )
+
+
 class Study(models.Model):
-    slug = models.SlugField(max_length=64, unique=True)
+    slug = models.SlugField(
+        max_length=STUDY_SLUG_MAX_LENGTH, unique=True, validators=[study_slug_not_reserved]
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     # While on, coders see only their own layer until the lead reveals the others.
@@ -36,6 +54,10 @@ class Study(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+    # While on, the study is read-only for everyone (reads and exports still work); only a lead
+    # may turn it off again (interviews.selectors refuses any write access to it).
+    archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="studies"
     )

@@ -7,10 +7,12 @@ a member whose role is too low is "permission denied" (403).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -18,6 +20,8 @@ from django.http import Http404
 
 from healing.accounts.two_factor import user_two_factor_verified
 from interviews.models import (
+    RESERVED_STUDY_SLUGS,
+    STUDY_SLUG_MAX_LENGTH,
     AttributeDefinition,
     Dyad,
     Interview,
@@ -32,14 +36,26 @@ from interviews.models import (
 
 @dataclass(frozen=True)
 class Access:
-    """What a member may do in a study: role, whether they adjudicate, whether coding is blind."""
+    """What a member may do in a study: role, whether they adjudicate, whether coding is blind,
+    whether the study is archived (read-only for everyone)."""
 
     role: str
     adjudicator: bool = False
     blind: bool = False
+    archived: bool = False
 
     def at_least(self, role: str) -> bool:
         return Role.rank(self.role) >= Role.rank(role)
+
+    @property
+    def writable(self) -> bool:
+        """Whether anything in the study may change now (an archived study is read-only)."""
+        return not self.archived
+
+    def require_writable(self) -> None:
+        """Refuse any write into an archived study, whoever asks."""
+        if self.archived:
+            raise PermissionDenied(STUDY_ARCHIVED)
 
     @property
     def is_lead(self) -> bool:
@@ -63,6 +79,7 @@ class Access:
 
     def require_adjudication(self) -> None:
         """Refuse, with the reason, a member who may not write the consensus layer now."""
+        self.require_writable()
         if self.can_adjudicate:
             return
         if self.adjudicator and self.can_code:
@@ -70,6 +87,7 @@ class Access:
         raise PermissionDenied("Only the lead or a named adjudicator writes the consensus.")
 
 
+STUDY_ARCHIVED = "This study is archived (read-only); a lead can unarchive it on the settings page."
 ADJUDICATION_BLIND = "Blind coding is on: adjudication opens when the lead reveals."
 TWO_FACTOR_REQUIRED = (
     "This study requires two-factor sign-in: set up an authenticator on your account page "
@@ -92,19 +110,64 @@ def studies_open_q(user: Any, study_path: str) -> Q:
     return Q(**{f"{study_path}__require_two_factor" if study_path else "require_two_factor": False})
 
 
-def access_from_annotations(obj: Any, min_role: str, *, blind: bool) -> Access:
-    """Access from the ``my_role``/``my_adjudicator`` annotations of a scoped query."""
+def access_from_annotations(
+    obj: Any, min_role: str, *, blind: bool, archived: bool = False, read_only: bool = False
+) -> Access:
+    """Access from the ``my_role``/``my_adjudicator`` annotations of a scoped query.
+
+    Asking for more than the viewer role is asking to write, which an archived study refuses
+    whoever asks; a caller that needs a higher role only to read (the lead's audit trail, the
+    settings page that unarchives) says ``read_only=True``."""
     role = getattr(obj, "my_role", None) if obj is not None else None
     if role is None:
         raise Http404("Not found.")
-    access = Access(role=role, adjudicator=bool(obj.my_adjudicator), blind=blind)
+    access = Access(role=role, adjudicator=bool(obj.my_adjudicator), blind=blind, archived=archived)
     if not access.at_least(min_role):
         raise PermissionDenied(f"This needs the {min_role} role in the study; you are a {role}.")
+    if Role.rank(min_role) > Role.rank(Role.VIEWER) and not read_only:
+        access.require_writable()
     return access
 
 
 def role_at_least(role: str, min_role: str) -> bool:
     return Role.rank(role) >= Role.rank(min_role)
+
+
+SLUG_SHAPE = re.compile(r"[-a-zA-Z0-9_]+")
+STUDY_CREATORS_STAFF = "Only staff create studies on this server (STUDY_CREATORS=staff): ask an "
+STUDY_CREATORS_STAFF += "administrator to create it, or to make you staff."
+
+
+def user_may_create_study(user: Any) -> bool:
+    """Whether ``user`` may create a new study: the one place the ``STUDY_CREATORS`` setting
+    ("staff" or "any" signed-in user) is read, by the page and the API alike."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return settings.STUDY_CREATORS == "any" or bool(user.is_staff)
+
+
+def study_create_check(user: Any) -> None:
+    """Refuse (403) a user whom ``STUDY_CREATORS`` does not allow to create a study."""
+    if not user_may_create_study(user):
+        raise PermissionDenied(STUDY_CREATORS_STAFF)
+
+
+def study_slug_available(*, slug: str) -> tuple[bool, str]:
+    """Whether a new study may take ``slug``, and why not: the same answer for anyone who asks,
+    member or not, and never another study's title."""
+    max_length = STUDY_SLUG_MAX_LENGTH
+    candidate = (slug or "").strip()
+    if not candidate:
+        return False, "Give a slug: lowercase letters, digits and hyphens."
+    if len(candidate) > max_length:
+        return False, f"Keep the slug to {max_length} characters."
+    if not SLUG_SHAPE.fullmatch(candidate):
+        return False, "Use only letters, digits, hyphens and underscores (no spaces)."
+    if candidate in RESERVED_STUDY_SLUGS:
+        return False, f"“{candidate}” is reserved for the site's own pages: choose another."
+    if Study.objects.filter(slug=candidate).exists():
+        return False, "A study with this slug already exists: choose another."
+    return True, "This slug is free."
 
 
 def studies_for_user(*, user: Any) -> QuerySet[Study]:
@@ -123,12 +186,19 @@ def studies_for_user(*, user: Any) -> QuerySet[Study]:
 
 
 def member_object_get(
-    queryset: QuerySet[Any], *, user: Any, study_path: str, min_role: str, **lookup: Any
+    queryset: QuerySet[Any],
+    *,
+    user: Any,
+    study_path: str,
+    min_role: str,
+    read_only: bool = False,
+    **lookup: Any,
 ) -> tuple[Any, Access]:
     """One query: the object matching ``lookup`` in a study the user is a member of, with the
     member's access to that study. ``study_path`` leads from the object to its study ("" for a
     study, "dyad__study" for an interview). Http404 for anyone else, PermissionDenied below
-    ``min_role``."""
+    ``min_role``, and PermissionDenied above the viewer role when the study is archived (unless
+    the caller only reads: ``read_only``)."""
     if not user.is_authenticated:
         raise Http404("Not found.")
     members = f"{study_path}__memberships" if study_path else "memberships"
@@ -138,17 +208,29 @@ def member_object_get(
         .first()
     )
     study = attrgetter(study_path.replace("__", "."))(found) if found and study_path else found
-    access = access_from_annotations(found, min_role, blind=bool(study and study.blind_coding))
+    access = access_from_annotations(
+        found,
+        min_role,
+        blind=bool(study and study.blind_coding),
+        archived=bool(study and study.archived),
+        read_only=read_only,
+    )
     two_factor_check(study, user)
     return found, access
 
 
 def study_get_for_user(
-    *, user: Any, slug: str, min_role: str = Role.VIEWER
+    *, user: Any, slug: str, min_role: str = Role.VIEWER, read_only: bool = False
 ) -> tuple[Study, Access]:
-    """The study with this slug and the user's access to it, or Http404 / PermissionDenied."""
+    """The study with this slug and the user's access to it, or Http404 / PermissionDenied
+    (above the viewer role an archived study refuses unless ``read_only``)."""
     return member_object_get(
-        Study.objects.all(), user=user, study_path="", min_role=min_role, slug=slug
+        Study.objects.all(),
+        user=user,
+        study_path="",
+        min_role=min_role,
+        read_only=read_only,
+        slug=slug,
     )
 
 
@@ -161,33 +243,48 @@ def study_access_for_user(*, user: Any, study: Study) -> Access | None:
     )
     if row is None:
         return None
-    return Access(role=row[0], adjudicator=row[1], blind=study.blind_coding)
+    return Access(
+        role=row[0], adjudicator=row[1], blind=study.blind_coding, archived=study.archived
+    )
 
 
-def dyad_get_for_user(*, user: Any, pk: int, min_role: str = Role.VIEWER) -> tuple[Dyad, Access]:
+def dyad_get_for_user(
+    *, user: Any, pk: int, min_role: str = Role.VIEWER, read_only: bool = False
+) -> tuple[Dyad, Access]:
     return member_object_get(
         Dyad.objects.select_related("study", "clinician", "patient"),
         user=user,
         study_path="study",
         min_role=min_role,
+        read_only=read_only,
         pk=pk,
     )
 
 
 def interview_get_for_user(
-    *, user: Any, pk: int, min_role: str = Role.VIEWER, with_text: bool = True
+    *,
+    user: Any,
+    pk: int,
+    min_role: str = Role.VIEWER,
+    with_text: bool = True,
+    read_only: bool = False,
 ) -> tuple[Interview, Access]:
     """One query: the interview with its dyad and study, and the user's access to that study."""
     queryset = Interview.objects.select_related("dyad__study")
     if not with_text:
         queryset = queryset.defer("text")
     return member_object_get(
-        queryset, user=user, study_path="dyad__study", min_role=min_role, pk=pk
+        queryset,
+        user=user,
+        study_path="dyad__study",
+        min_role=min_role,
+        read_only=read_only,
+        pk=pk,
     )
 
 
 def participant_get_for_user(
-    *, user: Any, pk: int, min_role: str = Role.VIEWER
+    *, user: Any, pk: int, min_role: str = Role.VIEWER, read_only: bool = False
 ) -> tuple[Participant, Access]:
     """A clinician or patient of one of the user's studies (one query), or 404 / 403."""
     return member_object_get(
@@ -195,18 +292,20 @@ def participant_get_for_user(
         user=user,
         study_path="study",
         min_role=min_role,
+        read_only=read_only,
         pk=pk,
     )
 
 
 def attribute_definition_get_for_user(
-    *, user: Any, pk: int, min_role: str = Role.VIEWER
+    *, user: Any, pk: int, min_role: str = Role.VIEWER, read_only: bool = False
 ) -> tuple[AttributeDefinition, Access]:
     return member_object_get(
         AttributeDefinition.objects.select_related("study"),
         user=user,
         study_path="study",
         min_role=min_role,
+        read_only=read_only,
         pk=pk,
     )
 

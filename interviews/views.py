@@ -34,6 +34,7 @@ from interviews.selectors import (
     invitations_pending_for_user,
     studies_for_user,
     study_get_for_user,
+    user_may_create_study,
 )
 from interviews.services import (
     api_token_create,
@@ -55,6 +56,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         {
             "studies": list(studies_for_user(user=request.user)),
             "invitations": invitations_pending_for_user(user=request.user).count(),
+            "may_create": user_may_create_study(request.user),
         },
     )
 

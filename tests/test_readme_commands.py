@@ -22,7 +22,10 @@ def test_the_readme_opens_with_run_and_test() -> None:
 
 
 def test_the_readme_says_how_to_serve_on_another_address_and_dev_py_accepts_it() -> None:
-    assert "python3 dev.py run 127.0.0.1:8080" in opening_commands()
+    # Right under the two opening commands, which stay two.
+    top = "\n".join((ROOT / "README.md").read_text().splitlines()[:15])
+    assert "`python3 dev.py run 127.0.0.1:8080`" in top
+    assert len(opening_commands()) == 2
     spec = importlib.util.spec_from_file_location("dev_for_readme", ROOT / "dev.py")
     assert spec is not None
     assert spec.loader is not None

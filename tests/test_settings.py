@@ -21,6 +21,7 @@ CLEAN = {
         "SECRET_KEY",
         "ALLOWED_HOSTS",
         "HEALING_MAX_UPLOAD_BYTES",
+        "HEALING_STUDY_CREATORS",
         "DJANGO_SETTINGS_MODULE",
         "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
     }
@@ -48,6 +49,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"DATABASE_URL": "postgres://host:notaport/db"}, "DATABASE_URL"),
         ({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
         ({"ALLOWED_HOSTS": "a.org,,b.org"}, "ALLOWED_HOSTS"),
+        ({"HEALING_STUDY_CREATORS": "everyone"}, "HEALING_STUDY_CREATORS"),
     ],
 )
 def test_malformed_setting_stops_start_up_naming_the_variable(
@@ -89,7 +91,7 @@ def test_embedded_default_uses_sqlite_under_var_and_eager_celery() -> None:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
-        "s.CELERY_TASK_ALWAYS_EAGER)"
+        "s.CELERY_TASK_ALWAYS_EAGER, s.STUDY_CREATORS)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -103,17 +105,18 @@ def test_embedded_default_uses_sqlite_under_var_and_eager_celery() -> None:
         text=True,
         timeout=60,
     )
-    engine, name, eager = result.stdout.split()
+    engine, name, eager, creators = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
     assert name == str(ROOT / "var" / "healing.sqlite3")
     assert eager == "True"
+    assert creators == "any"  # one person on their own machine creates studies
 
 
 def test_database_and_redis_urls_switch_to_postgresql_and_a_broker() -> None:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
-        "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+        "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.STUDY_CREATORS)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -133,4 +136,5 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_broker() -> None:
         "somedb",
         "False",
         "redis://127.0.0.1:6379/3",
+        "staff",  # a team server: staff create studies unless HEALING_STUDY_CREATORS=any
     ]

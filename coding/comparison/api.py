@@ -1,6 +1,7 @@
 """JSON endpoints of the comparison, one per view, with the page's filters:
 
 ``/api/v1/studies/<slug>/comparison/{matrix,prevalence,process-outcome,subgroups,framework}/``
+and the saturation curve, ``/api/v1/studies/<slug>/saturation/``.
 
 Every member of the study reads them (outsiders get 404). ``layer`` (best, consensus, all, coder
 with ``coder=<user id>``, mine; default: best) is checked against blind coding,
@@ -19,11 +20,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from coding.analysis.measures import layer_label
 from coding.comparison.selectors.base import ComparisonBase, DyadInfo, code_dict, comparison_base
 from coding.comparison.selectors.cooccurrence import process_outcome
 from coding.comparison.selectors.framework import framework_matrix
 from coding.comparison.selectors.matrix import dyad_code_matrix
 from coding.comparison.selectors.prevalence import PREVALENCE_BASES, common_components, prevalence
+from coding.comparison.selectors.saturation import (
+    SATURATION_ORDERS,
+    saturation_curve,
+    saturation_request,
+)
 from coding.comparison.selectors.scope import comparison_scope
 from coding.comparison.selectors.subgroups import grouping_for, subgroups
 from coding.comparison.selectors.view_settings import MEASURES, SIDES, ViewSettings, view_settings
@@ -278,6 +285,54 @@ class FrameworkView(_ComparisonView):
         )
 
 
+class SaturationPointSerializer(serializers.Serializer):
+    interview = serializers.IntegerField()
+    label = serializers.CharField(help_text="dyad label · perspective")  # type: ignore[assignment]
+    new_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="keys of the codes first used here"
+    )
+    new = serializers.IntegerField()
+    cumulative = serializers.IntegerField()
+
+
+class SaturationSerializer(serializers.Serializer):
+    layer = serializers.DictField(help_text="name, coder and label of the layer used")
+    order = serializers.ChoiceField(choices=list(SATURATION_ORDERS))
+    points = SaturationPointSerializer(many=True)
+
+
+class SaturationView(APIView):
+    """Saturation: every interview in ``order`` with the codes first used there and the
+    cumulative number of distinct codes so far (docs/analysis.md)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "order",
+                str,
+                enum=list(SATURATION_ORDERS),
+                description="import (default), conducted (date, undated last) or dyad (label)",
+            ),
+            COMMON_PARAMETERS[0],
+            COMMON_PARAMETERS[1],
+        ],
+        responses=SaturationSerializer,
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        study, access = study_get_for_user(user=request.user, slug=slug)
+        layer, order = saturation_request(
+            study=study, access=access, user=request.user, params=request.query_params
+        )
+        curve = saturation_curve(study=study, layer=layer, order=order)
+        return Response(
+            {
+                "layer": {**layer.as_dict(), "label": layer_label(layer)},
+                "order": order,
+                "points": [p.as_dict() for p in curve.points],
+            }
+        )
+
+
 COMPARISON_URLS = [
     path(
         f"v1/studies/<slug:slug>/comparison/{name}/",
@@ -291,4 +346,6 @@ COMPARISON_URLS = [
         ("subgroups", SubgroupsView),
         ("framework", FrameworkView),
     )
+] + [
+    path("v1/studies/<slug:slug>/saturation/", SaturationView.as_view(), name="saturation-api"),
 ]

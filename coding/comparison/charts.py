@@ -1,6 +1,7 @@
-"""Charts as SVG made on the server: the prevalence bars, the process → outcome bars and the
-matrix heatmap. Each has a <title> and <desc> (its text alternative, with the data table the page
-shows beside it) and carries its own styles, so a downloaded file looks like the page.
+"""Charts as SVG made on the server: the prevalence bars, the process → outcome bars, the
+matrix heatmap and the saturation curve. Each has a <title> and <desc> (its text alternative,
+with the data table the page shows beside it) and carries its own styles, so a downloaded file
+looks like the page.
 
 Every text that comes from the study (code keys and names, dyad labels) is escaped here.
 """
@@ -14,6 +15,7 @@ from html import escape
 from coding.comparison.selectors.cooccurrence import PairFigures
 from coding.comparison.selectors.matrix import Matrix
 from coding.comparison.selectors.prevalence import Prevalence
+from coding.comparison.selectors.saturation import Saturation
 
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 SERIES_COLOURS = {
@@ -315,3 +317,76 @@ def _heatmap_legend(layout: HeatmapLayout, *, measure: str, maximum: float) -> s
         f'text-anchor="end" fill="#4a5568">{_tick(round(maximum, 4))}</text>'
         "</g>"
     )
+
+
+def saturation_chart(saturation: Saturation) -> str:
+    """The saturation curve: cumulative distinct codes (a stepped line) over the interviews in
+    order, with each interview's new codes as a bar."""
+    points = saturation.points
+    left, right, top, bottom = 56, 24, 54, 96
+    step = max(14.0, min(48.0, 760 / max(1, len(points))))
+    plot_width = step * max(1, len(points))
+    plot_height = 240
+    width = int(left + plot_width + right)
+    height = top + plot_height + bottom
+    maximum = max(1, saturation.total)
+    title = "Saturation: distinct codes used, cumulative, by interview"
+    parts = [
+        _svg_open(
+            width,
+            height,
+            "chart-saturation",
+            title,
+            saturation.description()
+            + " Bars show the new codes at each interview. The table below the chart gives the "
+            "same figures with the new codes' keys.",
+        )
+    ]
+    parts.append(
+        f'<text x="8" y="18" font-size="14" font-weight="600" fill="#1a202c">{escape(title)}</text>'
+        f'<rect x="{left}" y="28" width="10" height="10" fill="{SERIES_COLOURS["near"]}"/>'
+        f'<text x="{left + 14}" y="37" font-size="11" fill="#2d3748">Cumulative codes</text>'
+        f'<rect x="{left + 130}" y="28" width="10" height="10" '
+        f'fill="{SERIES_COLOURS["dyads_both"]}"/>'
+        f'<text x="{left + 144}" y="37" font-size="11" fill="#2d3748">New codes</text>'
+    )
+    base = top + plot_height
+    for value in sorted({round(maximum * tick / 4) for tick in range(5)}):  # whole codes
+        gy = base - plot_height * value / maximum
+        parts.append(
+            f'<line x1="{left}" y1="{gy:.1f}" x2="{left + plot_width:.1f}" y2="{gy:.1f}" '
+            f'stroke="#e2e8f0"/><text x="{left - 6}" y="{gy + 3:.1f}" font-size="10" '
+            f'text-anchor="end" fill="#4a5568">{value}</text>'
+        )
+    parts.append(
+        f'<text transform="translate(14,{top + plot_height / 2:.0f}) rotate(-90)" font-size="10" '
+        f'text-anchor="middle" fill="#4a5568">codes</text>'
+        f'<text x="{left + plot_width / 2:.0f}" y="{height - 6}" font-size="10" '
+        f'text-anchor="middle" fill="#4a5568">interviews, {escape(saturation.order_label)}</text>'
+    )
+    line = []
+    for index, point in enumerate(points):
+        x = left + step * index
+        bar_height = plot_height * point.new / maximum
+        parts.append(
+            f'<rect x="{x + step * 0.2:.1f}" y="{base - bar_height:.1f}" '
+            f'width="{step * 0.6:.1f}" height="{bar_height:.1f}" '
+            f'fill="{SERIES_COLOURS["dyads_both"]}"><title>{escape(point.label)}: {point.new} new, '
+            f"{point.cumulative} in all</title></rect>"
+        )
+        y = base - plot_height * point.cumulative / maximum
+        line.append(f"{x:.1f},{y:.1f} {x + step:.1f},{y:.1f}")
+        parts.append(
+            f'<text transform="translate({x + step / 2 + 3:.1f},{base + 8}) rotate(60)" '
+            f'font-size="9" fill="#1a202c">{escape(_clip(point.label, 18))}</text>'
+        )
+    if line:
+        parts.append(
+            f'<polyline points="{" ".join(line)}" fill="none" stroke="{SERIES_COLOURS["near"]}" '
+            'stroke-width="2"/>'
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{base}" x2="{left + plot_width:.1f}" y2="{base}" stroke="#4a5568"/>'
+        "</svg>"
+    )
+    return "".join(parts)

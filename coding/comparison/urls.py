@@ -1,4 +1,5 @@
-"""The comparison page and its charts (the JSON endpoints are in ``coding.comparison.api``)."""
+"""The comparison page and its charts, and the saturation curve's SVG (the JSON endpoints are in
+``coding.comparison.api``)."""
 
 from django.urls import path
 
@@ -11,4 +12,5 @@ urlpatterns = [
         views.comparison_chart,
         name="study-comparison-chart",
     ),
+    path("studies/<slug:slug>/saturation.svg", views.saturation_svg, name="study-saturation-svg"),
 ]

@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -26,6 +27,7 @@ from coding.comparison.selectors.cooccurrence import process_outcome
 from coding.comparison.selectors.framework import case_study_link, framework_matrix
 from coding.comparison.selectors.matrix import Matrix, dyad_code_matrix
 from coding.comparison.selectors.prevalence import PREVALENCE_BASES, common_components, prevalence
+from coding.comparison.selectors.saturation import saturation_curve, saturation_request
 from coding.comparison.selectors.scope import Scope, coder_names, comparison_scope
 from coding.comparison.selectors.subgroups import grouping_for, subgroups
 from coding.comparison.selectors.view_settings import MEASURES, SIDES, ViewSettings, view_settings
@@ -154,8 +156,6 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if view not in VIEW_LABELS:
         view = "matrix"
     fmt = (params.get("format") or [""])[-1]
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
     try:
         if fmt and fmt not in tables.CONTENT_TYPES:
             raise ValidationError({"format": "Download as csv or xlsx."})
@@ -276,8 +276,6 @@ def comparison_chart(request: AuthenticatedRequest, slug: str, chart: str) -> Ht
     if chart not in CHARTS:
         raise Http404("No such chart.")
     params = _params(request)
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
     try:
         scope = comparison_scope(study=study, access=access, user=request.user, params=params)
         settings = view_settings(params)
@@ -293,6 +291,27 @@ def comparison_chart(request: AuthenticatedRequest, slug: str, chart: str) -> Ht
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="{study.slug}-{chart}.svg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def saturation_svg(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The saturation curve as SVG (``order``, ``layer``, ``coder`` as in the API); with
+    ``download=1`` as a file. The dashboard shows it inline, with its data table."""
+    study, access = study_get_for_user(user=request.user, slug=slug)
+    try:
+        layer, order = saturation_request(
+            study=study, access=access, user=request.user, params=request.GET
+        )
+    except DjangoValidationError as error:
+        return HttpResponseBadRequest("; ".join(error.messages), content_type="text/plain")
+    svg = charts.saturation_chart(saturation_curve(study=study, layer=layer, order=order))
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = (
+            f'attachment; filename="{study.slug}-saturation-{order}.svg"'
+        )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -309,6 +309,7 @@ class AssignmentView(APIView):
         _, access = study_get_for_user(user=request.user, slug=assignment.interview.dyad.study.slug)
         if assignment.coder_id != request.user.pk and not access.is_lead:
             raise PermissionDenied("Only the coder (or a lead) marks an assignment done.")
+        access.require_writable()
         data = AssignmentDoneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.assignment_set_done(
@@ -863,7 +864,9 @@ class StudyAuditView(APIView):
 
     @extend_schema(parameters=AUDIT_PARAMETERS, responses=AuditEventSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
+        study, _ = study_get_for_user(
+            user=request.user, slug=slug, min_role=Role.LEAD, read_only=True
+        )
         return _audit_response(request, self, study, None)
 
 
@@ -875,7 +878,7 @@ class InterviewAuditView(APIView):
     @extend_schema(parameters=AUDIT_PARAMETERS, responses=AuditEventSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         interview, _ = interview_get_for_user(
-            user=request.user, pk=pk, min_role=Role.LEAD, with_text=False
+            user=request.user, pk=pk, min_role=Role.LEAD, with_text=False, read_only=True
         )
         return _audit_response(request, self, interview.dyad.study, interview)
 

@@ -94,6 +94,8 @@ class AuditTrailCsvView(APIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request, slug: str) -> HttpResponse:
-        study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
+        study, _ = study_get_for_user(
+            user=request.user, slug=slug, min_role=Role.LEAD, read_only=True
+        )
         data = audit_trail_csv(study=study, actor=request.user, filters=None)
         return audit_trail_response(study=study, data=data)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from coding.analysis.agreement_report import UNCODED_TEXT, UNIT_LABELS, UNITS, AgreementReport
@@ -248,6 +249,57 @@ def agreement_reports_of(*, study: Study) -> list[Job]:
 
 def agreement_report_get(*, study: Study, pk: int) -> Job | None:
     return Job.objects.filter(study=study, kind=JobKind.AGREEMENT, pk=pk).first()
+
+
+# The per-interview figure a report shows first: Cohen's kappa for two coders, Fleiss' kappa for
+# more, else Krippendorff's alpha, else the percentage agreement.
+INTERVIEW_MEASURES = (
+    ("kappa", "κ"),
+    ("fleiss", "Fleiss κ"),
+    ("alpha", "α"),
+    ("percent", "% agreement"),
+)
+
+
+def latest_agreement_by_interview(
+    *, study: Study, interview_ids: Iterable[int] | None = None, reports: int = 20
+) -> dict[int, dict[str, Any]]:
+    """Per interview, its figure in the newest finished agreement report that compared it:
+    ``{"text": "κ 0.71", "report": job id, "finished", "unit", "measure", "symbol", "value"}``.
+
+    One query: it reads only the ``per_interview`` part of the newest ``reports`` succeeded
+    reports' results (a JSON key lookup, not the whole result)."""
+    wanted = set(interview_ids) if interview_ids is not None else None
+    found: dict[int, dict[str, Any]] = {}
+    rows = (
+        Job.objects.filter(study=study, kind=JobKind.AGREEMENT, state=JobState.SUCCEEDED)
+        .order_by(F("finished").desc(nulls_last=True), "-id")
+        .values_list("pk", "finished", "result__unit", "result__per_interview")[:reports]
+    )
+    for pk, finished, unit, per_interview in rows:
+        for row in per_interview or []:
+            interview = row.get("interview")
+            if interview in found or (wanted is not None and interview not in wanted):
+                continue
+            measure = next(
+                ((key, symbol) for key, symbol in INTERVIEW_MEASURES if row.get(key) is not None),
+                None,
+            )
+            if measure is None:  # fewer than two coders counted: the report says nothing here
+                continue
+            value = row[measure[0]]
+            found[interview] = {
+                "text": f"{value * 100:.0f}% agreement"
+                if measure[0] == "percent"
+                else f"{measure[1]} {value:.2f}",
+                "report": pk,
+                "finished": finished,
+                "unit": unit,
+                "measure": measure[0],
+                "symbol": measure[1],
+                "value": value,
+            }
+    return found
 
 
 # --- Exports ------------------------------------------------------------------------------------

@@ -465,6 +465,75 @@ def open_disagreement_count(*, interview: Interview) -> int:
     return len(open_passages)
 
 
+def open_disagreement_counts(
+    *, study: Study, interview_ids: Sequence[int] | None = None
+) -> dict[int, int]:
+    """:func:`open_disagreement_count` for many interviews at once (every interview of the
+    study, or those listed), in six queries however many interviews, coders and codings:
+    coded pairs, assigned pairs, codes, individual codings, consensus codings, decisions.
+    Interviews with fewer than two compared coders are left out (no disagreement)."""
+    scope = Q(interview__dyad__study=study)
+    if interview_ids is not None:
+        scope &= Q(interview_id__in=list(interview_ids))
+    coders: dict[int, set[int]] = {}
+    for interview_id, coder_id in (
+        Coding.objects.filter(scope, layer=Layer.INDIVIDUAL)
+        .order_by()
+        .values_list("interview_id", "coder_id")
+        .distinct()
+    ):
+        coders.setdefault(interview_id, set()).add(coder_id)
+    for interview_id, coder_id in (
+        Assignment.objects.filter(scope).order_by().values_list("interview_id", "coder_id")
+    ):
+        coders.setdefault(interview_id, set()).add(coder_id)
+    compared = {pk: sorted(ids) for pk, ids in coders.items() if len(ids) >= 2}
+    if not compared:
+        return {}
+    codes = codes_by_id(study=study)
+    chosen = Q(interview_id__in=list(compared))
+    spans: dict[int, dict[int, list[Span]]] = {
+        pk: {c: [] for c in ids} for pk, ids in compared.items()
+    }
+    for pk, interview_id, c, coder, s, e in (
+        Coding.objects.filter(chosen, layer=Layer.INDIVIDUAL)
+        .order_by()
+        .values_list("id", "interview_id", "code_id", "coder_id", "start", "end")
+    ):
+        by_coder = spans[interview_id]
+        if coder in by_coder:
+            by_coder[coder].append(Span(c, coder, s, e, pk))
+    consensus: dict[int, Consensus] = {}
+    for pk, interview_id, c, s, e in Coding.objects.filter(
+        chosen, layer=Layer.CONSENSUS
+    ).values_list("id", "interview_id", "code_id", "start", "end"):
+        consensus.setdefault(interview_id, []).append((pk, c, s, e))
+    decisions: dict[int, list[Adjudication]] = {}
+    for decision in (
+        Adjudication.objects.filter(chosen)
+        .only("id", "interview_id", "code_id", "start", "end")
+        .order_by("-created", "-id")
+    ):
+        decisions.setdefault(decision.interview_id, []).append(decision)
+    counts: dict[int, int] = {}
+    for interview_id, ids in compared.items():
+        settled = (consensus.get(interview_id, []), decisions.get(interview_id, []))
+        open_passages: set[tuple[int, int, int]] = set()
+        for a, b in itertools.combinations(ids, 2):
+            for row in _disagreement_rows(
+                text="",
+                spans_a=spans[interview_id][a],
+                spans_b=spans[interview_id][b],
+                settled=settled,
+                codes=codes,
+                with_agreed=False,
+            ):
+                if not row.settled:
+                    open_passages.add((row.passage.code, row.passage.start, row.passage.end))
+        counts[interview_id] = len(open_passages)
+    return counts
+
+
 @dataclass(frozen=True)
 class Column:
     """One side of the comparison: a coder's individual layer, or the consensus (coder None)."""

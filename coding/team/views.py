@@ -164,7 +164,14 @@ def _reveal_confirm_page(
 
 
 def _lead(request: AuthenticatedRequest, slug: str) -> tuple[Study, Access]:
-    return study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
+    """The study for its lead; a lead's page still shows on an archived study, its forms do not
+    post (the selector refuses a write to an archived study)."""
+    return study_get_for_user(
+        user=request.user,
+        slug=slug,
+        min_role=Role.LEAD,
+        read_only=request.method in ("GET", "HEAD"),
+    )
 
 
 # --- Members, blind coding, reveal --------------------------------------------------------------
@@ -179,6 +186,7 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not access.is_lead:
             raise PermissionDenied("Only the study's leads manage its members.")
+        access.require_writable()
         action = request.POST.get("action")
         post = request.POST
         if action == "add":
@@ -355,6 +363,7 @@ def assignment_done(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRe
         raise Http404("Not found.")
     if assignment.coder_id != request.user.pk and not access.is_lead:
         raise PermissionDenied("Only the coder (or a lead) marks an assignment done.")
+    access.require_writable()
     done = request.POST.get("done") == "1"
     services.assignment_set_done(assignment=assignment, done=done, actor=request.user)
     messages.success(request, "Marked done." if done else "Reopened.")
@@ -717,6 +726,7 @@ def codebook(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not access.is_lead:
             raise PermissionDenied("Only the study's leads change its codebook.")
+        access.require_writable()
         post = request.POST
         if post.get("action") == "add":
             parent = _code_of(study, post.get("parent")) if post.get("parent") else None
@@ -1011,6 +1021,6 @@ def audit_csv(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 def interview_audit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     interview, access = interview_get_for_user(
-        user=request.user, pk=pk, min_role=Role.LEAD, with_text=False
+        user=request.user, pk=pk, min_role=Role.LEAD, with_text=False, read_only=True
     )
     return _audit_page(request, interview.dyad.study, access, interview)

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from coding.autocode.api import AUTOCODE_URLS
 from coding.casestudy.api import CASE_STUDY_URLS
 from coding.codings_api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.comparison.api import COMPARISON_URLS
@@ -27,6 +28,7 @@ from interviews.api import (
     ParticipantViewSet,
     StudyViewSet,
 )
+from interviews.speakers.api import InterviewSpeakersView
 
 # No ".json" suffix routes: the API speaks JSON only, and its viewsets take no format argument.
 router = DefaultRouter()
@@ -54,6 +56,12 @@ urlpatterns = [
         DyadTablePasteView.as_view(),
         name="study-dyads-paste",
     ),
+    path(
+        "v1/interviews/<int:pk>/speakers/",
+        InterviewSpeakersView.as_view(),
+        name="interview-speakers-api",
+    ),
+    *AUTOCODE_URLS,
     *TEAM_URLS,
     path(
         "v1/studies/<slug:slug>/audit-trail.csv",

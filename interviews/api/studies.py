@@ -1,11 +1,14 @@
-"""REST API for studies: list, create, change, and the caller's role in each."""
+"""REST API for studies: list, create (who may: ``STUDY_CREATORS``), check a new slug, change
+(archive and unarchive too), and the caller's role in each."""
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +23,9 @@ from interviews.models import (
 )
 from interviews.selectors import (
     studies_for_user,
+    study_create_check,
     study_get_for_user,
+    study_slug_available,
     two_factor_check,
 )
 from interviews.services import (
@@ -44,6 +49,8 @@ class StudySerializer(serializers.ModelSerializer):
             "description",
             "blind_coding",
             "require_two_factor",
+            "archived",
+            "archived_at",
             "created",
             "role",
             "dyad_count",
@@ -69,6 +76,18 @@ class StudyUpdateSerializer(StrictSerializer):
         help_text="Members open the study only from a two-factor-verified sign-in (or a token "
         "created from one). Only a lead whose own sign-in is verified may turn it on.",
     )
+    archived = serializers.BooleanField(
+        required=False,
+        help_text="Archive (true: the study becomes read-only for everyone, reads and exports "
+        "still work) or unarchive (false). While archived, unarchiving is the only change a "
+        "study takes.",
+    )
+
+
+class SlugCheckSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    available = serializers.BooleanField()
+    message = serializers.CharField()
 
 
 class StudyFilter(django_filters.FilterSet):
@@ -84,8 +103,9 @@ class StudyFilter(django_filters.FilterSet):
 
 
 class StudyViewSet(viewsets.GenericViewSet):
-    """Studies the user is a member of. Anyone signed in may create one and becomes its lead.
-    (Members are managed at ``studies/{slug}/members/``: ``coding.team.api``.)"""
+    """Studies the user is a member of. Who may create one is the ``STUDY_CREATORS`` setting
+    (staff, or anyone signed in); the creator becomes its lead. (Members are managed at
+    ``studies/{slug}/members/``: ``coding.team.api``.)"""
 
     lookup_field = "slug"
     serializer_class = StudySerializer
@@ -111,6 +131,7 @@ class StudyViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=StudyCreateSerializer, responses={201: StudySerializer})
     def create(self, request: Request) -> Response:
+        study_create_check(request.user)
         data = StudyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -120,9 +141,17 @@ class StudyViewSet(viewsets.GenericViewSet):
                 raise ValidationError(
                     {"copy_codebook_from": ["Give the slug of the study to copy."]}
                 )
-            copy_from, _ = study_get_for_user(user=request.user, slug=values["copy_codebook_from"])
-        if Study.objects.filter(slug=values["slug"]).exists():
-            raise ValidationError({"slug": ["A study with this slug already exists."]})
+            try:
+                copy_from, _ = study_get_for_user(
+                    user=request.user, slug=values["copy_codebook_from"]
+                )
+            except Http404:
+                raise ValidationError(
+                    {"copy_codebook_from": ["You are not a member of a study with this slug."]}
+                ) from None
+        available, message = study_slug_available(slug=values["slug"])
+        if not available:
+            raise ValidationError({"slug": [message]})
         study = study_create(
             slug=values["slug"],
             title=values["title"],
@@ -134,10 +163,27 @@ class StudyViewSet(viewsets.GenericViewSet):
         created = self.get_queryset().get(pk=study.pk)
         return Response(StudySerializer(created).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("slug", str, required=True, description="A slug to try")],
+        responses=SlugCheckSerializer,
+    )
+    @action(detail=False, methods=["get"], url_path="slug-check")
+    def slug_check(self, request: Request) -> Response:
+        """Whether a new study may take this slug. The answer says only that (never whose
+        study has it), and is the same for anyone signed in."""
+        slug = str(request.query_params.get("slug", ""))[:200]
+        available, message = study_slug_available(slug=slug)
+        return Response({"slug": slug, "available": available, "message": message})
+
     @extend_schema(request=StudyUpdateSerializer, responses=StudySerializer)
     def partial_update(self, request: Request, slug: str) -> Response:
-        study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
-        data = StudyUpdateSerializer(data=request.data)
+        # read_only: an archived study is loaded so that its lead may unarchive it; the service
+        # refuses every other change to it.
+        study, _ = study_get_for_user(
+            user=request.user, slug=slug, min_role=Role.LEAD, read_only=True
+        )
+        # partial: a form-encoded PATCH without a checkbox field must not read it as false.
+        data = StudyUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         study_update(study=study, actor=request.user, **data.validated_data)
         return Response(StudySerializer(self.get_queryset().get(pk=study.pk)).data)

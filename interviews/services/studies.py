@@ -19,9 +19,10 @@ from interviews.models import (
     Role,
     Study,
 )
+from interviews.selectors import STUDY_ARCHIVED
 
 MEMBERSHIP_FIELDS = ["study", "user", "role", "adjudicator"]
-STUDY_FIELDS = ["title", "description", "blind_coding", "require_two_factor"]
+STUDY_FIELDS = ["title", "description", "blind_coding", "require_two_factor", "archived"]
 
 # --- Studies and members ------------------------------------------------------------------------
 
@@ -40,7 +41,12 @@ def study_create(
     ``codebook`` is "healing" (the shipped healing-relationships codebook), "empty", or "copy"
     together with ``copy_codebook_from`` (another study's current codebook).
     """
-    study = Study(slug=slug, title=title, description=description, created_by=created_by)
+    study = Study(
+        slug=(slug or "").strip(),
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        created_by=created_by,
+    )
     study.full_clean(exclude=["created_by"])
     with transaction.atomic():
         study.save()
@@ -63,11 +69,18 @@ def study_create(
 
 
 def study_update(*, study: Study, actor: Any, **changes: Any) -> Study:
-    """Change a study's title, description, blind coding or two-factor requirement; audited with
-    before and after. Only a lead whose own sign-in is two-factor-verified may require it."""
+    """Change a study's title, description, blind coding, two-factor requirement or archived
+    state; audited with before and after. Only a lead whose own sign-in is two-factor-verified may
+    require two-factor. An archived study is read-only: the one change it takes is
+    ``archived=False`` (with or without other changes in the same call). The caller checks that
+    ``actor`` leads the study."""
     unknown = set(changes) - set(STUDY_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    if study.archived and changes.get("archived") is not False:
+        if all(getattr(study, name) == value for name, value in changes.items()):
+            return study
+        raise PermissionDenied(STUDY_ARCHIVED)
     if changes.get("require_two_factor") and not user_two_factor_verified(actor):
         # Otherwise the lead would lock themselves out of their own study.
         raise ValidationError(
@@ -84,8 +97,12 @@ def study_update(*, study: Study, actor: Any, **changes: Any) -> Study:
     if after == before:
         return study
     changed = [name for name in STUDY_FIELDS if before[name] != after[name]]
+    saved = list(changed)
+    if "archived" in changed:
+        study.archived_at = timezone.now() if study.archived else None
+        saved.append("archived_at")
     with transaction.atomic():
-        study.save(update_fields=changed)
+        study.save(update_fields=saved)
         audit_record(
             study_id=study.pk,
             actor=actor,
@@ -94,13 +111,21 @@ def study_update(*, study: Study, actor: Any, **changes: Any) -> Study:
             object_id=study.pk,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
-            summary="Blind coding " + ("on" if study.blind_coding else "off")
-            if changed == ["blind_coding"]
-            else "Two-factor " + ("required" if study.require_two_factor else "not required")
-            if changed == ["require_two_factor"]
-            else f"Study changed: {', '.join(changed)}",
+            summary=_study_change_summary(study, changed),
         )
     return study
+
+
+def _study_change_summary(study: Study, changed: list[str]) -> str:
+    if changed == ["archived"]:
+        return "Study archived (read-only)" if study.archived else "Study unarchived"
+    return (
+        "Blind coding " + ("on" if study.blind_coding else "off")
+        if changed == ["blind_coding"]
+        else "Two-factor " + ("required" if study.require_two_factor else "not required")
+        if changed == ["require_two_factor"]
+        else f"Study changed: {', '.join(changed)}"
+    )
 
 
 def membership_set(

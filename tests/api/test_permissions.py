@@ -67,6 +67,7 @@ class Case:
     data: Callable[[dict[str, Any]], Any] | None = None
     format: str = "json"
     extra: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 def _upload(name: str = "d09.txt") -> SimpleUploadedFile:
@@ -76,8 +77,16 @@ def _upload(name: str = "d09.txt") -> SimpleUploadedFile:
 CASES = [
     # Studies (members and the rest of teamwork: tests/team/test_api.py)
     Case("list studies", "get", lambda w: "/api/v1/studies/", everyone(200)),
-    Case("create a study", "post", lambda w: "/api/v1/studies/", everyone(201),
-         lambda w: {"slug": "brand-new", "title": "Brand new"}),
+    # Who may create: STUDY_CREATORS (no persona is staff; tests/interviews/test_study_setup.py
+    # creates as staff).
+    Case("create a study (STUDY_CREATORS=any)", "post", lambda w: "/api/v1/studies/",
+         everyone(201), lambda w: {"slug": "brand-new", "title": "Brand new"},
+         settings={"STUDY_CREATORS": "any"}),
+    Case("create a study (STUDY_CREATORS=staff)", "post", lambda w: "/api/v1/studies/",
+         everyone(403), lambda w: {"slug": "brand-new", "title": "Brand new"},
+         settings={"STUDY_CREATORS": "staff"}),
+    Case("check a new study's slug", "get",
+         lambda w: "/api/v1/studies/slug-check/?slug=brand-new", everyone(200)),
     Case("read a study", "get", lambda w: "/api/v1/studies/study/", members(200)),
     Case("change a study", "patch", lambda w: "/api/v1/studies/study/", lead_only(200),
          lambda w: {"title": "Renamed"}),
@@ -245,6 +254,26 @@ CASES = [
       for view in ("matrix", "prevalence", "process-outcome", "subgroups", "framework")],
     Case("comparison of another study", "get",
          lambda w: "/api/v1/studies/other-study/comparison/matrix/", other_study(200)),
+    Case("saturation curve", "get",
+         lambda w: "/api/v1/studies/study/saturation/?order=dyad&layer=best", members(200)),
+    Case("saturation of another study", "get",
+         lambda w: "/api/v1/studies/other-study/saturation/", other_study(200)),
+    # Speakers of an interview (members read; the lead corrects a role) and autocode by speaker
+    Case("read an interview's speakers", "get",
+         lambda w: f"/api/v1/interviews/{w['interview']}/speakers/", members(200)),
+    Case("correct a speaker's role", "patch",
+         lambda w: f"/api/v1/interviews/{w['interview']}/speakers/", lead_only(200),
+         lambda w: {"speaker": "Maria", "role": "patient"}),
+    Case("correct a speaker in another study", "patch",
+         lambda w: f"/api/v1/interviews/{w['other_interview']}/speakers/", other_study(200),
+         lambda w: {"speaker": "Maria", "role": "patient"}),
+    Case("autocode by speaker", "post", lambda w: "/api/v1/studies/study/autocode/",
+         lead_only(202), lambda w: {"code": "VAL", "role": "interviewer"}),
+    Case("undo an autocode run", "post",
+         lambda w: f"/api/v1/studies/study/autocode/{w['autocode_job']}/undo/", lead_only(200)),
+    Case("undo another study's autocode run", "post",
+         lambda w: f"/api/v1/studies/other-study/autocode/{w['autocode_job']}/undo/",
+         other_study(404)),
     # Schema and docs are public
     Case("the schema", "get", lambda w: "/api/schema/", everyone(200) | {"anonymous": 200}),
 ]  # fmt: skip
@@ -277,6 +306,13 @@ def world(
     job = Job.objects.create(kind="export", user=lead, study=study)
     job_file = JobFile.objects.create(
         job=job, direction="output", name="x.csv", content_type="text/csv", size=3, data=b"a,b"
+    )
+    autocode_job = Job.objects.create(
+        kind="autocode",
+        user=lead,
+        study=study,
+        state="succeeded",
+        result={"code": code(study, "VAL").pk, "coder": lead.pk, "codings": [], "undone": None},
     )
     token, _ = api_token_create(user=lead, name="lead's")
     other_interview = make_interview(study=other, dyad="O1", by=outsider)
@@ -311,6 +347,7 @@ def world(
         "memo": memo.pk,
         "job": job.pk,
         "job_file": job_file.pk,
+        "autocode_job": autocode_job.pk,
         "token": token.pk,
         "other_interview": other_interview.pk,
         "other_dyad": other_interview.dyad_id,
@@ -322,7 +359,9 @@ def world(
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_permission_matrix(case: Case, world: dict[str, Any]) -> None:
+def test_permission_matrix(case: Case, world: dict[str, Any], settings: Any) -> None:
+    for name, value in case.settings.items():
+        setattr(settings, name, value)
     got: dict[str, int] = {}
     for persona in PERSONAS:
         client = APIClient()
@@ -348,7 +387,8 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
 
     paths = set(SchemaGenerator().get_schema(request=None, public=True)["paths"])
     covered = {
-        "/api/v1/studies/", "/api/v1/studies/{slug}/", "/api/v1/attributes/",
+        "/api/v1/studies/", "/api/v1/studies/{slug}/", "/api/v1/studies/slug-check/",
+        "/api/v1/attributes/",
         "/api/v1/attributes/{id}/", "/api/v1/participants/", "/api/v1/participants/{id}/",
         "/api/v1/dyads/", "/api/v1/dyads/{id}/", "/api/v1/interviews/",
         "/api/v1/interviews/{id}/", "/api/v1/interviews/batch/",
@@ -364,7 +404,10 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/comparison/process-outcome/",
         "/api/v1/studies/{slug}/comparison/subgroups/",
         "/api/v1/studies/{slug}/comparison/framework/",
+        "/api/v1/studies/{slug}/saturation/",
         "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
+        "/api/v1/interviews/{id}/speakers/",
+        "/api/v1/studies/{slug}/autocode/", "/api/v1/studies/{slug}/autocode/{job_id}/undo/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
     # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,

@@ -30,7 +30,7 @@ def test_a_lead_imports_a_project_after_confirming_the_mapping(page: Any, study:
     page.get_by_role("heading", name="Import report").wait_for()
     assert page.get_by_test_id("report-imported").get_by_text("codings").is_visible()
     page.get_by_role("link", name="the study").click()
-    page.get_by_role("link", name="D55").wait_for()
+    page.get_by_role("link", name="D55", exact=True).wait_for()
     interview = Interview.objects.get(dyad__study=study, dyad__label="D55")
     assert interview.perspective == "clinician"
     assert Coding.objects.filter(interview=interview).count() == 1

@@ -17,7 +17,7 @@ def test_a_coder_logs_in_and_walks_from_studies_to_a_transcript(
 ) -> None:
     login(page, "coder")
     page.get_by_role("link", name="Study").click()
-    page.get_by_role("link", name="D01").click()
+    page.get_by_role("link", name="D01", exact=True).click()
     page.get_by_role("link", name="Read / print").first.click()
     assert page.get_by_text("Café talk, really 🙂").is_visible()
     assert page.locator(".turn .speaker").all_inner_texts() == [

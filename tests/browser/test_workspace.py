@@ -25,6 +25,7 @@ from tests.browser.workspace_helpers import (
     csrf_post,
     drag_select,
     highlighted,
+    locate,
     open_workspace,
     selection_text,
 )
@@ -551,4 +552,89 @@ def test_a_key_pressed_before_the_next_frame_acts_on_the_new_selection(
         }"""
     )
     expect(page.locator("#ws-picker-title")).to_have_text("Code the selected text")
+    assert page.script_errors == []
+
+
+def _drag_to_label(page: Any, start: str, label_occurrence: int) -> None:
+    """Drag from the first character of ``start`` into the middle of a speaker label (its
+    ``label_occurrence``-th "Interviewer" in the drawn text)."""
+    first = locate(page, start)
+    label = locate(page, "Interviewer", label_occurrence)
+    page.mouse.move(first["x1"], first["y1"])
+    page.mouse.down()
+    page.mouse.move(label["x1"] + 20, label["y1"], steps=4)
+    page.mouse.move((label["x1"] + label["x2"]) / 2, label["y2"], steps=3)
+    page.mouse.up()
+
+
+def test_a_selection_or_span_edit_never_swallows_the_next_speaker_label(
+    page: Any, study: Study, interview: Interview, coder: Any
+) -> None:
+    start, end = span_of(interview, "We met at the clinic")
+    codings_bulk_create(
+        interview=interview,
+        coder=coder,
+        items=[CodingInput(code(study, "OUT.HOPE").pk, start, end)],
+    )
+    login(page, "coder")
+    open_workspace(page, interview.pk)
+    # Labels cannot be selected (a coding already on a label is still drawn).
+    labels = page.locator("#transcript .ws-label")
+    assert labels.first.evaluate("(l) => getComputedStyle(l).userSelect") == "none"
+
+    # A selection dragged on into the next turn's label stops at the end of this turn.
+    _drag_to_label(page, "she listened", 1)
+    expect(page.locator("#ws-selection-quote")).to_have_text("she listened to every word.")
+
+    # So does a span edit.
+    page.keyboard.press("Escape")
+    page.locator('.stripe[aria-label*="OUT.HOPE"]').click()
+    page.get_by_role("button", name=re.compile("^Edit span")).click()
+    _drag_to_label(page, "We met", 1)
+    page.get_by_role("button", name="Save span").click()
+    said = "We met at the clinic in 2009 and she listened to every word."
+    expect(page.locator("#ws-coding .ws-quote")).to_have_text(said)
+    coding = Coding.objects.get()
+    assert coding.quote == said
+    assert (coding.start, coding.end) == span_of(interview, said)
+    turn = Turn.objects.get(interview=interview, index=1)
+    assert coding.end == turn.end
+    assert page.script_errors == []
+
+
+def test_code_column_headers_name_the_code_on_hover_and_focus(
+    page: Any, study: Study, interview: Interview, coder: Any
+) -> None:
+    items = [
+        CodingInput(code(study, key).pk, *span_of(interview, words))
+        for key, words in (("OUT.HOPE", "We met"), ("VAL.PRES.ATT", "she listened"))
+    ]
+    codings_bulk_create(interview=interview, coder=coder, items=items)
+    login(page, "coder")
+    open_workspace(page, interview.pk)
+    columns = page.locator(".ws-col")
+    expect(columns).to_have_count(2)
+    # In codebook order: VAL.PRES.ATT, then OUT.HOPE.
+    hope = code(study, "OUT.HOPE")
+    attention = code(study, "VAL.PRES.ATT")
+    first = columns.first
+    assert first.get_attribute("aria-label") == f"Column of VAL.PRES.ATT {attention.name}"
+    assert first.get_attribute("title") == f"VAL.PRES.ATT {attention.name}"
+    assert first.get_attribute("tabindex") == "0"
+    assert columns.nth(1).get_attribute("tabindex") == "-1"
+    # Keyboard focus shows the full name in the tooltip; arrow keys move to the next column.
+    first.focus()
+    tip = page.locator("#ws-tip")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text(f"VAL.PRES.ATT {attention.name}")
+    expect(tip).to_contain_text("1 coding in this layer")
+    page.keyboard.press("ArrowRight")
+    expect(columns.nth(1)).to_be_focused()
+    expect(tip).to_contain_text(f"OUT.HOPE {hope.name}")
+    # Hover too.
+    columns.nth(1).evaluate("(column) => column.blur()")
+    expect(tip).to_be_hidden()
+    columns.first.hover()
+    expect(tip).to_contain_text(f"VAL.PRES.ATT {attention.name}")
+    assert axe_violations(page) == []
     assert page.script_errors == []

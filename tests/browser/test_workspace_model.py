@@ -199,3 +199,36 @@ def test_key_table_and_merging_live_changes(model_page: Any) -> None:
     assert got["removed"] == [1]
     assert got["fromOthers"] == 2  # 2 and 3 are another coder's; deleting 1 was the user's own
     assert got["merged"] == {"upserts": [1, 2], "deleted": [3]}
+
+
+def test_a_selection_is_kept_off_speaker_labels(model_page: Any) -> None:
+    text = SAMPLE_TRANSCRIPT
+    turn_one = "Café talk, really 🙂. We met at the clinic in 2009 and she listened to every word."
+    turn_two = "What happened next?"
+    first = text.index(turn_one)
+    second = text.index(turn_two)
+    turns = [
+        [0, "Maria", "patient", first, first + len(turn_one), None],
+        [1, "Interviewer", "interviewer", second, second + len(turn_two), None],
+    ]
+    label = text.index("Interviewer: What")
+
+    def clamp(start: int, end: int) -> Any:
+        return model_page.evaluate(
+            """([text, turns, span]) => {
+              const index = new window.offsets.TextIndex(text);
+              const pieces = window.model.buildPieces(index, turns);
+              return window.model.clampToSaid(pieces, span);
+            }""",
+            [text, turns, {"start": start, "end": end}],
+        )
+
+    end_one = first + len(turn_one)
+    # An end inside the next turn's label goes back to the end of this turn.
+    assert clamp(first + 4, label + 5) == {"start": first + 4, "end": end_one}
+    # A start inside a label goes forward to the turn's text.
+    assert clamp(label + 2, second + 4) == {"start": second, "end": second + 4}
+    # Nothing but a label: nothing.
+    assert clamp(label, label + 8) is None
+    # From one turn's words into the next turn's words: both, as selected.
+    assert clamp(first, second + 4) == {"start": first, "end": second + 4}

@@ -207,6 +207,8 @@ def test_a_study_can_be_imported_beside_itself_under_another_slug(
     assert not Coding.objects.filter(interview__dyad__study=copy_of, coder__placeholder=None)
     with pytest.raises(StudyImportError, match="already exists"):
         study_import(data=export(rich.study, "json"), actor=importer)
+    with pytest.raises(StudyImportError, match="reserved"):
+        study_import(data=export(rich.study, "json"), actor=importer, slug="new")
 
 
 def test_the_importer_becomes_the_only_member_a_lead(rich: Rich, importer: Any) -> None:

@@ -324,3 +324,21 @@ def test_dyad_and_codebook_pages_show_memos_and_the_form(
     as_viewer = client_for(viewer).get("/studies/study/codebook/").content.decode()
     assert "When VAL applies." in as_viewer
     assert 'data-kind="code"' not in as_viewer
+
+
+def test_an_archived_study_shows_memos_without_forms(
+    study: Study, interview: Interview, lead: Any, memos: dict[str, Memo]
+) -> None:
+    Study.objects.filter(pk=study.pk).update(archived=True)
+    client = client_for(lead)
+    for url in (
+        "/studies/study/memos/",
+        f"/dyads/{interview.dyad_id}/",
+        "/studies/study/codebook/",
+    ):
+        html = client.get(url).content.decode()
+        assert "memo-form" not in html, url
+        assert "memo-edit" not in html, url
+    assert "Study-wide plan." in client.get("/studies/study/memos/").content.decode()
+    refused = api_for(lead).post("/api/v1/memos/", {"study": "study", "body": "x"}, format="json")
+    assert refused.status_code == 403

@@ -18,9 +18,9 @@ from tests.factories import PASSWORD
 
 
 def test_study_and_dyad_creation_are_recorded(lead: Any) -> None:
-    study = study_create(slug="new", title="New", created_by=lead, codebook="empty")
+    study = study_create(slug="fresh", title="Fresh", created_by=lead, codebook="empty")
     created = AuditEvent.objects.get(study=study, object_type="study", action="create")
-    assert (created.actor, created.after["slug"]) == (lead, "new")
+    assert (created.actor, created.after["slug"]) == (lead, "fresh")
     dyad, _ = dyad_get_or_create(study=study, label="D09", actor=lead)
     dyad_get_or_create(study=study, label="D09", actor=lead)  # found, not created: no record
     events = AuditEvent.objects.filter(study=study, object_type="dyad", action="create")

@@ -32,7 +32,7 @@ from coding.job_kinds import JobKind
 from coding.models import Code, Layer
 from healing.jobs.models import Job, JobState
 from healing.jobs.services import JobInput, job_create
-from interviews.models import Study
+from interviews.models import Role, Study
 from interviews.selectors import study_access_for_user
 
 EXPORT_FORMATS = ("qdpx", "qdc")
@@ -131,6 +131,7 @@ def refi_import_confirm(*, inspect_job: Job, user: Any, mapping: dict[str, Any] 
         access = study_access_for_user(user=user, study=inspect_job.study)
         if access is None or not access.is_lead:
             raise PermissionDenied("Only the study's leads import into it.")
+        access.require_writable()
     started = Job.objects.filter(
         kind=JobKind.IMPORT_QDPX, params__inspect_job=inspect_job.pk
     ).exclude(state=JobState.FAILED)
@@ -178,3 +179,5 @@ def require_role(*, user: Any, study: Study, role: str) -> None:
     access = study_access_for_user(user=user, study=study)
     if access is None or not access.at_least(role):
         raise PermissionDenied(f"This needs the {role} role in {study.title}.")
+    if Role.rank(role) > Role.rank(Role.VIEWER):
+        access.require_writable()  # an archived study takes no import

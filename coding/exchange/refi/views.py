@@ -96,6 +96,7 @@ def exchange(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             elif action in {"import-project", "import-codebook"}:
                 if not access.is_lead:
                     raise PermissionDenied("Only the study's leads import into it.")
+                access.require_writable()
                 if upload is None:
                     raise ValidationError({"file": "Choose a file to import."})
                 if action == "import-project":

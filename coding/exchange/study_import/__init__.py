@@ -31,7 +31,7 @@ from coding.exchange.study_import.reading import load_document, parse_document
 from coding.exchange.study_import.references import check_references
 from coding.exchange.study_import.schema import check_shape
 from coding.exchange.study_import.writing import Progress, write_study
-from interviews.models import Study
+from interviews.models import RESERVED_STUDY_SLUGS, Study
 
 __all__ = [
     "StudyImportError",
@@ -80,6 +80,10 @@ def study_import(
         check_shape(document)
     check_references(document)
     slug = slug or document["study"]["slug"]
+    if slug in RESERVED_STUDY_SLUGS:
+        raise StudyImportError(
+            f"{slug!r} is reserved for the site's own pages; import it under another slug."
+        )
     if Study.objects.filter(slug=slug).exists():
         raise StudyImportError(
             f"A study with the slug {slug!r} already exists here; import it under another slug."

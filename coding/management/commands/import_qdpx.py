@@ -64,6 +64,8 @@ class Command(BaseCommand):
             access = study_access_for_user(user=user, study=study)
             if access is None or not access.is_lead:
                 raise CommandError(f"{user.username} is not a lead of {study.slug}.")
+            if not access.writable:
+                raise CommandError(f"{study.slug} is archived (read-only): unarchive it first.")
         data = path.read_bytes()
         try:
             new_study = None

@@ -5,7 +5,7 @@ import { preview } from "./model.js";
 import { renderCoding, renderHere } from "./panels.js";
 import { cancelEdit, openPickerForChange, saveEdit, startEdit } from "./editing.js";
 import { redraw, showDefinition } from "./render.js";
-import { canEdit, describe, els, quoteOf, state } from "./state.js";
+import { canEdit, codingList, describe, els, quoteOf, state } from "./state.js";
 import { deleteCoding, updateCoding } from "./writes.js";
 
 export function selectCoding(id, { scroll = false, keepHere = false, focusStripe = false } = {}) {
@@ -126,16 +126,59 @@ function hideTip(stripe) {
   if (stripe) stripe.removeAttribute("aria-describedby");
 }
 
+/** A column header's tooltip: the code's key and full name, and how many codings it has here. */
+function showColumnTip(label) {
+  const code = state.codes.get(Number(label.dataset.code));
+  const head = document.createElement("strong");
+  head.textContent = code ? `${code.key} ${code.name}` : "Unknown code";
+  const count = codingList().filter((coding) => coding.code === Number(label.dataset.code)).length;
+  const many = document.createElement("span");
+  many.textContent = `${count} coding${count === 1 ? "" : "s"} in this layer`;
+  els.tip.replaceChildren(head, many);
+  els.tip.hidden = false;
+  label.setAttribute("aria-describedby", "ws-tip");
+  const rect = label.getBoundingClientRect();
+  const box = els.tip.getBoundingClientRect();
+  let left = rect.left - box.width - 8;
+  if (left < 8) left = rect.right + 8;
+  const top = Math.min(Math.max(8, rect.top), window.innerHeight - box.height - 8);
+  els.tip.style.left = `${left}px`;
+  els.tip.style.top = `${top}px`;
+}
+
+function tipTarget(event) {
+  return event.target.closest ? event.target.closest(".stripe, .ws-col") : null;
+}
+
+function showTipFor(target) {
+  if (target.classList.contains("ws-col")) showColumnTip(target);
+  else showTip(target);
+}
+
 els.margin.addEventListener("mouseover", (event) => {
-  const stripe = event.target.closest(".stripe");
-  if (stripe) showTip(stripe);
+  const target = tipTarget(event);
+  if (target) showTipFor(target);
 });
 els.margin.addEventListener("mouseout", (event) => {
-  const stripe = event.target.closest(".stripe");
-  if (stripe) hideTip(stripe);
+  const target = tipTarget(event);
+  if (target) hideTip(target);
 });
 els.margin.addEventListener("focusin", (event) => {
-  const stripe = event.target.closest(".stripe");
-  if (stripe) showTip(stripe);
+  const target = tipTarget(event);
+  if (target) showTipFor(target);
 });
-els.margin.addEventListener("focusout", (event) => hideTip(event.target.closest(".stripe")));
+els.margin.addEventListener("focusout", (event) => hideTip(tipTarget(event)));
+
+// Column headers: one Tab stop; arrow keys move between them (a roving tabindex).
+els.margin.addEventListener("keydown", (event) => {
+  const label = event.target.closest && event.target.closest(".ws-col");
+  if (!label || event.altKey || event.ctrlKey || event.metaKey) return;
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+  if (!step) return;
+  event.preventDefault();
+  const next = step > 0 ? label.nextElementSibling : label.previousElementSibling;
+  if (!next) return;
+  label.tabIndex = -1;
+  next.tabIndex = 0;
+  next.focus();
+});

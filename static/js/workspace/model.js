@@ -94,6 +94,27 @@ export function pieceAt(pieces, cp) {
   return found;
 }
 
+/**
+ * A selected span kept off speaker labels: a start inside a label moves forward to the turn's
+ * text, an end inside a label moves back to the end of the turn before, so a selection or span
+ * edit that runs into the next turn never takes its label in. Null when nothing is left.
+ */
+export function clampToSaid(pieces, span) {
+  if (!span || !pieces.length) return span;
+  let { start, end } = span;
+  const first = pieceAt(pieces, start);
+  if (first >= 0 && pieces[first].kind === "label" && start < pieces[first].end) {
+    const next = pieces.slice(first + 1).find((piece) => piece.kind === "said");
+    if (next) start = Math.max(start, next.start);
+  }
+  const last = pieceAt(pieces, end - 1);
+  if (last >= 0 && pieces[last].kind === "label" && end - 1 < pieces[last].end) {
+    const previous = pieces.slice(0, last).findLast((piece) => piece.kind === "said");
+    if (previous) end = Math.min(end, previous.end);
+  }
+  return end > start ? { start, end } : null;
+}
+
 /** Indices of the pieces that overlap [start, end). */
 export function piecesOverlapping(pieces, start, end) {
   const found = [];

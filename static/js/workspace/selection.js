@@ -2,7 +2,7 @@
 // the focused turn and the keyboard caret.
 
 import { pointToOffset, rangeToSpan } from "../offsets.js";
-import { preview, safeColor, snapToWords } from "./model.js";
+import { clampToSaid, preview, safeColor, snapToWords } from "./model.js";
 import { applyChanges } from "./changes.js";
 import { selectCoding } from "./details.js";
 import { openPickerForSelection } from "./editing.js";
@@ -11,10 +11,17 @@ import { setSelectionSpan } from "./render.js";
 import { codingList, els, recent, state, storage } from "./state.js";
 import { applyCodes } from "./writes.js";
 
-export function readSelectionSpan() {
+/** The selection as a span, exactly as the DOM has it (speaker labels included). */
+function rawSelectionSpan() {
   const selection = getSelection();
   if (!selection.rangeCount || selection.isCollapsed) return null;
   return rangeToSpan(els.transcript, selection.getRangeAt(0));
+}
+
+/** The selection as a span, its ends kept off speaker labels (see clampToSaid). */
+export function readSelectionSpan() {
+  const span = rawSelectionSpan();
+  return span && state.transcript ? clampToSaid(state.transcript.pieces, span) : span;
 }
 
 /** The span new codings go on: the selection, snapped to whole words when that is on. */
@@ -125,10 +132,12 @@ document.addEventListener("mouseup", () => {
     state.deferred = null;
     applyChanges(changes);
   }
+  const raw = rawSelectionSpan();
   const span = readSelectionSpan();
-  if (span && state.snap && state.writesTo) {
-    const snapped = snapToWords(state.index, span);
-    if (snapped && (snapped.start !== span.start || snapped.end !== span.end)) setSelectionSpan(snapped);
+  if (span && state.writesTo) {
+    // Show what will be coded: snapped to words (when on) and off the speaker labels.
+    const shown = (state.snap && snapToWords(state.index, span)) || span;
+    if (!raw || shown.start !== raw.start || shown.end !== raw.end) setSelectionSpan(shown);
   }
   updateSelection();
 });

@@ -25,6 +25,13 @@ const ROLE_NAMES = {
   other: "Other",
 };
 
+/** Whether a turn's role says more than its speaker label: "Dr. Lee" (clinician) yes,
+ * "Interviewer:" (interviewer) no; a turn without a label shows its role. */
+export function roleAddsInformation(speaker, roleName) {
+  const label = (speaker || "").trim().replace(/[:：]\s*$/, "").trim().toLowerCase();
+  return !label || label !== roleName.toLowerCase();
+}
+
 export class Transcript {
   /**
    * root: the element that holds the text; margin: the element that holds the stripes.
@@ -99,9 +106,12 @@ export class Transcript {
       element.id = `turn-${number}`;
       element.dataset.turn = String(number);
       element.classList.add(`role-${ROLE_NAMES[role] ? role : "other"}`);
-      element.dataset.role = roleName;
+      // The label is drawn as found ("Dr. Lee:"); the role is a tag only when it says more
+      // than the label does (not "INTERVIEWER Interviewer:").
+      const tagged = roleAddsInformation(speaker, roleName);
+      element.dataset.role = tagged ? roleName : "";
       element.dataset.time = clock(timestamp);
-      const who = speaker ? `${speaker}, ${roleName.toLowerCase()}` : roleName;
+      const who = speaker ? (tagged ? `${speaker}, ${roleName.toLowerCase()}` : speaker) : roleName;
       element.setAttribute(
         "aria-label",
         `Turn ${number + 1}: ${who}${timestamp !== null ? `, at ${clock(timestamp)}` : ""}`,
@@ -309,7 +319,7 @@ export class Transcript {
     const headKey = columns.map((column) => `${column.codeId}@${column.left}`).join(" ");
     if (this.headKey !== headKey) {
       this.headKey = headKey;
-      head.replaceChildren(...columns.map((column) => this.columnLabel(column)));
+      head.replaceChildren(...columns.map((column, i) => this.columnLabel(column, i === 0)));
     }
     const keep = new Set();
     for (const extent of extents) {
@@ -388,21 +398,29 @@ export class Transcript {
     if (focusable && focusable.tabIndex !== 0) focusable.tabIndex = 0;
   }
 
-  columnLabel(column) {
+  columnLabel(column, first) {
     const code = this.codes.get(column.codeId);
     const label = document.createElement("span");
     label.className = "ws-col";
     label.style.left = `${column.left}px`;
     label.style.setProperty("--code-color", safeColor(code?.color));
     label.textContent = code ? code.key : "?";
-    label.title = code ? `${code.key} ${code.name}` : "";
+    // The key is cut short in a narrow column: the full name shows on hover (title) and on
+    // keyboard focus (the tooltip), and is the header's accessible name.
+    const name = code ? `${code.key} ${code.name}` : "Unknown code";
+    label.title = name;
+    label.dataset.code = String(column.codeId);
+    label.setAttribute("role", "img");
+    label.setAttribute("aria-label", `Column of ${name}`);
+    label.tabIndex = first ? 0 : -1;
     return label;
   }
 
   marginHead() {
     const head = document.createElement("div");
     head.className = "ws-margin-head";
-    head.setAttribute("aria-hidden", "true");
+    head.setAttribute("role", "group");
+    head.setAttribute("aria-label", "Code columns (arrow keys move between them)");
     this.margin.append(head);
     return head;
   }

@@ -147,7 +147,7 @@ def test_a_bad_file_is_refused_with_a_clear_error_and_changes_nothing(
         qdpx_import(data=data, filename="bad.qdpx", user=lead, study=study)
     with pytest.raises(RefiError, match=message):
         qdpx_import(
-            data=data, filename="bad.qdpx", user=lead, new_study={"slug": "new", "title": "New"}
+            data=data, filename="bad.qdpx", user=lead, new_study={"slug": "fresh", "title": "Fresh"}
         )
     assert _state() == before
 
@@ -190,10 +190,10 @@ def test_a_failure_late_in_an_import_rolls_everything_back(
     monkeypatch.setattr("coding.exchange.refi.imports.memo_create", explode)
     with pytest.raises(ValidationError):
         qdpx_import(
-            data=data, filename="x.qdpx", user=lead, new_study={"slug": "new", "title": "New"}
+            data=data, filename="x.qdpx", user=lead, new_study={"slug": "fresh", "title": "Fresh"}
         )
     assert _state() == before
-    assert not Study.objects.filter(slug="new").exists()
+    assert not Study.objects.filter(slug="fresh").exists()
 
 
 @pytest.mark.parametrize(
