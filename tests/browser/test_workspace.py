@@ -472,7 +472,7 @@ def test_memos_on_the_interview_and_on_a_coding(
     page.keyboard.press("m")
     page.keyboard.type("Borderline: also connecting.")
     page.keyboard.press("Control+Enter")
-    expect(page.locator("#ws-toast")).to_contain_text("Memo saved")
+    expect(page.locator("#ws-toast")).to_contain_text("Note saved")
     assert Coding.objects.get().memo == "Borderline: also connecting."
     assert page.script_errors == []
 
