@@ -8,6 +8,7 @@ const codeMemos = targetMemos("code", {
   listParams: { target: "code" }, // ?code= alone would also list memos on codings with the code
   subtitle: (code, count) => `Memos on ${code.key} (${count})`,
   bodyLabel: (code) => `Memo on ${code.key}`,
+  formLabel: (code) => `Write a memo on code ${code.key}`,
   addLabel: "Add code memo",
   addedText: "Code memo added.",
 });
@@ -15,6 +16,7 @@ const codeMemos = targetMemos("code", {
 const codingMemos = targetMemos("coding", {
   subtitle: (coding, count) => `Memos on this coding (${count})`,
   bodyLabel: () => "Memo on this coding",
+  formLabel: () => "Write a memo on this coding",
   addLabel: "Add coding memo",
   addedText: "Coding memo added.",
 });

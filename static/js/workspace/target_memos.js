@@ -41,7 +41,7 @@ function errorText(error) {
 /**
  * Memos on targets of one kind. `kind` is the memo API's target field ("code", "coding");
  * `options.subtitle(target, count)` heads the list, `options.bodyLabel(target)` labels the new
- * memo's text, `options.addLabel` names the submit button, `options.listParams` adds filters to
+ * memo's text and `options.formLabel(target)` its form, `options.addLabel` names the submit button, `options.listParams` adds filters to
  * the list request. A target is `{ id, label }`.
  */
 export function targetMemos(kind, options) {
@@ -85,7 +85,7 @@ export function targetMemos(kind, options) {
   }
 
   function editForm(memo, target, container) {
-    const id = `ws-${kind}-memo-edit-${memo.id}`;
+    const id = `ws-${kind}-memos-edit-${memo.id}`;
     const type = typeSelect(`${id}-type`, memo.type);
     const title = el("input", { attrs: { id: `${id}-title`, type: "text", maxlength: "200" } });
     title.value = memo.title || "";
@@ -127,13 +127,13 @@ export function targetMemos(kind, options) {
   }
 
   function addForm(target, container) {
-    const id = `ws-${kind}-memo-${target.id}`;
+    const id = `ws-${kind}-memos-${target.id}`;
     const type = typeSelect(`${id}-type`, "analytic");
     const title = el("input", { attrs: { id: `${id}-title`, type: "text", maxlength: "200" } });
     const body = el("textarea", { attrs: { id: `${id}-body`, rows: "2", maxlength: "50000", required: "" } });
     const save = el("button", { className: "button secondary small-button", text: options.addLabel, attrs: { type: "submit" } });
     const status = el("span", { className: "small", attrs: { role: "status", "aria-live": "polite" } });
-    const form = el("form", { className: "ws-memo-form", attrs: { "aria-label": options.bodyLabel(target) } }, [
+    const form = el("form", { className: "ws-memo-form", attrs: { "aria-label": options.formLabel(target) } }, [
       el("label", { className: "small", text: "Type", attrs: { for: type.id } }),
       type,
       el("label", { className: "small", text: "Title (optional)", attrs: { for: title.id } }),
