@@ -56,7 +56,13 @@ def test_a_coder_writes_lists_edits_and_deletes_a_memo_on_their_coding(
     api = api_for(coder)
     created = api.post(
         "/api/v1/memos/",
-        {"study": "study", "coding": coding.pk, "type": "reflexive", "title": "Me", "body": "I hoped."},
+        {
+            "study": "study",
+            "coding": coding.pk,
+            "type": "reflexive",
+            "title": "Me",
+            "body": "I hoped.",
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
