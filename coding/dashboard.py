@@ -175,7 +175,8 @@ def study_dashboard(
     layer = default_layer_for(access=access, user=user)
     saturation: Saturation = saturation_curve(study=study, layer=layer, order=order)
     return {
-        "checklist": setup_checklist(study=study) if access.is_lead else [],
+        # An archived study has nothing left to set up: no "to do" steps.
+        "checklist": setup_checklist(study=study) if access.can_lead else [],
         "dyads": dyads,
         "interview_count": counts["consensus"] + counts["other"],
         "layer": {

@@ -122,6 +122,9 @@ def interview_workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "name": request.user.get_full_name() or request.user.get_username(),
         },
         "role": access.role,
+        # Whether the page shows no write at all: a viewer, or anyone in an archived study.
+        "read_only": not access.can_write,
+        "archived": access.archived,
         "layer": {
             "name": request.GET.get("layer") or _default_layer(access),
             "coder": request.GET.get("coder") or None,

@@ -18,7 +18,10 @@ from interviews.selectors import Access
 
 
 def writable_layer(*, layer: LayerChoice, access: Access, user: Any) -> str | None:
-    """The layer new codings go to from this view, or None where the view is read-only."""
+    """The layer new codings go to from this view, or None where the view is read-only (every
+    view of an archived study is)."""
+    if access.archived:
+        return None
     if layer.name == "mine" and access.can_code:
         return "individual"
     if layer.name == "coder" and layer.coder_id == user.pk and access.can_code:
@@ -69,5 +72,8 @@ def workspace_payload(
             "writes_to": writable_layer(layer=layer, access=access, user=user),
             "can_adjudicate": access.can_adjudicate,
             "sees_other_coders": access.sees_other_coders,
+            # An archived study is read-only for everyone: the page treats it as for a viewer.
+            "read_only": not access.can_write,
+            "archived": access.archived,
         },
     }

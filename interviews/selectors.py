@@ -52,6 +52,17 @@ class Access:
         """Whether anything in the study may change now (an archived study is read-only)."""
         return not self.archived
 
+    @property
+    def can_write(self) -> bool:
+        """Whether this member writes now: a coder or lead, in a study that is not archived."""
+        return self.can_code and not self.archived
+
+    @property
+    def can_lead(self) -> bool:
+        """Whether this member does a lead's writes now (set-up, codebook, dyads table): the
+        lead of a study that is not archived. Pages show lead-only forms on this."""
+        return self.is_lead and not self.archived
+
     def require_writable(self) -> None:
         """Refuse any write into an archived study, whoever asks."""
         if self.archived:

@@ -47,7 +47,7 @@ def test_a_coder_codes_a_passage_after_an_emoji_and_finds_it_after_reload(
     page: Any, study: Study, interview: Interview
 ) -> None:
     login(page, "coder")
-    page.get_by_role("link", name="Study").click()
+    page.get_by_role("link", name="Study", exact=True).click()
     page.get_by_role("link", name="Patient", exact=True).click()
     page.wait_for_selector("body[data-workspace=ready]")
     assert page.url.endswith(f"/interviews/{interview.pk}/")
@@ -472,7 +472,7 @@ def test_memos_on_the_interview_and_on_a_coding(
     page.keyboard.press("m")
     page.keyboard.type("Borderline: also connecting.")
     page.keyboard.press("Control+Enter")
-    expect(page.locator("#ws-toast")).to_contain_text("Memo saved")
+    expect(page.locator("#ws-toast")).to_contain_text("Note saved")
     assert Coding.objects.get().memo == "Borderline: also connecting."
     assert page.script_errors == []
 

@@ -1,6 +1,7 @@
 // The selected coding: choosing one (from the text or a stripe), its details panel, and the
 // stripes' focus and tooltips.
 
+import { showCodingMemos } from "./code_memos.js";
 import { preview } from "./model.js";
 import { renderCoding, renderHere } from "./panels.js";
 import { cancelEdit, openPickerForChange, saveEdit, startEdit } from "./editing.js";
@@ -59,7 +60,7 @@ export function showCoding() {
     canEdit: canEdit(coding),
     editing: state.editing === coding.id,
     handlers: {
-      saveMemo: (memo) => updateCoding(coding.id, { memo }, "Memo saved."),
+      saveMemo: (memo) => updateCoding(coding.id, { memo }, "Note saved."),
       changeCode: () => openPickerForChange(coding.id),
       editSpan: () => startEdit(coding.id),
       remove: () => deleteCoding(coding.id),
@@ -68,6 +69,7 @@ export function showCoding() {
       focusBack: () => focusSelectedStripe(),
     },
   });
+  showCodingMemos(coding, els.codingMemos);
   if (code) showDefinition(code);
 }
 
@@ -106,7 +108,7 @@ function showTip(stripe) {
   if (coding.memo) {
     const memo = document.createElement("span");
     memo.className = "ws-tip-memo";
-    memo.textContent = `Memo: ${preview(coding.memo, 200)}`;
+    memo.textContent = `Note: ${preview(coding.memo, 200)}`;
     lines.push(memo);
   }
   els.tip.replaceChildren(...lines);

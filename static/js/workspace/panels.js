@@ -152,7 +152,7 @@ export function renderCoding(container, { coding, code, coderName, quote, canEdi
     const memo = el("textarea", { attrs: { id: memoId, rows: 3, maxlength: 10000, "aria-keyshortcuts": "Control+Enter" } });
     memo.value = coding.memo || "";
     memo.dataset.coding = String(coding.id);
-    const saveMemo = el("button", { className: "button secondary small-button", text: "Save memo", attrs: { type: "button" } });
+    const saveMemo = el("button", { className: "button secondary small-button", text: "Save note", attrs: { type: "button" } });
     saveMemo.addEventListener("click", () => handlers.saveMemo(memo.value));
     memo.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -164,7 +164,7 @@ export function renderCoding(container, { coding, code, coderName, quote, canEdi
         handlers.focusBack();
       }
     });
-    parts.push(el("label", { className: "small", text: "Memo on this coding", attrs: { for: memoId } }), memo, el("div", { className: "ws-actions" }, [saveMemo]));
+    parts.push(el("label", { className: "small", text: "Note on this coding", attrs: { for: memoId } }), memo, el("div", { className: "ws-actions" }, [saveMemo]));
     const change = el("button", { className: "button secondary small-button", attrs: { type: "button", "aria-keyshortcuts": "C" } }, [document.createTextNode("Change code "), el("kbd", { text: "C" })]);
     const edit = el("button", { className: "button secondary small-button", attrs: { type: "button", "aria-keyshortcuts": "E" } }, [document.createTextNode("Edit span "), el("kbd", { text: "E" })]);
     const remove = el("button", { className: "button danger small-button", attrs: { type: "button", "aria-keyshortcuts": "Delete" } }, [document.createTextNode("Delete "), el("kbd", { text: "Del" })]);
@@ -173,7 +173,7 @@ export function renderCoding(container, { coding, code, coderName, quote, canEdi
     remove.addEventListener("click", handlers.remove);
     parts.push(el("div", { className: "ws-actions" }, [change, edit, remove]));
   } else {
-    if (coding.memo) parts.push(el("p", { className: "small" }, [el("strong", { text: "Memo: " }), document.createTextNode(coding.memo)]));
+    if (coding.memo) parts.push(el("p", { className: "small" }, [el("strong", { text: "Note: " }), document.createTextNode(coding.memo)]));
     parts.push(el("p", { className: "small muted", text: "Read-only here: only its coder (or, for the consensus, an adjudicator) changes it." }));
   }
   const link = el("a", { className: "small", text: "Link to this coding", attrs: { href: `#coding-${coding.id}` } });
@@ -201,7 +201,7 @@ export function renderHere(container, { codings, selectedId, describe, onChoose 
 }
 
 /** The interview's memos, newest first; the author (or a lead) edits and deletes. */
-export function renderMemos(container, { memos, me, isLead, handlers }) {
+export function renderMemos(container, { memos, me, isLead, writable, handlers }) {
   if (!memos.length) {
     container.replaceChildren(el("p", { className: "muted small", text: "No memos on this interview yet." }));
     return;
@@ -213,7 +213,7 @@ export function renderMemos(container, { memos, me, isLead, handlers }) {
       card.append(el("p", { className: "ws-memo-body", text: memo.body }));
       const when = new Date(memo.updated);
       card.append(el("p", { className: "small muted", text: `${MEMO_TYPES[memo.type] || memo.type || ""}${memo.type ? " · " : ""}${memo.author_name} · ${when.toLocaleString()}` }));
-      if (memo.author === me || isLead) {
+      if (writable && (memo.author === me || isLead)) {
         const edit = el("button", { className: "linklike small", text: "Edit", attrs: { type: "button" } });
         const remove = el("button", { className: "linklike small danger-link", text: "Delete", attrs: { type: "button" } });
         edit.addEventListener("click", () => editMemo(card, memo, handlers));

@@ -118,7 +118,8 @@ export function renderLayerSelect() {
   );
   els.layer.disabled = options.length < 2;
   let note;
-  if (config.role === "viewer") note = "You are a viewer: you can read and export, not code.";
+  if (config.archived) note = "This study is archived: read-only for everyone (a lead can unarchive it on the settings page).";
+  else if (config.role === "viewer") note = "You are a viewer: you can read and export, not code.";
   else if (state.writesTo === "consensus") note = "Consensus layer: what you code here is the team's settled version.";
   else if (state.writesTo === "individual" && state.layer.name === "all") note = "All coders' codings; what you code goes to your own layer.";
   else if (state.writesTo === "individual") note = "";
@@ -136,6 +137,7 @@ export function renderMemoPanel() {
     memos: state.payload.memos,
     me,
     isLead: config.role === "lead",
+    writable: !config.read_only,
     handlers: {
       save: async (memo, body) => {
         try {
@@ -160,7 +162,7 @@ export function renderMemoPanel() {
       refresh: () => renderMemoPanel(),
     },
   });
-  els.memoForm.hidden = config.role === "viewer";
+  els.memoForm.hidden = Boolean(config.read_only);
 }
 
 els.memoForm.addEventListener("submit", async (event) => {

@@ -27,6 +27,7 @@ export const els = {
   snap: $("ws-snap"),
   coding: $("ws-coding"),
   codingBody: $("ws-coding-body"),
+  codingMemos: $("ws-coding-memos"),
   here: $("ws-here"),
   memoList: $("ws-memo-list"),
   memoForm: $("ws-memo-form"),
