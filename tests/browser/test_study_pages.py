@@ -16,7 +16,7 @@ def test_a_coder_logs_in_and_walks_from_studies_to_a_transcript(
     page: Any, study: Study, interview: Interview
 ) -> None:
     login(page, "coder")
-    page.get_by_role("link", name="Study").click()
+    page.get_by_role("link", name="Study", exact=True).click()
     page.get_by_role("link", name="D01", exact=True).click()
     page.get_by_role("link", name="Read / print").first.click()
     assert page.get_by_text("Café talk, really 🙂").is_visible()

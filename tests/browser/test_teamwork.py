@@ -80,7 +80,7 @@ def test_two_coders_blind_then_the_lead_reveals_and_settles_a_consensus(
     log_out(page)
 
     login(page, "lead")
-    page.get_by_role("link", name="Study").click()
+    page.get_by_role("link", name="Study", exact=True).click()
     page.get_by_role("link", name="Team").click()
     page.get_by_role("button", name="Reveal all layers").click()
     # A server-side confirmation step states the consequence first.
