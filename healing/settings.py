@@ -364,6 +364,8 @@ SPECTACULAR_SETTINGS = {
         "TurnRoleEnum": "interviews.models.TurnRole",
         "ExportLayerEnum": "coding.exchange.api.EXPORT_LAYERS",
         "CodingLayerEnum": "coding.models.Layer",
+        "MemoTypeEnum": "coding.models.MemoType",
+        "AttributeTypeEnum": "interviews.models.AttributeType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

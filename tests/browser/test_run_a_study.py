@@ -73,9 +73,13 @@ def define(page: Any, entity: str, label: str, key: str, type: str, choices: str
 
 
 def tab(page: Any, name: str) -> None:
-    page.get_by_role("navigation", name="Study sections").get_by_role(
+    link = page.get_by_role("navigation", name="Study sections").get_by_role(
         "link", name=name, exact=True
-    ).click()
+    )
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(f"**{href}")
+    page.wait_for_load_state()
 
 
 def test_a_lead_runs_a_study_from_first_login_to_the_dashboard(page: Any, settings: Any) -> None:
@@ -201,7 +205,6 @@ def write_memos(page: Any) -> None:
     form.get_by_role("button", name="Save memo").click()
     page.get_by_text("Two rural clinics first").wait_for()
 
-    tab(page, "Codebook")
     trust = Code.objects.get(codebook__study__slug=SLUG, key="OUT.TRUST")
     page.goto(f"/studies/{SLUG}/codebook/#code-{trust.pk}")
     item = page.locator(f"#code-{trust.pk}")
