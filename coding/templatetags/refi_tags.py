@@ -14,6 +14,29 @@ def words(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# The order a REFI-QDA project is described in (users, codes, …, sets).
+COUNT_ORDER = (
+    "users",
+    "codes",
+    "levels",
+    "not_codable",
+    "variables",
+    "cases",
+    "text_sources",
+    "transcripts",
+    "representations",
+    "other_sources",
+    "sources",
+    "selections",
+    "codings",
+    "notes",
+    "memos",
+    "links",
+    "sets",
+    "graphs",
+)
+
+
 @register.filter
 def counts_in_words(counts: object) -> str:
     """``{"users": 1, "codes": 24, "cases": 0}`` as ``"1 user, 24 codes"``: what was counted,
@@ -21,7 +44,9 @@ def counts_in_words(counts: object) -> str:
     if not isinstance(counts, dict):
         return ""
     parts = []
-    for key, count in counts.items():
+    # A fixed order: PostgreSQL's jsonb does not keep the order the counts were written in.
+    known = {key: rank for rank, key in enumerate(COUNT_ORDER)}
+    for key, count in sorted(counts.items(), key=lambda item: (known.get(item[0], 99), item[0])):
         if key in {"skipped", "bytes"} or not isinstance(count, int) or not count:
             continue
         noun = str(key).replace("_", " ").lower()
