@@ -11,19 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
-
 from interviews.attributes import attribute_value_display
 from interviews.models import (
     AttributeDefinition,
     AttributeType,
     Dyad,
     Entity,
-    Interview,
     Participant,
     ParticipantRole,
     Study,
 )
+from interviews.selectors import dyads_for_study
 
 DYAD_HEADING = "Dyad"
 CLINICIAN_HEADING = "Clinician"
@@ -140,17 +138,7 @@ def dyad_table(*, study: Study) -> DyadTable:
     their clinician and patient, their interviews (without texts), and the study's people."""
     definitions = study_attribute_definitions(study=study)
     columns = dyad_table_columns(definitions=definitions)
-    dyads = (
-        Dyad.objects.filter(study=study)
-        .select_related("clinician", "patient")
-        .prefetch_related(
-            Prefetch(
-                "interviews",
-                queryset=Interview.objects.defer("text").order_by("perspective", "id"),
-            )
-        )
-        .order_by("label")
-    )
+    dyads = dyads_for_study(study=study)
     rows: list[Row] = []
     for dyad in dyads:
         cells = [Cell(columns[0], dyad.label, holder="dyad", holder_id=dyad.pk, value=dyad.label)]

@@ -38,3 +38,22 @@ export function saveBlob(blob, name) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
+
+/** Each button with data-chart-png="<svg url>" saves that chart as a PNG named data-name. */
+export function pngButtons(root = document) {
+  for (const button of root.querySelectorAll("[data-chart-png]")) {
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        const response = await fetch(button.dataset.chartPng, { credentials: "same-origin" });
+        if (!response.ok) throw new Error(`The chart could not be loaded (${response.status}).`);
+        const blob = await svgToPngBlob(await response.text());
+        saveBlob(blob, button.dataset.name);
+      } catch (error) {
+        button.title = String(error.message || error);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+}

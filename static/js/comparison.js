@@ -1,6 +1,6 @@
 // The comparison page: controls submit on change, tables sort by a column, the matrix opens
 // and closes sub-code columns, and charts download as PNG (drawn from the SVG on a canvas).
-import { svgToPngBlob, saveBlob } from "./charts.js";
+import { pngButtons } from "./charts.js";
 
 const form = document.getElementById("comparison-controls");
 if (form) {
@@ -123,18 +123,4 @@ if (matrix) {
   apply();
 }
 
-for (const button of document.querySelectorAll("[data-chart-png]")) {
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
-      const response = await fetch(button.dataset.chartPng, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`The chart could not be loaded (${response.status}).`);
-      const blob = await svgToPngBlob(await response.text());
-      saveBlob(blob, button.dataset.name);
-    } catch (error) {
-      button.title = String(error.message || error);
-    } finally {
-      button.disabled = false;
-    }
-  });
-}
+pngButtons();

@@ -89,6 +89,16 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: docs/screenshots/ with HEALING_SCREENSHOTS=1 (as
+    `python3 dev.py screenshots` runs them), else a temporary folder."""
+    if os.environ.get("HEALING_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path
+
+
 def login(page: Any, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -4,7 +4,6 @@ axe-core finding no serious or critical violation; the screenshot for docs/scree
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +12,11 @@ from playwright.sync_api import expect
 
 from coding.demo.build import DEMO_USERS, demo_load
 from interviews.models import Study
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login
 from tests.browser.workspace_helpers import axe_violations
 from tests.factories import make_study
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    if os.environ.get("HEALING_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return SCREENSHOTS
-    return tmp_path
 
 
 def test_the_lead_sees_the_checklist_on_a_fresh_study(page: Any, study: Study, lead: Any) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +11,11 @@ from playwright.sync_api import expect
 
 from interviews.models import Dyad, Participant, Study
 from interviews.services import dyad_get_or_create, participant_get_or_create
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login
 from tests.browser.workspace_helpers import axe_violations
 from tests.factories import make_interview
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    if os.environ.get("HEALING_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return SCREENSHOTS
-    return tmp_path
 
 
 def define(page: Any, entity: str, label: str, key: str, type: str, choices: str = "") -> None:

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from coding.models import Code
 from tests.browser.conftest import login
+from tests.browser.test_dyads_table import define
 from tests.browser.workspace_helpers import axe_violations
 from tests.factories import UserFactory
 
@@ -58,18 +59,6 @@ def import_transcript(page: Any, name: str, text: str, dyad: str, patient: str) 
     page.get_by_label("Patient (pseudonym, optional)").fill(patient)
     page.get_by_role("button", name="Import").click()
     page.get_by_text("1 file imported").wait_for()
-
-
-def define(page: Any, entity: str, label: str, key: str, type: str, choices: str = "") -> None:
-    form = page.locator("#define-attribute-form")
-    form.get_by_label("Of").select_option(entity)
-    form.get_by_label("Label").fill(label)
-    form.get_by_label("Key").fill(key)
-    form.get_by_label("Type").select_option(type)
-    form.get_by_label("Choices (for a list)").fill(choices)
-    form.get_by_role("button", name="Define attribute").click()
-    heading = f"{entity.capitalize()}: {label}"
-    page.locator(".dyads-table").get_by_role("columnheader", name=heading, exact=True).wait_for()
 
 
 def tab(page: Any, name: str) -> None:

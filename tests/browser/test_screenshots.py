@@ -7,7 +7,6 @@ docs/screenshots/ instead of a temporary folder.
 
 from __future__ import annotations
 
-import os
 import struct
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 
 from coding.demo.build import DEMO_USERS, demo_load
 from interviews.models import Interview
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login
 from tests.browser.workspace_helpers import drag_select, open_workspace
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,14 +26,6 @@ def png_size(path: Path) -> tuple[int, int]:
     assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
     width, height = struct.unpack(">II", header[16:24])
     return width, height
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    if os.environ.get("HEALING_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return SCREENSHOTS
-    return tmp_path
 
 
 def password_of(username: str) -> str:

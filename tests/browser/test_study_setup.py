@@ -6,7 +6,6 @@ violation on either page; the form is photographed for docs/screenshots/new-stud
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +13,11 @@ import pytest
 
 from coding.models import Code
 from interviews.models import Membership, Role, Study
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login
 from tests.browser.workspace_helpers import axe_violations
 from tests.factories import UserFactory, make_study
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    if os.environ.get("HEALING_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return SCREENSHOTS
-    return tmp_path
 
 
 def test_staff_creates_a_study_and_archives_it(page: Any, settings: Any, folder: Path) -> None:
