@@ -23,7 +23,7 @@ from coding.exports import (
 from coding.job_kinds import JobKind
 from healing.jobs.models import Job
 from healing.jobs.services import JobError, Progress, job_add_output, job_handler, job_inputs
-from interviews.selectors import study_access_for_user
+from interviews.selectors import STUDY_ARCHIVED, study_access_for_user
 
 
 def _message(exc: ValidationError) -> str:
@@ -125,6 +125,8 @@ def autocode(job: Job, progress: Progress) -> dict[str, Any]:
     """params: coding.autocode.services.AutocodeRequest; the result lists the codings made."""
     if job.study is None:
         raise JobError("Autocode needs a study.")
+    if job.study.archived:  # archived after the run was started
+        raise JobError(STUDY_ARCHIVED)
     try:
         return autocode_run(job=job, progress=progress)
     except ValidationError as exc:

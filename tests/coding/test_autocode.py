@@ -17,6 +17,7 @@ from coding.services import coding_update
 from healing.audit.models import AuditEvent
 from healing.jobs.models import Job
 from interviews.models import Interview, Study, Turn
+from interviews.services import study_update
 from tests.coding.test_job_pages_in_words import page_text
 from tests.factories import code, make_interview
 
@@ -199,6 +200,28 @@ def test_the_api_starts_and_undoes(
     twice = client.post(f"/api/v1/studies/{study.slug}/autocode/{job_id}/undo/")
     assert twice.status_code == 400
     assert "job" in twice.json()["error"]["fields"]
+
+
+def test_a_run_started_before_archiving_codes_nothing(
+    study: Study, interview: Interview, lead: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = APIClient()
+    client.force_authenticate(lead)
+    # The job is created, then the study archived before a worker runs it.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        started = client.post(
+            f"/api/v1/studies/{study.slug}/autocode/",
+            {"code": code(study, "VAL").pk, "role": "interviewer"},
+            format="json",
+        )
+    assert started.status_code == 202, started.content
+    study_update(study=study, actor=lead, archived=True)
+    for callback in callbacks:
+        callback()
+    job = Job.objects.get(pk=started.json()["id"])
+    assert job.state == "failed"
+    assert "archived" in job.error
+    assert not Coding.objects.filter(interview__dyad__study=study).exists()
 
 
 def test_the_pages(
