@@ -211,40 +211,79 @@ def interview_code_stats(
     rollup_cte, rollup_params = _values_cte(pairs)
     layer_where, layer_params = layer_sql(layer)
     dyad_where, dyad_params = _dyad_filter_sql(dyads, study)
-    # One pass over the spans in start order: each span adds the part of it that reaches past
-    # every earlier span (of the same interview and code); the sum is the union's length.
-    # Only fixed SQL fragments are formatted in; every value is a parameter.
-    sql = f"""
-        WITH {rollup_cte},
-        spans AS (
-            SELECT DISTINCT c.interview_id, r.target_id, c.start, c."end"
-            FROM coding_coding c
-            JOIN rollup r ON r.code_id = c.code_id
-            JOIN interviews_interview i ON i.id = c.interview_id
+    if connection.vendor == "postgresql":
+        # Interview by interview (a lateral subquery): the interview's codings of the layer, each
+        # counted towards its code and every ancestor (the roll-up), distinct spans, then one pass
+        # in start order where each span adds the part of it that reaches past every earlier span
+        # of its code; the sum is the union's length. Each step sorts one interview's few hundred
+        # rows in memory, so the plan does not depend on work_mem (expanding and sorting every
+        # coding of the study at once spilled to disk at 200,000 codings).
+        # Only fixed SQL fragments are formatted in; every value is a parameter.
+        sql = f"""
+            WITH {rollup_cte}
+            SELECT i.id, i.dyad_id, i.perspective, s.target_id,
+                CAST(s.passages AS BIGINT), CAST(s.covered AS BIGINT), i.text_length
+            FROM interviews_interview i
             JOIN interviews_dyad d ON d.id = i.dyad_id
-            WHERE {layer_where} AND {dyad_where}
-        ),
-        ordered AS (
-            SELECT interview_id, target_id, start, "end",
-                MAX("end") OVER (
-                    PARTITION BY interview_id, target_id ORDER BY start, "end"
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ) AS reach
-            FROM spans
-        ),
-        per_code AS (
-            SELECT interview_id, target_id, COUNT(*) AS passages,
-                SUM(CASE
-                    WHEN reach IS NULL OR reach <= start THEN "end" - start
-                    WHEN reach < "end" THEN "end" - reach
-                    ELSE 0 END) AS covered
-            FROM ordered GROUP BY interview_id, target_id
-        )
-        SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id,
-            CAST(p.passages AS BIGINT), CAST(p.covered AS BIGINT), i.text_length
-        FROM per_code p JOIN interviews_interview i ON i.id = p.interview_id
-        ORDER BY p.interview_id, p.target_id
-    """  # noqa: S608
+            CROSS JOIN LATERAL (
+                SELECT target_id, COUNT(*) AS passages,
+                    SUM(CASE
+                        WHEN reach IS NULL OR reach <= start THEN "end" - start
+                        WHEN reach < "end" THEN "end" - reach
+                        ELSE 0 END) AS covered
+                FROM (
+                    SELECT target_id, start, "end",
+                        MAX("end") OVER (
+                            PARTITION BY target_id ORDER BY start, "end"
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                        ) AS reach
+                    FROM (
+                        SELECT DISTINCT r.target_id, c.start, c."end"
+                        FROM coding_coding c
+                        JOIN rollup r ON r.code_id = c.code_id
+                        WHERE c.interview_id = i.id AND {layer_where}
+                    ) spans
+                ) ordered
+                GROUP BY target_id
+            ) s
+            WHERE {dyad_where}
+            ORDER BY i.id, s.target_id
+        """  # noqa: S608
+    else:
+        # SQLite (no lateral joins): the whole study at once, in the same one pass over the
+        # spans in start order.
+        # Only fixed SQL fragments are formatted in; every value is a parameter.
+        sql = f"""
+            WITH {rollup_cte},
+            spans AS (
+                SELECT DISTINCT c.interview_id, r.target_id, c.start, c."end"
+                FROM coding_coding c
+                JOIN rollup r ON r.code_id = c.code_id
+                JOIN interviews_interview i ON i.id = c.interview_id
+                JOIN interviews_dyad d ON d.id = i.dyad_id
+                WHERE {layer_where} AND {dyad_where}
+            ),
+            ordered AS (
+                SELECT interview_id, target_id, start, "end",
+                    MAX("end") OVER (
+                        PARTITION BY interview_id, target_id ORDER BY start, "end"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                    ) AS reach
+                FROM spans
+            ),
+            per_code AS (
+                SELECT interview_id, target_id, COUNT(*) AS passages,
+                    SUM(CASE
+                        WHEN reach IS NULL OR reach <= start THEN "end" - start
+                        WHEN reach < "end" THEN "end" - reach
+                        ELSE 0 END) AS covered
+                FROM ordered GROUP BY interview_id, target_id
+            )
+            SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id,
+                CAST(p.passages AS BIGINT), CAST(p.covered AS BIGINT), i.text_length
+            FROM per_code p JOIN interviews_interview i ON i.id = p.interview_id
+            ORDER BY p.interview_id, p.target_id
+        """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*rollup_params, *layer_params, *dyad_params])
         rows = cursor.fetchall()
