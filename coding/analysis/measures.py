@@ -204,6 +204,20 @@ def interview_code_stats(
     ``dyads`` restricts to a subset (a queryset of the study's dyads); ``tree`` saves the
     query for the codebook when the caller already has it.
     """
+    rows = interview_code_rows(study=study, layer=layer, dyads=dyads, tree=tree, roll_up=roll_up)
+    return [InterviewCodeStat._make(row) for row in rows]
+
+
+def interview_code_rows(
+    *,
+    study: Study,
+    layer: LayerChoice,
+    dyads: QuerySet[Dyad] | None = None,
+    tree: CodeTree | None = None,
+    roll_up: bool = True,
+) -> list[tuple[int, int, str, int, int, int, int]]:
+    """:func:`interview_code_stats` as plain tuples in the fields' order (for callers that go
+    over every row once: no object per row)."""
     tree = tree or code_tree(study=study)
     if not tree.nodes:
         return []
@@ -286,5 +300,4 @@ def interview_code_stats(
         """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*rollup_params, *layer_params, *dyad_params])
-        rows = cursor.fetchall()
-    return [InterviewCodeStat._make(row) for row in rows]
+        return cursor.fetchall()

@@ -1,6 +1,7 @@
 """The comparison's matrix page in Chromium at 500 dyads × 24 codes: from navigation start until
-the page is interactive (``domInteractive``, the ``load`` event, and the first frame painted
-after it: the table laid out).
+the server's first byte, ``domInteractive``, the ``load`` event (the page's module has run), and
+the first frame painted after it (the table laid out: the page is interactive); and the part
+spent in the browser (first byte → laid out).
 
 ``bench --only matrix-browser --keep`` reuses the 500-dyad study kept by
 ``bench --only analysis --dyads 500 --keep`` (or builds and keeps it)."""
@@ -24,6 +25,7 @@ AFTER_LOAD_FRAME = """() => new Promise((resolve) => {
     const nav = performance.getEntriesByType('navigation')[0];
     resolve({
       interactive: nav.domInteractive,
+      response: nav.responseStart,
       loaded: nav.loadEventEnd,
       painted: performance.now(),
       bytes: nav.transferSize,
@@ -94,7 +96,13 @@ def _measure(ctx: BenchContext, browser: Any, base_url: str, slug: str, size: st
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     for label, query in (("best", "view=matrix"), ("union of coders", "view=matrix&layer=all")):
         url = f"/studies/{slug}/comparison/?{query}"
-        figures: dict[str, list[float]] = {"interactive": [], "loaded": [], "painted": []}
+        figures: dict[str, list[float]] = {
+            "response": [],
+            "interactive": [],
+            "loaded": [],
+            "painted": [],
+            "browser": [],
+        }
         info: dict[str, Any] = {}
 
         def once(
@@ -102,6 +110,7 @@ def _measure(ctx: BenchContext, browser: Any, base_url: str, slug: str, size: st
         ) -> None:
             page.goto(url, wait_until="commit")
             result = page.evaluate(AFTER_LOAD_FRAME)
+            result["browser"] = result["painted"] - result["response"]
             for key in figures:
                 figures[key].append(float(result[key]) / 1000)
             info.update(result)
@@ -115,9 +124,11 @@ def _measure(ctx: BenchContext, browser: Any, base_url: str, slug: str, size: st
             f"{info['bytes'] / 1000:.0f} KB, {info['cells']:,} cells, {info['nodes']:,} elements"
         )
         for key, name in (
+            ("response", "first byte (server)"),
             ("interactive", "DOM interactive"),
             ("loaded", "load event end"),
-            ("painted", "first frame after load (laid out)"),
+            ("painted", "laid out (first frame after load)"),
+            ("browser", "in the browser (first byte → laid out)"),
         ):
             measurement = Measurement(
                 f"matrix page, {label}: {name}", size, figures[key], None, extra
