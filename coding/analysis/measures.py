@@ -227,11 +227,13 @@ def interview_code_rows(
     dyad_where, dyad_params = _dyad_filter_sql(dyads, study)
     if connection.vendor == "postgresql":
         # Interview by interview (a lateral subquery): the interview's codings of the layer, each
-        # counted towards its code and every ancestor (the roll-up), distinct spans, then one pass
-        # in start order where each span adds the part of it that reaches past every earlier span
-        # of its code; the sum is the union's length. Each step sorts one interview's few hundred
-        # rows in memory, so the plan does not depend on work_mem (expanding and sorting every
-        # coding of the study at once spilled to disk at 200,000 codings).
+        # counted towards its code and every ancestor (the roll-up), in one pass in start order
+        # where each span adds the part of it that reaches past every earlier span of its code
+        # (the sum is the union's length) and a span equal to the one before it (the same span
+        # coded twice) is not counted again: no DISTINCT over the expanded rows. Each step sorts
+        # one interview's few hundred rows in memory, so the plan does not depend on work_mem
+        # (expanding and sorting every coding of the study at once spilled to disk at 200,000
+        # codings).
         # Only fixed SQL fragments are formatted in; every value is a parameter.
         sql = f"""
             WITH {rollup_cte}
@@ -240,23 +242,25 @@ def interview_code_rows(
             FROM interviews_interview i
             JOIN interviews_dyad d ON d.id = i.dyad_id
             CROSS JOIN LATERAL (
-                SELECT target_id, COUNT(*) AS passages,
+                SELECT target_id,
+                    COUNT(*) - COUNT(CASE WHEN start = last_start AND "end" = last_end
+                        THEN 1 END) AS passages,
                     SUM(CASE
                         WHEN reach IS NULL OR reach <= start THEN "end" - start
                         WHEN reach < "end" THEN "end" - reach
                         ELSE 0 END) AS covered
                 FROM (
-                    SELECT target_id, start, "end",
-                        MAX("end") OVER (
-                            PARTITION BY target_id ORDER BY start, "end"
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                        ) AS reach
-                    FROM (
-                        SELECT DISTINCT r.target_id, c.start, c."end"
-                        FROM coding_coding c
-                        JOIN rollup r ON r.code_id = c.code_id
-                        WHERE c.interview_id = i.id AND {layer_where}
-                    ) spans
+                    SELECT r.target_id, c.start, c."end",
+                        MAX(c."end") OVER w AS reach,
+                        LAG(c.start) OVER w AS last_start,
+                        LAG(c."end") OVER w AS last_end
+                    FROM coding_coding c
+                    JOIN rollup r ON r.code_id = c.code_id
+                    WHERE c.interview_id = i.id AND {layer_where}
+                    WINDOW w AS (
+                        PARTITION BY r.target_id ORDER BY c.start, c."end"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                    )
                 ) ordered
                 GROUP BY target_id
             ) s
