@@ -213,14 +213,6 @@ def cooccurrence_counts(
         FROM pairs GROUP BY a_id, b_id
     """  # noqa: S608
     params = [*rollup_params, *dyad_params, *layer_params, window, window]
-    if connection.vendor == "postgresql":
-        sql, params = _cooccurrence_sql_by_interview(
-            rollup_rows=rollup_rows,
-            rollup_params=rollup_params,
-            scope=scope,
-            turn_where=turn_where,
-            window=window,
-        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -230,101 +222,6 @@ def cooccurrence_counts(
         if row[1] not in tree.ancestors.get(row[0], ())
         and row[0] not in tree.ancestors.get(row[1], ())
     }
-
-
-def _cooccurrence_sql_by_interview(
-    *,
-    rollup_rows: str,
-    rollup_params: list[Any],
-    scope: Scope,
-    turn_where: str,
-    window: int,
-) -> tuple[str, list[Any]]:
-    """PostgreSQL: the same figures computed interview by interview (a lateral subquery), then
-    added up over the interviews. Every step sorts or pairs one interview's few hundred rows in
-    memory, so the plan neither depends on work_mem nor on the planner guessing the sizes of
-    derived sets (done over the whole study at once, the passages were sorted to disk twice
-    and paired in a merge join of a million rows). A passage's first and last turn are found by
-    binary search (width_bucket) in the interview's turn starts."""
-    layer_where, layer_params = layer_sql(scope.layer, complete="i.consensus_complete")
-    dyad_where, dyad_params = _dyad_where(scope)
-    sql = f"""
-        WITH rollup(code_id, target_id, is_first, is_second) AS (VALUES {rollup_rows}),
-        placed AS MATERIALIZED (
-            SELECT i.dyad_id, i.id AS interview_id, p.target_id, p.is_first, p.is_second,
-                p.start, p."end", CARDINALITY(b.starts) AS turns,
-                COALESCE(WIDTH_BUCKET(p.start, b.starts) - 1, -1) AS first_turn,
-                COALESCE(WIDTH_BUCKET(p."end" - 1, b.starts) - 1, -1) AS last_turn
-            FROM interviews_interview i
-            JOIN interviews_dyad d ON d.id = i.dyad_id
-            CROSS JOIN LATERAL (
-                SELECT ARRAY(
-                    SELECT t.start FROM interviews_turn t
-                    WHERE t.interview_id = i.id AND {turn_where}
-                    ORDER BY t."index"
-                ) AS starts
-                OFFSET 0  -- once per interview, not once per passage
-            ) b
-            CROSS JOIN LATERAL (
-                SELECT target_id, is_first, is_second, start,
-                    COALESCE(LEAD(reach) OVER (
-                        PARTITION BY target_id ORDER BY start, "end"
-                    ), last_end) AS "end"
-                FROM (
-                    SELECT r.target_id, r.is_first, r.is_second, c.start, c."end",
-                        MAX(c."end") OVER (
-                            PARTITION BY r.target_id ORDER BY c.start, c."end"
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                        ) AS reach,
-                        MAX(c."end") OVER (PARTITION BY r.target_id) AS last_end
-                    FROM coding_coding c
-                    JOIN rollup r ON r.code_id = c.code_id
-                    WHERE c.interview_id = i.id AND {layer_where}
-                ) ordered
-                WHERE reach IS NULL OR start > reach
-            ) p
-            WHERE {dyad_where} AND i.perspective IN ('patient', 'clinician')
-        ),
-        firsts AS (
-            SELECT dyad_id, interview_id, target_id, start, "end", first_turn, last_turn
-            FROM placed WHERE is_first > 0
-        ),
-        seconds AS (
-            SELECT interview_id, target_id, start, "end", first_turn, last_turn
-            FROM placed WHERE is_second > 0
-        ),
-        near AS (
-            SELECT a.dyad_id, a.target_id AS a_id, b.target_id AS b_id,
-                a.start AS a_start, a."end" AS a_end, b.start AS b_start, b."end" AS b_end
-            FROM (
-                SELECT firsts.*, GENERATE_SERIES(
-                    GREATEST(first_turn - %s, -1), last_turn + %s
-                ) AS turn
-                FROM firsts
-            ) a
-            JOIN seconds b ON b.interview_id = a.interview_id AND b.first_turn = a.turn
-            WHERE a.target_id <> b.target_id
-            UNION ALL
-            SELECT a.dyad_id, a.target_id, b.target_id, a.start, a."end", b.start, b."end"
-            FROM firsts a
-            JOIN (
-                SELECT seconds.*, GENERATE_SERIES(first_turn + 1, last_turn) AS turn
-                FROM seconds
-            ) b ON b.interview_id = a.interview_id AND b.turn = a.first_turn - %s
-            WHERE a.target_id <> b.target_id
-        ),
-        pairs AS (
-            SELECT dyad_id, a_id, b_id,
-                SUM(CASE WHEN a_start < b_end AND b_start < a_end THEN 1 ELSE 0 END)
-                    AS overlap_pairs,
-                COUNT(*) AS near_pairs
-            FROM near GROUP BY dyad_id, a_id, b_id
-        )
-        SELECT a_id, b_id, COUNT(CASE WHEN overlap_pairs > 0 THEN 1 END), COUNT(*),
-            SUM(overlap_pairs), SUM(near_pairs)
-        FROM pairs GROUP BY a_id, b_id
-    """  # noqa: S608
-    return sql, [*rollup_params, *layer_params, *dyad_params, window, window, window]
 
 
 def _dyad_where(scope: Scope) -> tuple[str, list[Any]]:
