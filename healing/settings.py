@@ -114,6 +114,9 @@ if _database_url:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL could not be parsed: {exc}") from None
     _default_db["ENGINE"] = "django.db.backends.postgresql"
+    # No JIT compilation: the analyses' queries (docs/performance.md) are estimated costly
+    # enough to trigger it, and compiling took longer (0.1–1.4 s) than running them.
+    _default_db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _default_db = {

@@ -204,6 +204,20 @@ def interview_code_stats(
     ``dyads`` restricts to a subset (a queryset of the study's dyads); ``tree`` saves the
     query for the codebook when the caller already has it.
     """
+    rows = interview_code_rows(study=study, layer=layer, dyads=dyads, tree=tree, roll_up=roll_up)
+    return [InterviewCodeStat._make(row) for row in rows]
+
+
+def interview_code_rows(
+    *,
+    study: Study,
+    layer: LayerChoice,
+    dyads: QuerySet[Dyad] | None = None,
+    tree: CodeTree | None = None,
+    roll_up: bool = True,
+) -> list[tuple[int, int, str, int, int, int, int]]:
+    """:func:`interview_code_stats` as plain tuples in the fields' order (for callers that go
+    over every row once: no object per row)."""
     tree = tree or code_tree(study=study)
     if not tree.nodes:
         return []
@@ -211,41 +225,83 @@ def interview_code_stats(
     rollup_cte, rollup_params = _values_cte(pairs)
     layer_where, layer_params = layer_sql(layer)
     dyad_where, dyad_params = _dyad_filter_sql(dyads, study)
-    # One pass over the spans in start order: each span adds the part of it that reaches past
-    # every earlier span (of the same interview and code); the sum is the union's length.
-    # Only fixed SQL fragments are formatted in; every value is a parameter.
-    sql = f"""
-        WITH {rollup_cte},
-        spans AS (
-            SELECT DISTINCT c.interview_id, r.target_id, c.start, c."end"
-            FROM coding_coding c
-            JOIN rollup r ON r.code_id = c.code_id
-            JOIN interviews_interview i ON i.id = c.interview_id
+    if connection.vendor == "postgresql":
+        # Interview by interview (a lateral subquery): the interview's codings of the layer, each
+        # counted towards its code and every ancestor (the roll-up), in one pass in start order
+        # where each span adds the part of it that reaches past every earlier span of its code
+        # (the sum is the union's length) and a span equal to the one before it (the same span
+        # coded twice) is not counted again: no DISTINCT over the expanded rows. Each step sorts
+        # one interview's few hundred rows in memory, so the plan does not depend on work_mem
+        # (expanding and sorting every coding of the study at once spilled to disk at 200,000
+        # codings).
+        # Only fixed SQL fragments are formatted in; every value is a parameter.
+        sql = f"""
+            WITH {rollup_cte}
+            SELECT i.id, i.dyad_id, i.perspective, s.target_id,
+                CAST(s.passages AS BIGINT), CAST(s.covered AS BIGINT), i.text_length
+            FROM interviews_interview i
             JOIN interviews_dyad d ON d.id = i.dyad_id
-            WHERE {layer_where} AND {dyad_where}
-        ),
-        ordered AS (
-            SELECT interview_id, target_id, start, "end",
-                MAX("end") OVER (
-                    PARTITION BY interview_id, target_id ORDER BY start, "end"
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ) AS reach
-            FROM spans
-        ),
-        per_code AS (
-            SELECT interview_id, target_id, COUNT(*) AS passages,
-                SUM(CASE
-                    WHEN reach IS NULL OR reach <= start THEN "end" - start
-                    WHEN reach < "end" THEN "end" - reach
-                    ELSE 0 END) AS covered
-            FROM ordered GROUP BY interview_id, target_id
-        )
-        SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id,
-            CAST(p.passages AS BIGINT), CAST(p.covered AS BIGINT), i.text_length
-        FROM per_code p JOIN interviews_interview i ON i.id = p.interview_id
-        ORDER BY p.interview_id, p.target_id
-    """  # noqa: S608
+            CROSS JOIN LATERAL (
+                SELECT target_id,
+                    COUNT(*) - COUNT(CASE WHEN start = last_start AND "end" = last_end
+                        THEN 1 END) AS passages,
+                    SUM(CASE
+                        WHEN reach IS NULL OR reach <= start THEN "end" - start
+                        WHEN reach < "end" THEN "end" - reach
+                        ELSE 0 END) AS covered
+                FROM (
+                    SELECT r.target_id, c.start, c."end",
+                        MAX(c."end") OVER w AS reach,
+                        LAG(c.start) OVER w AS last_start,
+                        LAG(c."end") OVER w AS last_end
+                    FROM coding_coding c
+                    JOIN rollup r ON r.code_id = c.code_id
+                    WHERE c.interview_id = i.id AND {layer_where}
+                    WINDOW w AS (
+                        PARTITION BY r.target_id ORDER BY c.start, c."end"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                    )
+                ) ordered
+                GROUP BY target_id
+            ) s
+            WHERE {dyad_where}
+            ORDER BY i.id, s.target_id
+        """  # noqa: S608
+    else:
+        # SQLite (no lateral joins): the whole study at once, in the same one pass over the
+        # spans in start order.
+        # Only fixed SQL fragments are formatted in; every value is a parameter.
+        sql = f"""
+            WITH {rollup_cte},
+            spans AS (
+                SELECT DISTINCT c.interview_id, r.target_id, c.start, c."end"
+                FROM coding_coding c
+                JOIN rollup r ON r.code_id = c.code_id
+                JOIN interviews_interview i ON i.id = c.interview_id
+                JOIN interviews_dyad d ON d.id = i.dyad_id
+                WHERE {layer_where} AND {dyad_where}
+            ),
+            ordered AS (
+                SELECT interview_id, target_id, start, "end",
+                    MAX("end") OVER (
+                        PARTITION BY interview_id, target_id ORDER BY start, "end"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                    ) AS reach
+                FROM spans
+            ),
+            per_code AS (
+                SELECT interview_id, target_id, COUNT(*) AS passages,
+                    SUM(CASE
+                        WHEN reach IS NULL OR reach <= start THEN "end" - start
+                        WHEN reach < "end" THEN "end" - reach
+                        ELSE 0 END) AS covered
+                FROM ordered GROUP BY interview_id, target_id
+            )
+            SELECT p.interview_id, i.dyad_id, i.perspective, p.target_id,
+                CAST(p.passages AS BIGINT), CAST(p.covered AS BIGINT), i.text_length
+            FROM per_code p JOIN interviews_interview i ON i.id = p.interview_id
+            ORDER BY p.interview_id, p.target_id
+        """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*rollup_params, *layer_params, *dyad_params])
-        rows = cursor.fetchall()
-    return [InterviewCodeStat._make(row) for row in rows]
+        return cursor.fetchall()

@@ -52,6 +52,10 @@ class Measurement:
 class BenchContext:
     out: Output
     repeat: int = 5
+    # Study sizes (dyads) asked for with --dyads; empty: each suite's own sizes.
+    sizes: tuple[int, ...] = ()
+    # --keep: generated analysis studies are kept and reused by later runs.
+    keep: bool = False
     results: list[Measurement] = field(default_factory=list)
 
     def measure(

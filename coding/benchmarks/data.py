@@ -90,6 +90,7 @@ def big_study(
     codings_per_interview: int = 200,
     seed: int = 7,
     label: str = "big",
+    complete_share: float = 0.0,
 ) -> Study:
     """A study at benchmark size: ``dyads`` dyads (a patient and a clinician interview each, about
     2,000 words), clinicians with several patients, typed attributes, and ``codings_per_interview``
@@ -97,6 +98,8 @@ def big_study(
 
     Codings follow the passages' intended codes (so processes and outcomes co-occur as in real
     data) and are topped up with random spans. Inserted in bulk, without audit records.
+    ``complete_share``: the share of dyads (every other one at 0.5) whose interviews are marked
+    consensus-complete, so the ``best`` layer reads the consensus there and the union elsewhere.
     """
     rng = random.Random(seed)
     lead = bench_user("bench")
@@ -210,6 +213,7 @@ def big_study(
                 word_count=len(composed.text.split()),
                 source_name=f"{dyad.label}-{perspective}.txt",
                 source_format="txt",
+                consensus_complete=(n * complete_share) % 1 + complete_share >= 1,
             )
             pending.append((interview, composed))
     Interview.objects.bulk_create([interview for interview, _ in pending], batch_size=500)

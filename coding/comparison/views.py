@@ -24,7 +24,10 @@ from rest_framework.exceptions import ValidationError
 from coding.comparison import charts, tables
 from coding.comparison.selectors.base import ComparisonBase, comparison_base
 from coding.comparison.selectors.cooccurrence import process_outcome
-from coding.comparison.selectors.framework import case_study_link, framework_matrix
+from coding.comparison.selectors.framework import (
+    case_study_link_maker,
+    framework_matrix,
+)
 from coding.comparison.selectors.matrix import Matrix, dyad_code_matrix
 from coding.comparison.selectors.prevalence import PREVALENCE_BASES, common_components, prevalence
 from coding.comparison.selectors.saturation import saturation_curve, saturation_request
@@ -366,33 +369,41 @@ def _subset_fields(
 
 def matrix_html(matrix: Matrix, *, measure: str, side: str) -> SafeString:
     """The matrix table's body, written here rather than in the template: at 500 dyads it has
-    12,000 cells, which a template loop renders ten times slower. Every text is escaped."""
+    12,000 cells, which a template loop renders ten times slower. Every text is escaped.
+
+    Cells are compact (the page is laid out in the browser at every load): a cell's colour is
+    worked out once per value, a white cell has no style, and the passages on each side are
+    ``data-n="patient/clinician"`` (the page's script makes the hover text from it). Sub-code
+    columns start hidden, as the page's script would hide them."""
     values = matrix.values(measure=measure, side=side)
     maximum = max((v for row in values for v in row), default=0)
+    link = case_study_link_maker()
+    columns = [(node.id, " hidden" if node.depth else "") for node in matrix.codes]
+    looks: dict[float, tuple[str, str]] = {}
     lines = []
     for row, row_values in zip(matrix.rows, values, strict=True):
-        cells = [
-            f'<th scope="row" data-sort="{escape(row.dyad.label)}">'
-            f'<a href="{escape(case_study_link(row.dyad.id))}">'
-            f"{escape(row.dyad.label)}</a></th>"
+        label = escape(row.dyad.label)
+        parts = [
+            f'<tr data-dyad="{row.dyad.id}"><th scope="row" data-sort="{label}">'
+            f'<a href="{escape(link(row.dyad.id))}">{label}</a></th>'
         ]
-        for node, cell, value in zip(matrix.codes, row.cells, row_values, strict=True):
-            colour = charts.heat_colour(value, maximum)
-            dark = maximum and value / maximum > 0.55
-            shown = (
-                ("●" if value else "")
-                if measure == "presence"
-                else (f"{value * 100:.1f}%" if measure == "coverage" else str(int(value)))
-            )
-            if measure != "presence" and not value:
+        for (code_id, hidden), cell, value in zip(columns, row.cells, row_values, strict=True):
+            look = looks.get(value)
+            if look is None:
+                dark = " dark" if maximum and value / maximum > 0.55 else ""
+                colour = charts.heat_colour(value, maximum) if value else ""
+                look = looks[value] = (dark, f' style="background:{colour}"' if colour else "")
+            if measure == "presence":
+                shown = "●" if value else ""
+            elif not value:
                 shown = "·"
-            note = f"patient {cell.patient.count} / clinician {cell.clinician.count} passages" + (
-                " · concordant" if cell.concordant else ""
-            )
-            cells.append(
-                f'<td class="num heat{" dark" if dark else ""}" data-code="{node.id}" '
-                f'data-sort="{value:.6f}" style="background:{colour}" title="{escape(note)}">'
+            else:
+                shown = f"{value * 100:.1f}%" if measure == "coverage" else str(int(value))
+            parts.append(
+                f'<td class="heat{look[0]}" data-code="{code_id}" data-sort="{value:.6f}" '
+                f'data-n="{cell.patient.count}/{cell.clinician.count}"{look[1]}{hidden}>'
                 f"{shown}</td>"
             )
-        lines.append(f'<tr data-dyad="{row.dyad.id}">{"".join(cells)}</tr>')
+        parts.append("</tr>")
+        lines.append("".join(parts))
     return mark_safe("\n".join(lines))  # every text above is escaped

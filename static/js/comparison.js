@@ -63,13 +63,21 @@ if (matrix) {
     }
     return true;
   };
-  // Each cell remembers its column, so hiding and reordering agree after either.
-  for (const row of matrix.rows) {
-    for (const cell of row.cells) cell.dataset.column = String(cell.cellIndex);
-  }
-  const columns = heads.map((th) => [th.dataset.column, th.dataset.code]);
+  // Each cell remembers its column, so hiding and reordering agree after either. Numbered on
+  // the first change, not at load: at 500 dyads the table has 12,000 cells, and the server
+  // already hides the sub-code columns.
+  let numbered = false;
+  const number = () => {
+    if (numbered) return;
+    for (const row of matrix.rows) {
+      for (const cell of row.cells) cell.dataset.column = String(cell.cellIndex);
+    }
+    numbered = true;
+  };
+  const columns = () => heads.map((th) => [th.dataset.column, th.dataset.code]);
   const apply = () => {
-    const hidden = new Set(columns.filter(([, code]) => !visible(code)).map(([index]) => index));
+    number();
+    const hidden = new Set(columns().filter(([, code]) => !visible(code)).map(([index]) => index));
     for (const row of matrix.rows) {
       for (const cell of row.cells) cell.hidden = hidden.has(cell.dataset.column);
     }
@@ -85,6 +93,7 @@ if (matrix) {
     toggle.className = "toggle";
     toggle.setAttribute("aria-label", `Sub-codes of ${th.textContent.trim()}`);
     toggle.textContent = "▸";
+    toggle.setAttribute("aria-expanded", "false");
     toggle.addEventListener("click", () => {
       if (open.has(th.dataset.code)) open.delete(th.dataset.code);
       else open.add(th.dataset.code);
@@ -94,8 +103,9 @@ if (matrix) {
   }
   // Columns sort too: codebook order, or the codes with the largest column total first.
   const order = document.getElementById("column-order");
-  const original = heads.map((th) => th.dataset.column);
   order?.addEventListener("change", () => {
+    number();
+    const original = heads.map((th) => th.dataset.column);
     const totals = new Map(original.map((column) => [column, 0]));
     for (const row of matrix.tBodies[0].rows) {
       for (const cell of row.cells) {
@@ -120,7 +130,14 @@ if (matrix) {
     open.clear();
     apply();
   });
-  apply();
+  // The hover text of a cell, made when the pointer first reaches it.
+  matrix.tBodies[0]?.addEventListener("mouseover", (event) => {
+    const cell = event.target.closest("td[data-n]");
+    if (!cell || cell.title) return;
+    const [patient, clinician] = cell.dataset.n.split("/");
+    const concordant = Number(patient) > 0 && Number(clinician) > 0;
+    cell.title = `patient ${patient} / clinician ${clinician} passages${concordant ? " · concordant" : ""}`;
+  });
 }
 
 pngButtons();

@@ -21,6 +21,7 @@ SUITE_MODULES = [
     "coding.benchmarks.exports",
     "coding.benchmarks.casestudy",
     "coding.benchmarks.analysis",
+    "coding.benchmarks.matrix_browser",
 ]
 
 
@@ -34,6 +35,20 @@ class Command(BaseCommand):
         parser.add_argument("--only", nargs="*", default=None, help="Suites to run (default: all).")
         parser.add_argument(
             "--repeat", type=int, default=5, help="Runs per measurement (default 5)."
+        )
+        parser.add_argument(
+            "--dyads",
+            type=int,
+            nargs="+",
+            default=None,
+            help="Study sizes in dyads for the analysis suites (default 50 200 500; "
+            "matrix-browser: 500).",
+        )
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Analysis suites: keep the generated studies and reuse them in later runs "
+            "(building 500 dyads takes minutes). Delete them with the study's page or the admin.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,7 +72,12 @@ class Command(BaseCommand):
             f"Python {platform.python_version()}; {os.cpu_count()} CPUs; "
             f"median of {options['repeat']} runs\n"
         )
-        ctx = BenchContext(out=self.stdout, repeat=options["repeat"])
+        ctx = BenchContext(
+            out=self.stdout,
+            repeat=options["repeat"],
+            sizes=tuple(options["dyads"] or ()),
+            keep=options["keep"],
+        )
         for name in chosen:
             self.stdout.write(f"[{name}]\n")
             SUITES[name](ctx)
