@@ -21,6 +21,7 @@ SUITE_MODULES = [
     "coding.benchmarks.exports",
     "coding.benchmarks.casestudy",
     "coding.benchmarks.analysis",
+    "coding.benchmarks.load",
 ]
 
 
