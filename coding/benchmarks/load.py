@@ -61,6 +61,9 @@ from interviews.services import dyad_get_or_create, interview_import, membership
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_load"
 DEFAULT_GUNICORN = "--worker-class gthread --workers 2 --threads 8"
+# The team server's cache (API rate-limit counters) and Celery broker; nothing is enqueued here.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
 PASSWORD = "load-Passw0rd!"  # noqa: S105 - throw-away accounts in a throw-away database
 REQUEST_TIMEOUT = 10.0
 START_TIMEOUT = 60.0
@@ -112,6 +115,7 @@ class Attempt:
     seconds: float = 0.0
     late: float = 0.0
     error: str = ""
+    session_written: bool = False  # the answer set the session cookie (the session was saved)
 
 
 @dataclass(frozen=True)
@@ -262,11 +266,13 @@ class Session:
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.set_cookies: list[str] = []  # names of the cookies the last answer set
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
+        self.set_cookies = []
         sent = dict(headers or {})
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -282,6 +288,7 @@ class Session:
                 pair = value.split(";", 1)[0]
                 key, _, cookie = pair.partition("=")
                 self.cookies[key.strip()] = cookie.strip()
+                self.set_cookies.append(key.strip())
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
         return response.status, data
@@ -331,6 +338,7 @@ def _coder_loop(
         try:
             status, body = session.create(planned)
             attempt.status = status
+            attempt.session_written = "sessionid" in session.set_cookies
             if status == 201:
                 attempt.coding_id = int(json.loads(body)["id"])
             else:
@@ -436,6 +444,68 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
             server.wait(timeout=10)
 
 
+def _cpu_seconds(pids: Iterable[int]) -> float:
+    """User and system CPU time of these processes (Linux /proc; 0 for any that is gone)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _session_pids(session: int) -> list[int]:
+    """The processes of a session: gunicorn's master and workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session:
+                found.append(int(entry.name))
+    return found
+
+
+def _backend_pids(url: str) -> list[int]:
+    """PostgreSQL's server processes connected to the load database (same machine)."""
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def server_times_ms(log: str, *, skip: int) -> list[float]:
+    """Server-side times (gunicorn's ``%(D)s``, microseconds) of the coding creations in an access
+    log written with ``ACCESS_FORMAT``, leaving out the first ``skip`` (the warm-up)."""
+    times = [
+        int(parts[3]) / 1000
+        for line in log.splitlines()
+        if len(parts := line.split()) == 4 and parts[:3] == ["POST", "/api/v1/codings/", "201"]
+    ]
+    return times[skip:]
+
+
+def _redis_answers(url: str) -> bool:
+    parts = urlparse(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), 2) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def _loadavg() -> str:
     try:
         return " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -461,6 +531,11 @@ def load(ctx: BenchContext) -> None:
     env = dict(os.environ)
     for name in ("REDIS_URL", "TEST_DATABASE_NAME"):
         env.pop(name, None)
+    redis_url = os.environ.get("BENCH_LOAD_REDIS_URL", DEFAULT_REDIS_URL)
+    if redis_url and _redis_answers(redis_url):
+        env["REDIS_URL"] = redis_url  # the cache (API rate counters) is Redis, as on a team server
+    else:
+        redis_url = ""
     env.update(
         DJANGO_SETTINGS_MODULE="healing.settings", DATABASE_URL=url, DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost", HEALING_VAR_DIR=var_dir,
@@ -469,6 +544,7 @@ def load(ctx: BenchContext) -> None:
     )  # fmt: skip
     server: subprocess.Popen[bytes] | None = None
     log_path = Path(var_dir) / "gunicorn.log"
+    access_path = Path(var_dir) / "access.log"
     try:
         ctx.note(f"load average before: {_loadavg()}")
         started = time.perf_counter()
@@ -486,6 +562,7 @@ def load(ctx: BenchContext) -> None:
         command = [
             str(Path(sys.executable).parent / "gunicorn"), "healing.wsgi",
             "--bind", f"127.0.0.1:{port}", *gunicorn_args, "--timeout", "120",
+            "--access-logfile", str(access_path), "--access-logformat", ACCESS_FORMAT,
         ]  # fmt: skip
         with log_path.open("wb") as log:
             server = subprocess.Popen(  # noqa: S603 - our own gunicorn
@@ -494,6 +571,7 @@ def load(ctx: BenchContext) -> None:
             )  # fmt: skip
         _wait_for_server(port, server)
         ctx.note("server: " + " ".join(["gunicorn", *command[1:]]))
+        ctx.note(f"cache: {redis_url or 'in-process memory (no Redis answered)'}")
 
         sessions = [Session(port) for _ in setup["coders"]]
         for session, name in zip(sessions, setup["coders"], strict=True):
@@ -515,6 +593,8 @@ def load(ctx: BenchContext) -> None:
         per_coder: list[list[Attempt]] = [[] for _ in sessions]
         begin = time.monotonic() + 0.5
         load_before = _loadavg()
+        gunicorn_pids = _session_pids(server.pid)
+        cpu_before = _cpu_seconds(gunicorn_pids)
         threads = [
             threading.Thread(
                 target=_coder_loop,
@@ -533,6 +613,11 @@ def load(ctx: BenchContext) -> None:
         for session in sessions:
             session.connection.close()
         load_after = _loadavg()
+        cpu_after = _cpu_seconds(gunicorn_pids)
+        # The server's connections to PostgreSQL stay open (CONN_MAX_AGE): their whole CPU time
+        # is the warm-up's and the run's (and their sign-ins'), an upper bound per request.
+        backends = _backend_pids(url)
+        backend_cpu = _cpu_seconds(backends)
 
         ok = [a.seconds * 1000 for a in attempts if a.status == 201]
         errors = Counter(a.status or a.error.split(":")[0] for a in attempts if a.status != 201)
@@ -545,6 +630,25 @@ def load(ctx: BenchContext) -> None:
                 f"create one coding under load: p50 {percentile(ok, 0.50):.1f} ms, "
                 f"p95 {percentile(ok, 0.95):.1f} ms, p99 {percentile(ok, 0.99):.1f} ms, "
                 f"max {max(ok):.1f} ms, mean {statistics.fmean(ok):.1f} ms (target p99 ≤ 50 ms)"
+            )
+        written = [a.seconds * 1000 for a in attempts if a.status == 201 and a.session_written]
+        if written:
+            ctx.note(
+                f"of which {len(written)} also saved the session (the idle clock, once a minute "
+                f"per person): median {statistics.median(written):.1f} ms, max {max(written):.1f} ms"
+            )
+        served = server_times_ms(access_path.read_text(), skip=len(warm_attempts))
+        if served:
+            ctx.note(
+                f"the same in gunicorn (request in → response out, %(D)s): "
+                f"p50 {percentile(served, 0.50):.1f} ms, p95 {percentile(served, 0.95):.1f} ms, "
+                f"p99 {percentile(served, 0.99):.1f} ms, max {max(served):.1f} ms"
+            )
+        if attempts:
+            ctx.note(
+                f"CPU per request: gunicorn {(cpu_after - cpu_before) * 1000 / len(attempts):.2f} "
+                f"ms; PostgreSQL at most {backend_cpu * 1000 / len(attempts):.2f} ms "
+                f"({len(backends)} connections)"
             )
         late = [a.late * 1000 for a in attempts]
         ctx.note(
