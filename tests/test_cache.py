@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache.backends.redis import RedisCacheClient
 
 from healing.cache import RedisCache, ReusedRedisCacheClient
@@ -9,8 +11,8 @@ from healing.cache import RedisCache, ReusedRedisCacheClient
 
 def test_the_redis_cache_reuses_its_client_between_operations() -> None:
     cache = RedisCache("redis://127.0.0.1:6379/9", {})
-    client = cache._cache
-    assert isinstance(client, ReusedRedisCacheClient)
+    assert isinstance(cache._cache, ReusedRedisCacheClient)
+    client: Any = cache._cache
     first = client.get_client(write=True)
     assert client.get_client(write=True) is first
     assert client.get_client("key") is first  # one server: reads use the same pool

@@ -172,9 +172,7 @@ def plan_codings(
         interview, words = interviews[(coder_index + step) % len(interviews)]
         code = codes[(coder_index * 7 + step) % len(codes)]
         first = (coder_index * 131 + step * 17) % (len(words) - 13)
-        item = PlannedCoding(
-            coder, interview, code, words[first], words[first + 3 + step % 10] - 1
-        )
+        item = PlannedCoding(coder, interview, code, words[first], words[first + 3 + step % 10] - 1)
         step += 1
         if item.key not in seen:
             seen.add(item.key)
@@ -243,9 +241,13 @@ def setup_study(*, coders: int, interviews: int) -> dict[str, Any]:
         dyad, _ = dyad_get_or_create(study=study, label=f"L{index + 1:02d}")
         text = transcript(words=2_000, seed=index + 1)
         interview = interview_import(
-            dyad=dyad, perspective="patient", filename=f"l{index + 1:02d}.txt",
-            data=text.encode("utf-8"), imported_by=lead, force=True,
-        ).interview  # fmt: skip
+            dyad=dyad,
+            perspective="patient",
+            filename=f"l{index + 1:02d}.txt",
+            data=text.encode("utf-8"),
+            imported_by=lead,
+            force=True,
+        ).interview
         stored = interview.text
         words = [m.start() for m in re.finditer(r"(?<!\S)\S", stored)]
         texts.append([interview.pk, words])
@@ -270,7 +272,11 @@ class Session:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         self.set_cookies = []
         sent = dict(headers or {})
@@ -299,14 +305,21 @@ class Session:
         if status != 200 or match is None:
             raise RuntimeError(f"login page answered {status} without a CSRF token")
         form = urlencode(
-            {"csrfmiddlewaretoken": match.group(1).decode(), "username": username,
-             "password": PASSWORD}
-        ).encode()  # fmt: skip
+            {
+                "csrfmiddlewaretoken": match.group(1).decode(),
+                "username": username,
+                "password": PASSWORD,
+            }
+        ).encode()
         status, _ = self.request(
-            "POST", "/accounts/login/", body=form,
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Referer": f"http://127.0.0.1:{self.port}/accounts/login/"},
-        )  # fmt: skip
+            "POST",
+            "/accounts/login/",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}/accounts/login/",
+            },
+        )
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"signing in {username} answered {status}")
 
@@ -359,9 +372,12 @@ def _free_port() -> int:
 def _admin(url: str) -> Any:
     parts = urlparse(url)
     connection = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
-        user=parts.username or "postgres", password=parts.password or None, dbname="postgres",
-    )  # fmt: skip
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
     connection.autocommit = True
     return connection
 
@@ -410,9 +426,14 @@ def _read_back(url: str) -> tuple[list[StoredCoding], Counter[int]]:
 
 def _manage(env: dict[str, str], *argv: str) -> str:
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=900, check=False,
-    )  # fmt: skip
+        [sys.executable, *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     if done.returncode:
         raise RuntimeError(f"{' '.join(argv[:2])} failed:\n{done.stderr[-3000:]}")
     return done.stdout
@@ -537,11 +558,18 @@ def load(ctx: BenchContext) -> None:
     else:
         redis_url = ""
     env.update(
-        DJANGO_SETTINGS_MODULE="healing.settings", DATABASE_URL=url, DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost", HEALING_VAR_DIR=var_dir,
-        SECURE_SSL_REDIRECT="false", SESSION_COOKIE_SECURE="false", CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0", PYTHONUNBUFFERED="1",
-    )  # fmt: skip
+        DJANGO_SETTINGS_MODULE="healing.settings",
+        DATABASE_URL=url,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        HEALING_VAR_DIR=var_dir,
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        PYTHONUNBUFFERED="1",
+    )
     server: subprocess.Popen[bytes] | None = None
     log_path = Path(var_dir) / "gunicorn.log"
     access_path = Path(var_dir) / "access.log"
@@ -560,15 +588,27 @@ def load(ctx: BenchContext) -> None:
         )
         port = _free_port()
         command = [
-            str(Path(sys.executable).parent / "gunicorn"), "healing.wsgi",
-            "--bind", f"127.0.0.1:{port}", *gunicorn_args, "--timeout", "120",
-            "--access-logfile", str(access_path), "--access-logformat", ACCESS_FORMAT,
-        ]  # fmt: skip
+            str(Path(sys.executable).parent / "gunicorn"),
+            "healing.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            *gunicorn_args,
+            "--timeout",
+            "120",
+            "--access-logfile",
+            str(access_path),
+            "--access-logformat",
+            ACCESS_FORMAT,
+        ]
         with log_path.open("wb") as log:
             server = subprocess.Popen(  # noqa: S603 - our own gunicorn
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         _wait_for_server(port, server)
         ctx.note("server: " + " ".join(["gunicorn", *command[1:]]))
         ctx.note(f"cache: {redis_url or 'in-process memory (no Redis answered)'}")
@@ -581,9 +621,12 @@ def load(ctx: BenchContext) -> None:
         # figures and the check. Then the timed run.
         plans = [
             plan_codings(
-                coder=name, coder_index=index, count=seconds + 1, interviews=pairs,
+                coder=name,
+                coder_index=index,
+                count=seconds + 1,
+                interviews=pairs,
                 codes=setup["codes"],
-            )  # fmt: skip
+            )
             for index, name in enumerate(setup["coders"])
         ]
         warm_attempts: list[Attempt] = []
@@ -635,7 +678,8 @@ def load(ctx: BenchContext) -> None:
         if written:
             ctx.note(
                 f"of which {len(written)} also saved the session (the idle clock, once a minute "
-                f"per person): median {statistics.median(written):.1f} ms, max {max(written):.1f} ms"
+                f"per person): median {statistics.median(written):.1f} ms, "
+                f"max {max(written):.1f} ms"
             )
         served = server_times_ms(access_path.read_text(), skip=len(warm_attempts))
         if served:
@@ -668,9 +712,10 @@ def load(ctx: BenchContext) -> None:
             _stop(server)
             if log_path.exists():
                 failures = [
-                    line for line in log_path.read_text(errors="replace").splitlines()
+                    line
+                    for line in log_path.read_text(errors="replace").splitlines()
                     if "Traceback" in line or "[ERROR]" in line or "WORKER TIMEOUT" in line
-                ]  # fmt: skip
+                ]
                 if failures:
                     ctx.note(f"gunicorn log: {len(failures)} error lines, e.g. {failures[0]}")
         if not keep:

@@ -20,9 +20,7 @@ CODES = [101, 102, 103]
 
 
 def _plan(count: int = 6) -> list[PlannedCoding]:
-    return plan_codings(
-        coder="ana", coder_index=0, count=count, interviews=INTERVIEWS, codes=CODES
-    )
+    return plan_codings(coder="ana", coder_index=0, count=count, interviews=INTERVIEWS, codes=CODES)
 
 
 def _stored(planned: PlannedCoding, pk: int) -> StoredCoding:
@@ -40,8 +38,10 @@ def test_a_plan_is_distinct_codings_on_word_boundaries_of_the_interviews() -> No
     assert len({p.key for p in plan}) == 200
     words = dict(INTERVIEWS)
     for p in plan:
-        assert p.coder == "ana" and p.code in CODES
-        assert p.start in words[p.interview] and p.start < p.end
+        assert p.coder == "ana"
+        assert p.code in CODES
+        assert p.start in words[p.interview]
+        assert p.start < p.end
         assert p.end + 1 in words[p.interview]  # ends before the next word
     assert {p.interview for p in plan} == {11, 12}
     other = plan_codings(coder="ben", coder_index=1, count=5, interviews=INTERVIEWS, codes=CODES)
