@@ -22,6 +22,7 @@ SUITE_MODULES = [
     "coding.benchmarks.casestudy",
     "coding.benchmarks.analysis",
     "coding.benchmarks.matrix_browser",
+    "coding.benchmarks.load",
 ]
 
 
