@@ -15,7 +15,7 @@ from typing import Any
 from coding.benchmarks import BenchContext, Measurement, benchmark
 from coding.benchmarks.analysis import analysis_study
 from coding.benchmarks.data import bench_user, delete_study
-from coding.benchmarks.workspace import CHROMIUM_ARGS, _chromium
+from coding.benchmarks.workspace import CHROMIUM_ARGS, browser_or_note
 
 BENCH_PASSWORD = "bench-matrix-browser"  # noqa: S105 - a throw-away benchmark user
 
@@ -58,15 +58,10 @@ def _server() -> Iterator[str]:
 
 @benchmark("matrix-browser")
 def matrix_browser(ctx: BenchContext) -> None:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        ctx.note("skipped: needs Playwright (pip install -r requirements-dev.txt)")
+    found = browser_or_note(ctx)
+    if found is None:
         return
-    if executable is None:
-        ctx.note("skipped: needs Chromium (apt-get install chromium, or set CHROMIUM_PATH)")
-        return
+    sync_playwright, executable = found
     dyads = (ctx.sizes or (500,))[-1]
     # Data and server before Playwright: its sync API runs an event loop in this thread,
     # inside which Django refuses database calls.

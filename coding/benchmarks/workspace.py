@@ -169,20 +169,30 @@ def _chromium() -> str | None:
     )
 
 
-@benchmark("workspace-browser")
-def workspace_browser(ctx: BenchContext) -> None:
-    """Time until the workspace is interactive in Chromium: from navigation start to the page's
-    ``workspace:interactive`` mark (HTML, four ES modules, the workspace JSON, the transcript
-    with its highlights, and every coding stripe laid out)."""
+def browser_or_note(ctx: BenchContext) -> tuple[Any, str] | None:
+    """Playwright's ``sync_playwright`` and Debian's Chromium, or None with a note saying which
+    is missing (the browser benchmarks are skipped, not failed, without them)."""
     executable = _chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         ctx.note("skipped: needs Playwright (pip install -r requirements-dev.txt)")
-        return
+        return None
     if executable is None:
         ctx.note("skipped: needs Chromium (apt-get install chromium, or set CHROMIUM_PATH)")
+        return None
+    return sync_playwright, executable
+
+
+@benchmark("workspace-browser")
+def workspace_browser(ctx: BenchContext) -> None:
+    """Time until the workspace is interactive in Chromium: from navigation start to the page's
+    ``workspace:interactive`` mark (HTML, four ES modules, the workspace JSON, the transcript
+    with its highlights, and every coding stripe laid out)."""
+    found = browser_or_note(ctx)
+    if found is None:
         return
+    sync_playwright, executable = found
     # The data and the server are made before Playwright starts: its sync API runs an event loop
     # in this thread, inside which Django refuses database calls.
     with workspace_server() as (data, base_url), sync_playwright() as playwright:
