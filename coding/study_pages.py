@@ -27,7 +27,9 @@ def study_overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     consensus and open disagreements, the codes' dyads on the best layer, and saturation."""
     study, access = study_get_for_user(user=request.user, slug=slug)
     order = request.GET.get("order") or DEFAULT_ORDER
-    if order not in SATURATION_ORDERS:
+    # An unknown order is said on the page (the chart and the API answer it with a 400).
+    refused_order = order if order not in SATURATION_ORDERS else ""
+    if refused_order:
         order = DEFAULT_ORDER
     dashboard = study_dashboard(study=study, access=access, user=request.user, order=order)
     return render(
@@ -38,6 +40,7 @@ def study_overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "access": access,
             "tab": "overview",
             "order": order,
+            "refused_order": refused_order,
             "orders": [(key, ORDER_NAMES[key]) for key in SATURATION_ORDERS],
             "chart": saturation_chart(dashboard["saturation"]),
             "open_steps": sum(1 for step in dashboard["checklist"] if not step.done),

@@ -386,3 +386,12 @@ def test_saturation_layer_for_a_blinded_coder_is_their_own(
     data = study_dashboard(study=study, access=access, user=coder2)
     assert data["saturation"].layer == LayerChoice("best", coder2.pk)
     assert data["saturation"].total == 2  # coder2 used VAL and OUT.TRUST
+
+
+def test_an_unknown_saturation_order_is_said_on_the_page(
+    study: Study, interview: Interview, lead: Any
+) -> None:
+    client = _client(lead)
+    body = client.get("/studies/study/?order=backwards").content.decode()
+    assert "There is no order “backwards”: the interviews are shown in import order" in body
+    assert "There is no order" not in client.get("/studies/study/?order=dyad").content.decode()
