@@ -360,6 +360,11 @@ class Turn(models.Model):
             ),
             models.CheckConstraint(condition=Q(role__in=TurnRole.values), name="turn_role_valid"),
         ]
+        indexes = [
+            # The turn a passage starts in is the interview's first turn ending after its start
+            # (turns never overlap): retrieval and queries look it up per coding and per hit.
+            models.Index(fields=["interview", "end"], name="turn_by_end"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.index}: {self.speaker}"
