@@ -51,6 +51,7 @@ EXPECTED: dict[str, str] = {
     # Study pages
     "study-overview": "members",
     "study-dyads": "members",
+    "study-segments": "members",
     "study-new": "signed_in",
     "study-settings": "lead",
     "study-saturation-svg": "members",

@@ -258,6 +258,11 @@ CASES = [
          lambda w: "/api/v1/studies/study/saturation/?order=dyad&layer=best", members(200)),
     Case("saturation of another study", "get",
          lambda w: "/api/v1/studies/other-study/saturation/", other_study(200)),
+    # Retrieval: every member reads segments (blind coding: tests/retrieval/test_segments.py)
+    Case("retrieve segments", "get",
+         lambda w: "/api/v1/studies/study/segments/?code=VAL&role=patient", members(200)),
+    Case("segments of another study", "get",
+         lambda w: "/api/v1/studies/other-study/segments/", other_study(200)),
     # Speakers of an interview (members read; the lead corrects a role) and autocode by speaker
     Case("read an interview's speakers", "get",
          lambda w: f"/api/v1/interviews/{w['interview']}/speakers/", members(200)),
@@ -404,7 +409,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/comparison/process-outcome/",
         "/api/v1/studies/{slug}/comparison/subgroups/",
         "/api/v1/studies/{slug}/comparison/framework/",
-        "/api/v1/studies/{slug}/saturation/",
+        "/api/v1/studies/{slug}/saturation/", "/api/v1/studies/{slug}/segments/",
         "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
         "/api/v1/interviews/{id}/speakers/",
         "/api/v1/studies/{slug}/autocode/", "/api/v1/studies/{slug}/autocode/{job_id}/undo/",
