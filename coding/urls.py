@@ -12,9 +12,7 @@ urlpatterns = [
         "interviews/<int:pk>/transcript/", views.interview_transcript, name="interview-transcript"
     ),
     path("studies/<slug:slug>/memos/", memos_pages.study_memos_page, name="study-memos"),
-    path(
-        "studies/<slug:slug>/segments/", retrieval_pages.study_segments, name="study-segments"
-    ),
+    path("studies/<slug:slug>/segments/", retrieval_pages.study_segments, name="study-segments"),
     path("studies/<slug:slug>/jobs/", views.study_jobs, name="study-jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_page, name="job-cancel"),

@@ -90,7 +90,7 @@ def segments_xlsx(
     segments: Iterable[dict[str, Any]], about: list[tuple[str, str]], base_url: str
 ) -> bytes:
     out = io.BytesIO()
-    widths = {0: 10, 5: 12, 6: 14, 12: 40, 13: 50, 14: 40, 15: 30}
+    widths: dict[int, float] = {0: 10, 5: 12, 6: 14, 12: 40, 13: 50, 14: 40, 15: 30}
     write_xlsx(
         out,
         [

@@ -69,7 +69,7 @@ def _codes_in_tree_order(study: Study) -> list[dict[str, Any]]:
     )
     children: dict[int | None, list[dict[str, Any]]] = {}
     for row in rows:
-        children.setdefault(row["parent_id"], []).append(row)
+        children.setdefault(row["parent_id"], []).append(dict(row))
     ordered: list[dict[str, Any]] = []
 
     def walk(parent: int | None, depth: int) -> None:
@@ -128,7 +128,7 @@ def _attribute_controls(*, study: Study, params: dict[str, list[str]]) -> list[d
 
 def _export(
     request: AuthenticatedRequest, study: Study, filters: SegmentFilters, fmt: str, order: str
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     queryset = segments_queryset(study=study, filters=filters)
     context = min(filters.context, EXPORT_MAX_CONTEXT)
     layer = layer_dict(filters)
@@ -146,7 +146,7 @@ def _export(
     )
     filename = f"{study.slug}-segments.{fmt}"
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
             segments_csv(segments, about, base_url), content_type=EXPORT_FORMATS[fmt]
         )
     elif fmt == "xlsx":
@@ -164,7 +164,9 @@ def _export(
 
 
 @login_required
-def study_segments(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+def study_segments(
+    request: AuthenticatedRequest, slug: str
+) -> HttpResponse | StreamingHttpResponse:
     study, access = study_get_for_user(user=request.user, slug=slug)
     params = query_dict(request.GET)
     base = {

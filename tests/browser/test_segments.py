@@ -47,7 +47,8 @@ def test_retrieve_patient_side_segments_for_an_attribute_and_open_one(
     heading = page.locator("#result-heading").inner_text()
     assert heading.startswith(f"{len(expected)} segment")
     scope = page.locator("#segment-scope").inner_text()
-    assert "code VAL with sub-codes" in scope and "Setting = rural" in scope
+    assert "code VAL with sub-codes" in scope
+    assert "Setting = rural" in scope
     # The form shows the filters it ran with.
     assert page.get_by_label("Interview", exact=True).input_value() == "patient"
     assert axe_violations(page) == []

@@ -94,7 +94,9 @@ def test_downloads_carry_the_filters_and_neutralise_formulas(
     assert "# layer: All coders (union)" in body
     assert "# filters: code VAL with sub-codes" in body
     rows = list(
-        csv.reader(io.StringIO("\n".join(l for l in body.splitlines() if not l.startswith("#"))))
+        csv.reader(
+            io.StringIO("\n".join(line for line in body.splitlines() if not line.startswith("#")))
+        )
     )
     assert rows[0][:3] == ["dyad", "perspective", "interview_id"]
     assert rows[1][13] == '\'=HYPERLINK("x")'
