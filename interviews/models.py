@@ -363,7 +363,8 @@ class Turn(models.Model):
         indexes = [
             # The turn a passage starts in is the interview's first turn ending after its start
             # (turns never overlap): retrieval and queries look it up per coding and per hit.
-            models.Index(fields=["interview", "end"], name="turn_by_end"),
+            # The role is included so that a role filter reads the index alone (PostgreSQL).
+            models.Index(fields=["interview", "end"], include=["role"], name="turn_by_end"),
         ]
 
     def __str__(self) -> str:

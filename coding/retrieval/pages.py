@@ -32,14 +32,7 @@ from coding.retrieval.filters import (
     SegmentFilters,
     segment_filters_from_params,
 )
-from coding.retrieval.segments import (
-    ORDERS,
-    PAGE_SIZE,
-    segment_counts,
-    segment_page,
-    segments_all,
-    segments_queryset,
-)
+from coding.retrieval.segments import ORDERS, PAGE_SIZE, SegmentListing, segments_queryset
 from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
 from interviews.models import AttributeDefinition, Dyad, Membership, Role, Study
@@ -129,14 +122,15 @@ def _attribute_controls(*, study: Study, params: dict[str, list[str]]) -> list[d
 def _export(
     request: AuthenticatedRequest, study: Study, filters: SegmentFilters, fmt: str, order: str
 ) -> HttpResponse | StreamingHttpResponse:
-    queryset = segments_queryset(study=study, filters=filters)
+    listing_queryset = segments_queryset(study=study, filters=filters)
+    listing = SegmentListing(listing_queryset, order)
     context = min(filters.context, EXPORT_MAX_CONTEXT)
     layer = layer_dict(filters)
     about = describe_lines(
         study=study, layer_label=layer["label"], filters=filters.describe(), context=context
     )
     base_url = request.build_absolute_uri("/").rstrip("/")
-    segments = segments_all(queryset=queryset, context=context, order=order)
+    segments = listing.all(context=context)
     audit_export(
         study_id=study.pk,
         actor=request.user,
@@ -154,9 +148,11 @@ def _export(
             segments_xlsx(segments, about, base_url), content_type=EXPORT_FORMATS[fmt]
         )
     else:
-        ordered = segments_all(queryset=queryset, context=context, order="dyad")
+        by_dyad = listing if order == "dyad" else SegmentListing(listing_queryset, "dyad")
         response = HttpResponse(
-            segments_docx(ordered, about, title=f"Retrieved segments · {study.title}"),
+            segments_docx(
+                by_dyad.all(context=context), about, title=f"Retrieved segments · {study.title}"
+            ),
             content_type=EXPORT_FORMATS[fmt],
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -203,20 +199,14 @@ def study_segments(
                 return render(request, "coding/retrieval/segments.html", base, status=400)
             return _export(request, study, filters, fmt, order)
         size = int_param(params, "page_size", PAGE_SIZE, 1, 200)
-        queryset = segments_queryset(study=study, filters=filters)
-        page = segment_page(
-            queryset=queryset,
-            context=filters.context,
-            order=order,
-            cursor=last_param(params, "cursor"),
-            size=size,
-        )
+        listing = SegmentListing(segments_queryset(study=study, filters=filters), order)
+        page = listing.page(context=filters.context, cursor=last_param(params, "cursor"), size=size)
     except APIException as error:
         if error.status_code == 403:
             raise DjangoPermissionDenied(_error_text(error)) from None
         messages.error(request, _error_text(error))
         return render(request, "coding/retrieval/segments.html", base, status=400)
-    counts = segment_counts(queryset=queryset)
+    counts = listing.counts()
     groups: list[dict[str, Any]] = []
     for segment in page.results:
         segment["workspace"] = workspace_link(segment)
