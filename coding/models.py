@@ -139,7 +139,11 @@ class Coding(models.Model):
     the transcript can never silently move a coding.
     """
 
-    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="codings")
+    # No index of its own: both composite indexes below begin with the interview, and a lone
+    # one tempted PostgreSQL to scan every coding of an interview where the code was known.
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="codings", db_index=False
+    )
     # RESTRICT: a code with codings cannot be deleted (merge it instead), unless its study goes.
     code = models.ForeignKey(Code, on_delete=models.RESTRICT, related_name="codings")
     coder = models.ForeignKey(

@@ -47,11 +47,10 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 ORDERS = ("dyad", "code")
 
-# The sort key of each order, all ascending: (dyad label, side, interview, start, end, id),
-# by code preceded by the code's place in the codebook (order, key). The types check cursors.
+# The types of a cursor's values: a listing's sort key (see DYAD…CODE below).
 ORDER_KINDS = {
-    "dyad": (str, str, int, int, int, int),
-    "code": (int, str, str, str, int, int, int, int),
+    "dyad": (str, str, int, int, int, int, int),
+    "code": (int, str, str, str, int, int, int, int, int),
 }
 
 
@@ -181,17 +180,9 @@ def with_context(queryset: QuerySet[Coding], context: int) -> QuerySet[Coding]:
     )
 
 
-@dataclass(frozen=True)
-class SegmentKey:
-    """What a listing knows of a match before its page is read."""
-
-    id: int
-    interview_id: int
-    start: int
-    end: int
-    code_id: int
-    dyad: str
-    perspective: str
+# A match as a listing holds it, in the dyad order's sort: (dyad label, side, interview, start,
+# end, coding id, code id); the code order puts (code's order, code's key) in front.
+DYAD, SIDE, INTERVIEW, START, END, ID, CODE = range(7)
 
 
 @dataclass(frozen=True)
@@ -203,41 +194,41 @@ class SegmentPage:
 
 class SegmentListing:
     """Every match of a queryset, sorted in ``order`` and counted: pages and exports read their
-    rows from it. Two queries (the keys, the codes met)."""
+    rows from it. Two queries (the matches' keys, the codes met), plain tuples throughout: a
+    listing of 100,000 matches costs a fraction of a second."""
 
     def __init__(self, queryset: QuerySet[Coding], order: str = "dyad") -> None:
         if order not in ORDERS:
             raise ValidationError({"order": "Use dyad or code."})
         self.order = order
-        keys = [
-            SegmentKey(*row)
-            for row in queryset.order_by().values_list(
-                "id",
-                "interview_id",
-                "start",
-                "end",
-                "code_id",
-                "interview__dyad__label",
-                "interview__perspective",
-            )
-        ]
+        fields = (
+            "interview__dyad__label",
+            "interview__perspective",
+            "interview_id",
+            "start",
+            "end",
+            "id",
+            "code_id",
+        )
+        # The database sorts (cheaply, with the keys at hand); Python's sort then fixes any
+        # difference of collation in a single pass over the nearly sorted list.
+        keys = list(queryset.order_by(*fields).values_list(*fields))
+        keys.sort()
         self.codes: dict[int, tuple[str, str, str, int]] = {
             pk: (key, name, color, place)
             for pk, key, name, color, place in Code.objects.filter(
-                pk__in={k.code_id for k in keys}
+                pk__in={k[CODE] for k in keys}
             ).values_list("id", "key", "name", "color", "order")
         }
-        self.sort_keys = [self._sort_key(k) for k in keys]
-        order_of = sorted(range(len(keys)), key=self.sort_keys.__getitem__)
-        self.keys = [keys[i] for i in order_of]
-        self.sort_keys = [self.sort_keys[i] for i in order_of]
-
-    def _sort_key(self, k: SegmentKey) -> tuple[Any, ...]:
-        place = (k.dyad, k.perspective, k.interview_id, k.start, k.end, k.id)
-        if self.order == "dyad":
-            return place
-        code = self.codes[k.code_id]
-        return (code[3], code[0], *place)
+        self.keys = keys
+        if order == "code":
+            codes = self.codes
+            self.sort_keys: list[tuple[Any, ...]] = sorted(
+                (codes[k[CODE]][3], codes[k[CODE]][0], *k) for k in keys
+            )
+            self.keys = [k[2:] for k in self.sort_keys]
+        else:
+            self.sort_keys = keys
 
     @property
     def total(self) -> int:
@@ -245,8 +236,8 @@ class SegmentListing:
 
     def counts(self) -> dict[str, Any]:
         """How many segments match, per dyad and per code (in the codebook's order)."""
-        by_dyad = Counter(k.dyad for k in self.keys)
-        by_code = Counter(k.code_id for k in self.keys)
+        by_dyad = Counter(k[DYAD] for k in self.keys)
+        by_code = Counter(k[CODE] for k in self.keys)
         codes = sorted(by_code, key=lambda pk: (self.codes[pk][3], self.codes[pk][0]))
         return {
             "total": self.total,
@@ -275,35 +266,36 @@ class SegmentListing:
         for first in range(0, len(self.keys), chunk):
             yield from self.rows(self.keys[first : first + chunk], context)
 
-    def rows(self, keys: Sequence[SegmentKey], context: int) -> list[dict[str, Any]]:
+    def rows(self, keys: Sequence[tuple[Any, ...]], context: int) -> list[dict[str, Any]]:
         if not keys:
             return []
         details = {
             row["id"]: row
             for row in with_context(
-                Coding.objects.filter(pk__in=[k.id for k in keys]), context
+                Coding.objects.filter(pk__in=[k[ID] for k in keys]), context
             ).values(*SEGMENT_VALUES)
         }
-        return [self._segment(k, details[k.id], context) for k in keys if k.id in details]
+        return [self._segment(k, details[k[ID]], context) for k in keys if k[ID] in details]
 
-    def _segment(self, k: SegmentKey, row: dict[str, Any], context: int) -> dict[str, Any]:
-        code = self.codes[k.code_id]
+    def _segment(self, k: tuple[Any, ...], row: dict[str, Any], context: int) -> dict[str, Any]:
+        code = self.codes[k[CODE]]
+        start = k[START]
         return {
-            "id": k.id,
-            "interview": k.interview_id,
-            "dyad": k.dyad,
+            "id": k[ID],
+            "interview": k[INTERVIEW],
+            "dyad": k[DYAD],
             "dyad_id": row["interview__dyad_id"],
-            "perspective": k.perspective,
+            "perspective": k[SIDE],
             "code": code[0],
             "code_name": code[1],
             "code_color": code[2],
             "coder": row["coder__username"],
             "layer": row["layer"],
-            "start": k.start,
-            "end": k.end,
+            "start": start,
+            "end": k[END],
             "quote": row["quote"],
             "before": widen_before(
-                row["before_raw"] or "", context, at_text_start=k.start <= context + WORD_MARGIN
+                row["before_raw"] or "", context, at_text_start=start <= context + WORD_MARGIN
             ),
             "after": widen_after(row["after_raw"] or "", context),
             "turn": row["turn_index"],
