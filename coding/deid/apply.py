@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from coding.models import Adjudication, CaseStudy, CaseStudySection, Coding, Memo
 from healing.audit.models import AuditEvent

@@ -212,7 +212,7 @@ def test_apply_refuses_and_changes_nothing(reviewed: dict[str, Any], lead: Any) 
     interview: Interview = reviewed["interview"]
     spans = list(DeidSpan.objects.filter(interview=interview).order_by("start"))
     DeidSpan.objects.filter(pk=spans[0].pk).update(end=spans[1].end)  # now overlapping
-    from rest_framework.exceptions import ValidationError
+    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
         deid_apply(interview=interview, actor=lead)
