@@ -83,6 +83,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     # A member the lead names may adjudicate (write the consensus layer) besides the leads.
     adjudicator = models.BooleanField(default=False)
+    # A member the lead names may review de-identification besides the leads.
+    deid_reviewer = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -480,6 +482,36 @@ class DeidSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} [{self.start}, {self.end}) {self.status}"
+
+
+class DeidTerm(models.Model):
+    """A study's private list entry for the detector: a real name (``names``) or a place the lead
+    lists (``places``), proposed wherever it occurs. Protected like originals: leads only."""
+
+    class List(models.TextChoices):
+        NAMES = "names", "Names"
+        PLACES = "places", "Places"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="deid_terms")
+    list = models.CharField(max_length=6, choices=List.choices)
+    text = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["study", "list", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "list", "text"], name="deid_term_unique"),
+            models.CheckConstraint(
+                condition=Q(list__in=["names", "places"]), name="deid_term_list_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="deid_term_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list}: {self.text}"
 
 
 class ProtectedOriginal(models.Model):

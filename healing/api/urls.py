@@ -15,6 +15,7 @@ from coding.exchange.api import (
     StudyExportsView,
     StudyImportView,
 )
+from coding.deid.api import DEID_APPLY_URLS
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.retrieval.api import RETRIEVAL_URLS
 from coding.team.api import TEAM_URLS
@@ -29,6 +30,7 @@ from interviews.api import (
     ParticipantViewSet,
     StudyViewSet,
 )
+from interviews.deid.api import DEID_REVIEW_URLS
 from interviews.speakers.api import InterviewSpeakersView
 
 # No ".json" suffix routes: the API speaks JSON only, and its viewsets take no format argument.
@@ -72,6 +74,8 @@ urlpatterns = [
     *CASE_STUDY_URLS,
     *COMPARISON_URLS,
     *RETRIEVAL_URLS,
+    *DEID_REVIEW_URLS,
+    *DEID_APPLY_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),
