@@ -18,6 +18,7 @@ from typing import Any
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,6 +52,7 @@ from coding.comparison.selectors.words import (
     stop_words_for,
     word_frequencies,
     word_param,
+    word_shaped,
 )
 from coding.comparison.services import stop_words_parse, study_stop_words_set
 from coding.comparison.stopwords import ENGLISH_STOP_WORDS
@@ -252,8 +254,6 @@ class SubgroupsView(_ComparisonView):
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
         if not settings.group_by:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError({"group_by": "Choose what to group the dyads by."})
         grouping = grouping_for(base=base, group_by=settings.group_by, split=settings.split)
         result = subgroups(base=base, grouping=grouping, side=settings.side)
@@ -468,23 +468,24 @@ class CrosstabView(_ComparisonView):
     @extend_schema(
         parameters=[
             *COMMON_PARAMETERS,
-            OpenApiParameter("attribute", str, required=True),
+            OpenApiParameter(
+                "attribute",
+                str,
+                description="dyad.<key>, clinician.<key> or patient.<key>; default: the "
+                "study's first attribute (dyad attributes first)",
+            ),
             OpenApiParameter("basis", str, enum=list(PREVALENCE_BASES)),
         ],
         responses=CrosstabSerializer,
     )
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
-        if not settings.attribute:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"attribute": "Choose an attribute."})
         crosstab = code_attribute_crosstab(
             base=base, attribute=settings.attribute, basis=settings.basis
         )
         return Response(
             {
-                **self.head(base, {"attribute": settings.attribute, "basis": settings.basis}),
+                **self.head(base, {"attribute": crosstab.attribute, "basis": settings.basis}),
                 **crosstab_dict(crosstab),
             }
         )
@@ -580,7 +581,11 @@ class StopWordsView(APIView):
         study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
         data = StopWordsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        words = stop_words_parse(" ".join(data.validated_data["words"]))
+        items = [str(w).strip() for w in data.validated_data["words"]]
+        joined = [w for w in items if not word_shaped(w)]
+        if joined:
+            raise ValidationError({"words": f"One word per item: {', '.join(joined[:10])}."})
+        words = stop_words_parse("\n".join(items))
         study_stop_words_set(study=study, words=words, actor=request.user)
         return Response({"words": words, "english": len(ENGLISH_STOP_WORDS)})
 

@@ -55,7 +55,14 @@ from coding.comparison.services import stop_words_parse, study_stop_words_set
 from coding.selectors import LayerUsage
 from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
-from interviews.models import AttributeType, Participant, ParticipantRole, Role, Study
+from interviews.models import (
+    AttributeDefinition,
+    AttributeType,
+    Participant,
+    ParticipantRole,
+    Role,
+    Study,
+)
 from interviews.selectors import Access, attribute_definitions_for, study_get_for_user
 
 CHARTS = ("prevalence", "process-outcome", "heatmap", "relations", "crosstab", "words")
@@ -70,7 +77,7 @@ VIEW_LABELS = {
     "words": "Word frequencies",
 }
 # Views whose figures need a setting chosen first (no figures, and no download, without it).
-NEEDS = {"subgroups": "group_by", "crosstab": "attribute"}
+NEEDS = {"subgroups": "group_by"}
 
 
 @dataclass
@@ -129,8 +136,6 @@ def _figures(base: ComparisonBase, view: str, settings: ViewSettings) -> Figures
             view, relations, tables.relations_table(relations), charts.relations_chart(relations)
         )
     if view == "crosstab":
-        if not settings.attribute:
-            raise ValidationError({"attribute": "Choose an attribute."})
         crosstab = code_attribute_crosstab(
             base=base, attribute=settings.attribute, basis=settings.basis
         )
@@ -222,11 +227,11 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         )
         settings = view_settings(params)
         needed = NEEDS.get(view)
-        figures = (
-            view_figures(scope=scope, view=view, settings=settings)
-            if needed is None or getattr(settings, needed)
-            else None
-        )
+        ready = needed is None or bool(getattr(settings, needed))
+        if view == "crosstab" and not settings.attribute:
+            # Without attributes there is nothing to cross (the page says so).
+            ready = AttributeDefinition.objects.filter(study=study).exists()
+        figures = view_figures(scope=scope, view=view, settings=settings) if ready else None
         kwic = None
         if view == "words" and settings.word and figures is not None and figures.base:
             kwic = keyword_in_context(
@@ -240,7 +245,7 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         return _error_response(request, study, access, view, error)
     if fmt:
         if figures is None:
-            needed = NEEDS[view]
+            needed = NEEDS.get(view, "attribute")
             return _error_response(
                 request, study, access, view, ValidationError({needed: f"Choose the {needed}."})
             )
@@ -294,6 +299,7 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             for first, row in zip(relations.codes, relations.cells, strict=True)
         ]
     if figures is not None and view == "crosstab":
+        context["chosen_attribute"] = figures.data.attribute
         context["crosstab_rows"] = [
             (
                 node,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Case, IntegerField, Value, When
 from rest_framework.exceptions import ValidationError
 
 from coding.analysis.measures import CodeNode
@@ -68,7 +69,23 @@ class Crosstab:
 
 
 def attribute_for(*, base: ComparisonBase, attribute: str) -> AttributeDefinition:
-    """The attribute named ``entity.key``. One query; unknown: a 400."""
+    """The attribute named ``entity.key`` (none named: the study's first, dyad attributes
+    first). One query; unknown: a 400."""
+    if not attribute:
+        order = Case(
+            When(entity="dyad", then=Value(0)),
+            When(entity="clinician", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        first = (
+            AttributeDefinition.objects.filter(study=base.scope.study)
+            .order_by(order, "order", "key")
+            .first()
+        )
+        if first is None:
+            raise ValidationError({"attribute": "The study has no attributes yet."})
+        return first
     entity, dot, key = attribute.partition(".")
     definition = (
         AttributeDefinition.objects.filter(study=base.scope.study, entity=entity, key=key).first()

@@ -350,6 +350,11 @@ class Kwic:
     lines: list[KwicLine]
 
 
+def word_shaped(text: str) -> bool:
+    """Whether ``text`` is one word as words are counted."""
+    return bool(WORD.fullmatch(normal_word(text))) and len(text) <= 100
+
+
 def word_param(raw: str | None) -> str:
     """The one word asked for, as counted; anything else is a 400."""
     word = normal_word((raw or "").strip())
