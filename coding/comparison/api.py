@@ -13,6 +13,7 @@ and the dyad subset is given as ``dyad.<key>=``, ``clinician.<key>=``, ``patient
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.urls import path
@@ -311,7 +312,7 @@ class RelationCodeSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     group = serializers.CharField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     depth = serializers.IntegerField()
     passages = serializers.IntegerField(help_text="n: the code's merged passages in the scope")
     dyads = serializers.IntegerField(help_text="dyads where the code has a passage")
@@ -324,8 +325,7 @@ class RelationPairSerializer(serializers.Serializer):
     dyads = serializers.IntegerField(help_text="dyads where the two codes co-occur")
     c = serializers.FloatField(
         allow_null=True,
-        help_text="c-coefficient n12 / (n1 + n2 - n12); null where the denominator is not "
-        "positive",
+        help_text="c-coefficient n12 / (n1 + n2 - n12); null where the denominator is not positive",
     )
     out_of_range = serializers.BooleanField(help_text="n12 > min(n1, n2)")
 
@@ -356,7 +356,7 @@ class WordRowSerializer(serializers.Serializer):
 
 
 class WordsSerializer(ScopeSerializer):
-    source = serializers.ChoiceField(choices=list(WORD_SOURCES))
+    source = serializers.ChoiceField(choices=list(WORD_SOURCES))  # type: ignore[assignment]
     code = serializers.CharField(allow_null=True, help_text="the code's key (source=code)")
     groups = serializers.ListField(child=serializers.CharField())
     totals = serializers.ListField(
@@ -408,9 +408,21 @@ WORD_PARAMETERS = [
         description="code (one code's passages, by side), perspective (every word said, by "
         "the interview's perspective; default) or role (by the speaker's role)",
     ),
-    OpenApiParameter("code", str, description="the code's key, with source=code (default: "
-                     "the codebook's first code)"),
+    OpenApiParameter("code", str, description="the code's key, with source=code (implied "
+                     "when no source is given; default: the codebook's first code)"),
 ]  # fmt: skip
+
+
+def _words_settings(request: Request, settings: ViewSettings) -> ViewSettings:
+    """``code`` chooses the code of ``source=code`` (and implies it when no source is given);
+    with another source it is a 400, not silently ignored."""
+    if not settings.code:
+        return settings
+    if "source" not in request.query_params:
+        return dataclasses.replace(settings, source="code")
+    if settings.source != "code":
+        raise ValidationError({"code": "A code goes with source=code."})
+    return settings
 
 
 class RelationsView(_ComparisonView):
@@ -505,6 +517,7 @@ class WordsView(_ComparisonView):
     )
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
+        settings = _words_settings(request, settings)
         frequencies = word_frequencies(
             base=base, source=settings.source, code_key=settings.code or None, limit=settings.limit
         )
@@ -545,6 +558,7 @@ class KwicView(_ComparisonView):
     )  # fmt: skip
     def get(self, request: Request, slug: str) -> Response:
         base, settings = self.scope_and_settings(request, slug)
+        settings = _words_settings(request, settings)
         kwic = keyword_in_context(
             base=base,
             source=settings.source,

@@ -341,9 +341,7 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             ]
             context["chosen_code"] = frequencies.code.key if frequencies.code else ""
             context["stop_words_text"] = "\n".join(frequencies.extra_stop_words)
-            context["word_totals"] = list(
-                zip(frequencies.groups, frequencies.totals, strict=True)
-            )
+            context["word_totals"] = list(zip(frequencies.groups, frequencies.totals, strict=True))
             context["word_rows"] = [
                 (
                     row,

@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import login
-from tests.comparison.test_relations_words import gen  # noqa: F401 - the generated study
+from tests.comparison.conftest import gen  # noqa: F401 - the generated study fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_relations_and_a_word_in_context(page: Any, gen: dict[str, Any]) -> None:  # noqa: F811
+def test_relations_and_a_word_in_context(
+    page: Any,
+    gen: dict[str, Any],  # noqa: F811
+) -> None:
     login(page, "viewer")
     page.goto("/studies/study/comparison/")
     page.get_by_role("link", name="Code relations").click()

@@ -20,11 +20,42 @@ from coding.services import CodingInput, codings_bulk_create
 from interviews.models import AttributeDefinition, Dyad, Interview, Participant, Turn
 from tests.factories import make_interview
 
-VOCABULARY = (
-    "trust hope listened café naïve don't Okafor’s doctor she he the and of a to known "
-    "valued 😀 🙂 2019 care pain well-being it's we're time explained never gave up 👍🏽 "
-    "Trust HOPE Listened"
-).split()
+VOCABULARY = [
+    "trust",
+    "hope",
+    "listened",
+    "café",
+    "naïve",
+    "don't",
+    "Okafor’s",
+    "doctor",
+    "she",
+    "he",
+    "the",
+    "and",
+    "of",
+    "a",
+    "to",
+    "known",
+    "valued",
+    "😀",
+    "🙂",
+    "2019",
+    "care",
+    "pain",
+    "well-being",
+    "it's",
+    "we're",
+    "time",
+    "explained",
+    "never",
+    "gave",
+    "up",
+    "👍🏽",
+    "Trust",
+    "HOPE",
+    "Listened",
+]
 CODE_KEYS = (
     "VAL", "VAL.CON", "VAL.PRES.ATT", "POW", "POW.PART", "ABI", "OUT.TRUST", "OUT.HOPE",
 )  # fmt: skip
@@ -270,9 +301,8 @@ def words_of(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
         if text[i].isalpha():
             j = i
             while j < len(text):
-                if text[j].isalpha():
-                    j += 1
-                elif text[j] in "'’" and j + 1 < len(text) and text[j + 1].isalpha():
+                joins = text[j] in "'’" and j + 1 < len(text) and text[j + 1].isalpha()
+                if text[j].isalpha() or joins:
                     j += 1
                 else:
                     break

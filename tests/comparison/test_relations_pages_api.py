@@ -19,7 +19,6 @@ from rest_framework.test import APIClient
 from coding.models import StudyStopWords
 from healing.audit.models import AuditEvent
 from interviews.services import study_update
-from tests.comparison.test_relations_words import gen  # noqa: F401 - the generated study
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,9 @@ def api(user: Any) -> APIClient:
     ],
 )  # fmt: skip
 def test_members_read_the_new_views_outsiders_do_not(
-    gen: dict[str, Any], personas: dict[str, Any], params: dict[str, str]  # noqa: F811
+    gen: dict[str, Any],
+    personas: dict[str, Any],
+    params: dict[str, str],
 ) -> None:
     study = gen["study"]
     for name in ("lead", "coder", "viewer"):
@@ -63,13 +64,14 @@ def test_members_read_the_new_views_outsiders_do_not(
         assert response.status_code == 200, (name, response.content[:2000])
         body = response.content.decode()
         assert f'aria-current="page" data-view="{params["view"]}"' in body
-        assert 'role="img"' in body and "<desc id=" in body  # the chart and its text
+        assert 'role="img"' in body
+        assert "<desc id=" in body
         assert 'data-chart-png="' in body  # the PNG button
     assert client_for(personas["outsider"]).get(page(study, **params)).status_code == 404
     assert Client().get(page(study, **params)).status_code == 302
 
 
-def test_relations_page_shows_counts_and_c(gen: dict[str, Any], lead: Any) -> None:  # noqa: F811
+def test_relations_page_shows_counts_and_c(gen: dict[str, Any], lead: Any) -> None:
     body = client_for(lead).get(page(gen["study"], view="relations")).content.decode()
     assert 'id="relations-table"' in body
     assert "passages overlap" in body
@@ -81,7 +83,8 @@ def test_relations_page_shows_counts_and_c(gen: dict[str, Any], lead: Any) -> No
 
 
 def test_words_page_links_each_word_to_its_context(
-    gen: dict[str, Any], lead: Any  # noqa: F811
+    gen: dict[str, Any],
+    lead: Any,
 ) -> None:
     client = client_for(lead)
     body = client.get(page(gen["study"], view="words", source="role")).content.decode()
@@ -90,12 +93,14 @@ def test_words_page_links_each_word_to_its_context(
     kwic = client.get(page(gen["study"], view="words", source="role", word="Trust")).content
     text = kwic.decode()
     assert 'id="kwic-table"' in text
-    assert "/interviews/" in text and "#span-" in text
+    assert "/interviews/" in text
+    assert "#span-" in text
     assert "“trust” in context" in text
 
 
 def test_downloads_hold_the_tables_and_are_audited(
-    gen: dict[str, Any], lead: Any  # noqa: F811
+    gen: dict[str, Any],
+    lead: Any,
 ) -> None:
     client = client_for(lead)
     study = gen["study"]
@@ -120,7 +125,10 @@ def test_downloads_hold_the_tables_and_are_audited(
 
 @pytest.mark.parametrize("chart", ["relations", "crosstab", "words"])
 def test_charts_are_svg_with_a_text_alternative(
-    gen: dict[str, Any], viewer: Any, outsider: Any, chart: str  # noqa: F811
+    gen: dict[str, Any],
+    viewer: Any,
+    outsider: Any,
+    chart: str,
 ) -> None:
     study = gen["study"]
     chart_url = reverse("study-comparison-chart", args=[study.slug, chart])
@@ -129,7 +137,8 @@ def test_charts_are_svg_with_a_text_alternative(
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     body = response.content.decode()
     assert body.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert "<title id=" in body and "<desc id=" in body
+    assert "<title id=" in body
+    assert "<desc id=" in body
     assert client_for(outsider).get(chart_url).status_code == 404
 
 
@@ -148,7 +157,10 @@ def test_charts_are_svg_with_a_text_alternative(
     ],
 )
 def test_bad_settings_are_a_clear_400(
-    gen: dict[str, Any], lead: Any, params: dict[str, str], message: str  # noqa: F811
+    gen: dict[str, Any],
+    lead: Any,
+    params: dict[str, str],
+    message: str,
 ) -> None:
     response = client_for(lead).get(page(gen["study"], **params))
     assert response.status_code == 400
@@ -164,7 +176,10 @@ def test_bad_settings_are_a_clear_400(
 
 
 def test_stop_words_form_and_api(
-    gen: dict[str, Any], lead: Any, coder: Any, viewer: Any  # noqa: F811
+    gen: dict[str, Any],
+    lead: Any,
+    coder: Any,
+    viewer: Any,
 ) -> None:
     study = gen["study"]
     target = reverse("study-stop-words", args=[study.slug])
@@ -187,7 +202,8 @@ def test_stop_words_form_and_api(
     # The API: members read, the lead replaces; bad words are a 400 that changes nothing.
     assert api(viewer).get(f"{BASE}/stop-words/").json()["words"] == ["trust"]
     put = api(lead).put(f"{BASE}/stop-words/", {"words": ["Care"]}, format="json")
-    assert put.status_code == 200 and put.json()["words"] == ["care"]
+    assert put.status_code == 200
+    assert put.json()["words"] == ["care"]
     refused = api(lead).put(f"{BASE}/stop-words/", {"words": ["a b", "ok"]}, format="json")
     assert refused.status_code == 400
     assert api(lead).put(f"{BASE}/stop-words/", {"words": "care"}, format="json").status_code == 400
@@ -199,7 +215,7 @@ def test_stop_words_form_and_api(
     assert StudyStopWords.objects.get(study=study).words == ["care"]
 
 
-def test_api_answers(gen: dict[str, Any], viewer: Any) -> None:  # noqa: F811
+def test_api_answers(gen: dict[str, Any], viewer: Any) -> None:
     client = api(viewer)
     relations = client.get(f"{BASE}/relations/?cooccur=turn&sub_codes=1").json()
     assert relations["settings"]["cooccur"] == "turn"
@@ -237,7 +253,7 @@ def test_api_answers(gen: dict[str, Any], viewer: Any) -> None:  # noqa: F811
     ],
 )
 def test_query_counts_are_pinned(
-    gen: dict[str, Any], lead: Any, path: str, budget: int,  # noqa: F811
+    gen: dict[str, Any], lead: Any, path: str, budget: int,
     django_assert_num_queries: Any,
 ) -> None:  # fmt: skip
     client = api(lead)

@@ -8,7 +8,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from rest_framework.exceptions import ValidationError
 
 from coding.comparison.selectors.base import comparison_base
@@ -25,7 +24,6 @@ from coding.selectors import LayerChoice
 from healing.audit.models import AuditEvent
 from interviews.speakers.services import speaker_role_set
 from tests.comparison.generated import (
-    generated_study,
     merged,
     passages,
     raw,
@@ -39,22 +37,14 @@ pytestmark = pytest.mark.django_db
 LAYERS = [("all", None), ("consensus", None), ("best", None), ("coder", "coder")]
 
 
-@pytest.fixture
-def gen(study: Any, lead: Any, coder: Any, coder2: Any) -> dict[str, Any]:
-    cache.clear()
-    made = generated_study(study, {"lead": lead, "coder": coder, "coder2": coder2})
-    made["users"] = {"lead": lead, "coder": coder, "coder2": coder2}
-    return made
-
-
 def _layer(gen: dict[str, Any], name: str, who: str | None) -> tuple[LayerChoice, int | None]:
     coder_id = gen["users"][who].pk if who else None
     return LayerChoice(name, coder_id), coder_id
 
 
-@pytest.mark.parametrize("layer_name,who", LAYERS)
+@pytest.mark.parametrize(("layer_name", "who"), LAYERS)
 @pytest.mark.parametrize(
-    "cooccur,window,count",
+    ("cooccur", "window", "count"),
     [("overlap", 0, "participant"), ("turn", 0, "participant"), ("within", 1, "participant"),
      ("within", 2, "all"), ("within", 0, "participant")],
 )  # fmt: skip
@@ -99,10 +89,12 @@ def test_c_coefficient_as_atlas_ti_defines_it() -> None:
     # ATLAS.ti's manual: 100 and 10 quotations, 5 co-occurrences: c = 5 / 105.
     cell = PairCell(n12=5, dyads=1, n1=100, n2=10)
     assert cell.c == pytest.approx(0.047619, abs=1e-6)
-    assert cell.unequal and not cell.out_of_range
+    assert cell.unequal
+    assert not cell.out_of_range
     # One passage meeting two of the other code's: n12 = 2 > min(n1, n2) = 1, c = 2.
     wide = PairCell(n12=2, dyads=1, n1=1, n2=2)
-    assert wide.c == 2 and wide.out_of_range
+    assert wide.c == 2
+    assert wide.out_of_range
     assert PairCell(n12=3, dyads=1, n1=1, n2=2).c is None  # denominator 0
     assert PairCell(n12=0, dyads=0, n1=3, n2=0).c == 0.0
 
@@ -111,7 +103,7 @@ def _covered(data: Any, interview: int, code_id: int) -> int:
     return sum(e - s for s, e in passages(data, interview, code_id))
 
 
-@pytest.mark.parametrize("layer_name,who", LAYERS)
+@pytest.mark.parametrize(("layer_name", "who"), LAYERS)
 @pytest.mark.parametrize("basis", ["either", "patient", "clinician", "both"])
 @pytest.mark.parametrize(
     "attribute", ["dyad.years", "dyad.since", "dyad.weekly", "clinician.type", "patient.age"]
@@ -210,7 +202,7 @@ def _reference_words(data: Any, source: str, code_id: int | None) -> dict[str, C
     return groups
 
 
-@pytest.mark.parametrize("layer_name,who", LAYERS)
+@pytest.mark.parametrize(("layer_name", "who"), LAYERS)
 @pytest.mark.parametrize("source", ["code", "perspective", "role"])
 def test_word_frequencies_match_the_reference(
     gen: dict[str, Any], layer_name: str, who: str | None, source: str
@@ -246,7 +238,8 @@ def test_words_cache_is_keyed_by_text_and_turns(
     # Warm: the stop words, the interviews, the turns' signatures.
     with django_assert_max_num_queries(3):
         again = word_frequencies(base=base, source="role")
-    assert again.cached and again.rows == first.rows
+    assert again.cached
+    assert again.rows == first.rows
     # A corrected speaker role is counted afresh: "Pat" becomes a clinician.
     interview = next(i for i in gen["interviews"] if i.perspective == "patient")
     speaker_role_set(interview=interview, speaker="Pat", role="clinician", actor=lead)

@@ -144,9 +144,7 @@ def attribute_columns(
             dates = {i: v[:4] for i, v in dates.items()}
             distinct = sorted(set(dates.values()))
             how = "one column per year"
-        columns = [
-            Column(v, frozenset(i for i, d in dates.items() if d == v)) for v in distinct
-        ]
+        columns = [Column(v, frozenset(i for i, d in dates.items() if d == v)) for v in distinct]
     else:
         shown = {i: _shown(v) for i, v in present.items()}
         order = [str(c) for c in definition.choices or []]
@@ -243,4 +241,3 @@ def crosstab_dict(crosstab: Crosstab) -> dict[str, Any]:
             for node, row in zip(crosstab.codes, crosstab.cells, strict=True)
         ],
     }
-

@@ -233,8 +233,7 @@ def code_relations(
 def relations_dict(relations: Relations) -> dict[str, Any]:
     return {
         "codes": [
-            {**code_dict(f.code), "passages": f.passages, "dyads": f.dyads}
-            for f in relations.codes
+            {**code_dict(f.code), "passages": f.passages, "dyads": f.dyads} for f in relations.codes
         ],
         "pairs": [
             {"first": a.code.key, "second": b.code.key, **cell.as_dict()}

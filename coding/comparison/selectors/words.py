@@ -165,7 +165,7 @@ def code_passages(
     margin_params = [MARGIN, MARGIN, MARGIN, MARGIN] if with_text else [MARGIN]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *margin_params])
-        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def word_frequencies(
@@ -255,8 +255,8 @@ def interview_word_counts(text: str, turns: list[tuple[int, int, str]]) -> dict[
     turns, by the turn's role; without turns, every word of the text, as said by "other")."""
     roles: dict[str, Counter[str]] = {}
     if not turns:
-        words = dict(Counter(w for w, _, _ in tokens(text)))
-        return {"all": words, "roles": {"other": words}}
+        every = dict(Counter(w for w, _, _ in tokens(text)))
+        return {"all": every, "roles": {"other": every}}
     everything: Counter[str] = Counter()
     for start, end, role in turns:
         counter = roles.setdefault(role, Counter())
