@@ -247,7 +247,7 @@ def test_api_answers(gen: dict[str, Any], viewer: Any) -> None:
         # lengths, figures, then the view's own
         ("relations/?cooccur=within&window=2", 8),  # + the co-occurrence query
         ("crosstab/?attribute=dyad.years", 8),  # + the attribute
-        ("words/?source=code&code=VAL", 9),  # + stop words, the code's passages
+        ("words/?source=code&code=VAL", 10),  # + stop words, the code's passages, their texts
         ("words/?source=perspective", 10),  # + stop words, interviews, turn signatures (warm)
         ("words/kwic/?source=role&word=trust", 9),  # + interviews with the word, their turns
     ],

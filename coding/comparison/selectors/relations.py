@@ -34,6 +34,8 @@ from coding.comparison.selectors.cooccurrence import passage_ctes
 from coding.comparison.selectors.scope import Scope
 
 COOCCUR = ("overlap", "turn", "within")
+# Code points per block when pairing overlapping passages (a passage is in one or two blocks).
+OVERLAP_BLOCK = 512
 COOCCUR_LABELS = {
     "overlap": "passages overlap",
     "turn": "in the same speaker turn",
@@ -151,30 +153,50 @@ def relation_counts(
     ]
     if not rollup:
         return {}, {}
+    # Each passage is an interval [lo, hi]: its code points for "overlap"; for the turn modes
+    # its turns, the last one pushed ``reach`` turns on ([f1, l1 + w] and [f2, l2 + w] meet
+    # exactly when f2 <= l1 + w and f1 <= l2 + w). Two passages co-occur when their intervals
+    # meet. Rather than pair every two passages of an interview (quadratic: seconds at 500
+    # dyads), each interval is cut into fixed blocks and passages are paired within a block;
+    # a pair is counted once, in the block of the larger lo (which both intervals hold).
     if cooccur == "overlap":
         ctes, params = passage_ctes(scope=scope, rollup=rollup, turns=None)
-        condition = 'a.start < b."end" AND b.start < a."end"'
-        condition_params: list[Any] = []
+        lo_hi = 'start AS lo, "end" - 1 AS hi'
+        block = OVERLAP_BLOCK
     else:
         turns = "all" if cooccur == "turn" else count
         ctes, params = passage_ctes(scope=scope, rollup=rollup, turns=turns)
-        condition = "b.first_turn <= a.last_turn + %s AND a.first_turn <= b.last_turn + %s"
         reach = 0 if cooccur == "turn" else window
-        condition_params = [reach, reach]
-    # Each unordered pair once ("<": estimated generously, so the pairing stays a hash join).
-    # Only fixed SQL fragments are formatted in; every value is a parameter.
+        # Turns start at -1 (text before the first counted turn): shifted by one, so every lo
+        # is >= 0 and integer division is a floor.
+        lo_hi = f"first_turn + 1 AS lo, last_turn + 1 + {int(reach)} AS hi"
+        block = reach + 1
+    # Only fixed SQL fragments and whole numbers are formatted in; every value is a parameter.
     sql = f"""
-        WITH {ctes}
+        WITH RECURSIVE {ctes}
+        spans_of AS (
+            SELECT dyad_id, interview_id, target_id, {lo_hi} FROM placed
+        ),
+        blocks(dyad_id, interview_id, target_id, lo, hi, block, last_block) AS (
+            SELECT dyad_id, interview_id, target_id, lo, hi, lo / {block}, hi / {block}
+            FROM spans_of
+            UNION ALL
+            SELECT dyad_id, interview_id, target_id, lo, hi, block + 1, last_block
+            FROM blocks WHERE block < last_block
+        ),
         pairs AS (
             SELECT a.dyad_id, a.target_id AS a_id, b.target_id AS b_id, COUNT(*) AS n
-            FROM placed a JOIN placed b ON b.interview_id = a.interview_id
-            WHERE a.target_id < b.target_id AND {condition}
+            FROM blocks a JOIN blocks b
+                ON b.interview_id = a.interview_id AND b.block = a.block
+            WHERE a.target_id < b.target_id AND a.lo <= b.hi AND b.lo <= a.hi
+                AND a.block = (CASE WHEN a.lo > b.lo THEN a.lo ELSE b.lo END) / {block}
             GROUP BY a.dyad_id, a.target_id, b.target_id
         )
         SELECT a_id, b_id, SUM(n), COUNT(*) FROM pairs GROUP BY a_id, b_id
         UNION ALL
         SELECT target_id, NULL, COUNT(*), COUNT(DISTINCT dyad_id) FROM placed GROUP BY target_id
     """  # noqa: S608
+    condition_params: list[Any] = []
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *condition_params])
         rows = cursor.fetchall()

@@ -18,8 +18,9 @@ passage that starts or ends inside a word counts the whole word). Stop words (th
 in ``coding.comparison.stopwords`` and the study's own) are left out of the table; the totals
 count every word.
 
-Speed: counting ``code`` reads only that code's passages (with a margin to finish cut words)
-in one query. ``perspective`` and ``role`` read the text once per interview and keep its counts
+Speed: counting ``code`` reads that code's passages (one query) and the texts of their
+interviews (one query), widens each passage to whole words and counts it in one call of the
+regular expression engine. ``perspective`` and ``role`` read the text once per interview and keep its counts
 in the cache, keyed by the interview, its text's SHA-256, its perspective and a signature of
 its turns (their number, offsets and roles), so an edited text or a corrected speaker role is
 counted afresh; the sum over the scope is cached too, under the signature of every interview in
@@ -60,9 +61,8 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 KWIC_LIMIT = 200
 KWIC_CONTEXT = 60  # characters of context on each side
-# A passage's text is read with this many characters on each side, to finish words it cuts.
-MARGIN = 40
 LETTERS = r"[^\W\d_]"
+LETTER = re.compile(LETTERS)
 WORD = re.compile(rf"{LETTERS}+(?:['\u2019]{LETTERS}+)*")
 CACHE_SECONDS = 7 * 24 * 3600
 CACHE_VERSION = 1
@@ -134,12 +134,9 @@ def code_for(*, base: ComparisonBase, key: str | None) -> CodeNode:
     return found
 
 
-def code_passages(
-    *, base: ComparisonBase, code: CodeNode, with_text: bool = True
-) -> list[tuple[int, str, int, int, int, str]]:
-    """(interview, perspective, start, end, text offset, text) of each merged passage of
-    ``code`` (sub-codes included) in the scope, the text with up to ``MARGIN`` characters on each
-    side. One query."""
+def code_passages(*, base: ComparisonBase, code: CodeNode) -> list[tuple[int, str, int, int]]:
+    """(interview, perspective, start, end) of each merged passage of ``code`` (sub-codes
+    included) in the scope, in text order. One query."""
     tree = base.tree
     rollup = [
         (node.id, code.id, 1, 1)
@@ -147,32 +144,26 @@ def code_passages(
         if node.id == code.id or code.id in tree.ancestors[node.id]
     ]
     ctes, params = passage_ctes(scope=base.scope, rollup=rollup, turns=None)
-    low = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    text = (
-        f'SUBSTR(i.text, {low}(p.start - %s, 0) + 1, p."end" + %s - {low}(p.start - %s, 0))'
-        if with_text
-        else "''"
-    )
-    # Only fixed SQL fragments are formatted in; every value is a parameter.
+    # "done" only closes the list of CTEs (each ends in a comma). Only fixed SQL fragments
+    # are formatted in; every value is a parameter.
     sql = f"""
         WITH {ctes}
         done AS (SELECT 1)
-        SELECT p.interview_id, i.perspective, p.start, p."end",
-            {low}(p.start - %s, 0), {text}
+        SELECT p.interview_id, i.perspective, p.start, p."end"
         FROM passages p JOIN interviews_interview i ON i.id = p.interview_id
         ORDER BY p.interview_id, p.start
     """  # noqa: S608
-    margin_params = [MARGIN, MARGIN, MARGIN, MARGIN] if with_text else [MARGIN]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *margin_params])
-        return [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        return [(row[0], row[1], row[2], row[3]) for row in cursor.fetchall()]
 
 
 def word_frequencies(
     *, base: ComparisonBase, source: str, code_key: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> WordFrequencies:
     """The ``limit`` most frequent words other than stop words, counted per group of
-    ``source``. ``code``: two queries (stop words, the code's passages); ``perspective`` and
+    ``source``. ``code``: three queries (stop words, the code's passages, their texts);
+    ``perspective`` and
     ``role``: three with a warm cache, five when an interview's counts are missing."""
     stop, extra = stop_words_for(study=base.scope.study)
     groups = list(SOURCE_GROUPS[source])
@@ -180,17 +171,7 @@ def word_frequencies(
     cached = False
     if source == "code":
         code = code_for(base=base, key=code_key)
-        counters = [Counter[str]() for _ in groups]
-        totals = [0 for _ in groups]
-        for _interview, perspective, start, end, offset, text in code_passages(
-            base=base, code=code
-        ):
-            index = groups.index(perspective)
-            counter = counters[index]
-            for word, word_start, word_end in tokens(text, offset):
-                if word_start < end and word_end > start:
-                    counter[word] += 1
-                    totals[index] += 1
+        counters, totals = _code_counts(base, code, groups)
     else:
         counters, totals, cached = _text_counts(base.scope, source, groups)
     merged: Counter[str] = Counter()
@@ -211,6 +192,52 @@ def word_frequencies(
         extra_stop_words=extra,
         cached=cached,
     )
+
+
+def _inside(text: str, i: int) -> bool:
+    """Whether code point ``i`` of ``text`` is part of a word (a letter, or an apostrophe
+    between two letters)."""
+    if i < 0 or i >= len(text):
+        return False
+    if LETTER.match(text, i):
+        return True
+    return (
+        text[i] in "'\u2019"
+        and i > 0
+        and bool(LETTER.match(text, i - 1))
+        and bool(LETTER.match(text, i + 1))
+    )
+
+
+def _code_counts(
+    base: ComparisonBase, code: CodeNode, groups: list[str]
+) -> tuple[list[Counter[str]], list[int]]:
+    """The words of the code's passages per side. Two queries: the passages, then the texts
+    of their interviews (each read once: a transcript is stored compressed, and cutting many
+    pieces out of it in SQL unpacks it once per piece). Each passage is widened to whole words,
+    then counted by the regular expression engine in one call."""
+    passages = code_passages(base=base, code=code)
+    raw = [Counter[str]() for _ in groups]
+    wanted = sorted({row[0] for row in passages})
+    texts: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        texts.update(
+            Interview.objects.filter(pk__in=wanted[start : start + 500]).values_list("id", "text")
+        )
+    for interview_id, perspective, start, end in passages:
+        text = texts[interview_id]
+        while start > 0 and _inside(text, start) and _inside(text, start - 1):
+            start -= 1
+        while end < len(text) and _inside(text, end - 1) and _inside(text, end):
+            end += 1
+        raw[groups.index(perspective)].update(WORD.findall(text, start, end))
+    counters = []
+    for counter in raw:
+        merged: Counter[str] = Counter()
+        for word, n in counter.items():
+            merged[normal_word(word)] += n
+        counters.append(merged)
+    return counters, [sum(c.values()) for c in counters]
 
 
 ROLE_WEIGHT = Case(
@@ -387,9 +414,7 @@ def keyword_in_context(
     interviews = _scope_interviews(base.scope)
     if source == "code":
         code = code_for(base=base, key=code_key)
-        for interview_id, _p, start, end, _o, _t in code_passages(
-            base=base, code=code, with_text=False
-        ):
+        for interview_id, _perspective, start, end in code_passages(base=base, code=code):
             passages.setdefault(interview_id, []).append((start, end))
         interviews = interviews.filter(pk__in=list(passages))
     if source in ("code", "perspective") and group:
