@@ -20,11 +20,11 @@ count every word.
 
 Speed: counting ``code`` reads that code's passages (one query) and the texts of their
 interviews (one query), widens each passage to whole words and counts it in one call of the
-regular expression engine. ``perspective`` and ``role`` read the text once per interview and keep its counts
-in the cache, keyed by the interview, its text's SHA-256, its perspective and a signature of
-its turns (their number, offsets and roles), so an edited text or a corrected speaker role is
-counted afresh; the sum over the scope is cached too, under the signature of every interview in
-it.
+regular expression engine. ``perspective`` and ``role`` read the text once per interview and
+keep its counts in the cache, keyed by the interview, its text's SHA-256, its perspective and
+a signature of its turns (their number, offsets and roles), so an edited text or a corrected
+speaker role is counted afresh; the sum over the scope is cached too, under the signature of
+every interview in it.
 """
 
 from __future__ import annotations
