@@ -1,4 +1,5 @@
-"""Codebooks and codes, codings, memos, assignments, case studies and adjudications.
+"""Codebooks and codes, codings, memos, assignments, case studies, adjudications and the
+study's extra stop words for word frequencies.
 
 Background jobs live in ``healing.jobs``, the audit trail in ``healing.audit``.
 """
@@ -395,3 +396,18 @@ class Adjudication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.code_id} [{self.start}, {self.end})"
+
+
+class StudyStopWords(models.Model):
+    """The study's own stop words, left out of word frequencies on top of the English list
+    (``coding.comparison.selectors.words``). The lead edits them; stored lower-cased."""
+
+    study = models.OneToOneField(Study, on_delete=models.CASCADE, related_name="stop_words")
+    words = models.JSONField(default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Stop words of study {self.study_id} ({len(self.words)})"

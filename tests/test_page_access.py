@@ -71,6 +71,7 @@ EXPECTED: dict[str, str] = {
     "dyad-case-study-md": "members",
     "study-comparison": "members",
     "study-comparison-chart": "members",
+    "study-stop-words": "post_only",
     "refi-exchange": "members",
     # The form shows to anyone signed in; creating the study from it is staff-only unless
     # HEALING_STUDY_IMPORT=any (tests/coding/refi).
