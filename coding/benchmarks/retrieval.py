@@ -54,8 +54,8 @@ FOLLOWED_BY = {
 
 
 COOCCURRENCE = [
-    ("co-occurrence table: overlap", "cooccurrence/?basis=overlap"),
-    ("co-occurrence table: same turn", "cooccurrence/?basis=turn"),
+    ("co-occurrence table: overlap", "relations/?cooccur=overlap"),
+    ("co-occurrence table: same turn", "relations/?cooccur=turn"),
 ]
 
 

@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from coding.models import Coding, Layer
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from healing.jobs.models import Job, JobFile
-from interviews.models import Study
+from interviews.models import DeidEntity, DeidSpan, Study
 from interviews.services import (
     api_token_create,
     attribute_define,
@@ -282,6 +282,30 @@ CASES = [
     Case("segments of another study", "get",
          lambda w: "/api/v1/studies/other-study/segments/", other_study(200)),
     # Speakers of an interview (members read; the lead corrects a role) and autocode by speaker
+    # De-identification review (reviewers: the leads and the members they name)
+    Case("read a de-identification review", "get",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/", lead_only(200)),
+    Case("propose identifiers", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/propose/", lead_only(200)),
+    Case("add a missed identifier", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/", lead_only(201),
+         data=lambda w: {"start": 20, "end": 25, "kind": "PERSON"}),
+    Case("decide on a span", "patch",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/{w['deid_span']}/",
+         lead_only(200), data=lambda w: {"kind": "LOCATION"}),
+    Case("accept an entity study-wide", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/{w['deid_span']}/accept-all/",
+         lead_only(200)),
+    Case("rename an entity's replacement", "patch",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/entities/{w['deid_entity']}/",
+         lead_only(200), data=lambda w: {"replacement": "Noah"}),
+    Case("mark a review complete", "post",
+         lambda w: f"/api/v1/interviews/{w['uncoded_interview']}/deid/complete/",
+         lead_only(200)),
+    Case("apply a review", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/apply/", lead_only(200)),
+    Case("another study's review", "get",
+         lambda w: f"/api/v1/interviews/{w['other_interview']}/deid/", other_study(200)),
     Case("read an interview's speakers", "get",
          lambda w: f"/api/v1/interviews/{w['interview']}/speakers/", members(200)),
     Case("correct a speaker's role", "patch",
@@ -338,6 +362,12 @@ def world(
         result={"code": code(study, "VAL").pk, "coder": lead.pk, "codings": [], "undone": None},
     )
     token, _ = api_token_create(user=lead, name="lead's")
+    deid_entity = DeidEntity.objects.create(
+        study=study, kind="PERSON", digest="0" * 64, replacement="Ella"
+    )
+    deid_span = DeidSpan.objects.create(
+        interview=interview, start=0, end=11, kind="PERSON", status="accepted", entity=deid_entity
+    )
     other_interview = make_interview(study=other, dyad="O1", by=outsider)
     codings_bulk_create(
         interview=other_interview,
@@ -372,6 +402,8 @@ def world(
         "job_file": job_file.pk,
         "autocode_job": autocode_job.pk,
         "token": token.pk,
+        "deid_span": deid_span.pk,
+        "deid_entity": deid_entity.pk,
         "other_interview": other_interview.pk,
         "other_dyad": other_interview.dyad_id,
         "other_participant": other_participant.pk,
@@ -435,6 +467,11 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/saturation/", "/api/v1/studies/{slug}/segments/",
         "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
         "/api/v1/interviews/{id}/speakers/",
+        "/api/v1/interviews/{id}/deid/", "/api/v1/interviews/{id}/deid/propose/",
+        "/api/v1/interviews/{id}/deid/spans/", "/api/v1/interviews/{id}/deid/spans/{span_id}/",
+        "/api/v1/interviews/{id}/deid/spans/{span_id}/accept-all/",
+        "/api/v1/interviews/{id}/deid/entities/{entity_id}/",
+        "/api/v1/interviews/{id}/deid/complete/", "/api/v1/interviews/{id}/deid/apply/",
         "/api/v1/studies/{slug}/autocode/", "/api/v1/studies/{slug}/autocode/{job_id}/undo/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
