@@ -17,6 +17,7 @@ from coding.exchange.api import (
 )
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.retrieval.api import RETRIEVAL_URLS
+from coding.search.api import SEARCH_URLS
 from coding.team.api import TEAM_URLS
 from coding.team.audit_trail import AuditTrailCsvView
 from coding.workspace_api import InterviewWorkspaceViewSet
@@ -72,6 +73,7 @@ urlpatterns = [
     *CASE_STUDY_URLS,
     *COMPARISON_URLS,
     *RETRIEVAL_URLS,
+    *SEARCH_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),
