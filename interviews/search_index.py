@@ -30,9 +30,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import regex
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_migrate
 
 from interviews.models import Interview
 
@@ -46,6 +48,7 @@ MAX_KEY_CHARS = 100
 MAX_TSVECTOR_BYTES = 900_000
 
 SQLITE_TABLE = "interviews_search"
+MIGRATION = ("interviews", "0008_interview_search_index")
 
 POSTGRES_INSTALL = [
     "ALTER TABLE interviews_interview ADD COLUMN IF NOT EXISTS search_words tsvector",
@@ -213,3 +216,18 @@ def search_index_missing(*, study_id: int) -> int:
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def search_triggers_restore(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Django rebuilds a SQLite table to alter it, and the table's triggers go with it: after
+    every migrate, put the index's triggers back (once the index exists)."""
+    conn = connections[using]
+    if conn.vendor != "sqlite" or MIGRATION not in MigrationRecorder(conn).applied_migrations():
+        return
+    with conn.cursor() as cursor:
+        for statement in SQLITE_INSTALL:
+            cursor.execute(statement)
+
+
+def connect(app_config: Any) -> None:
+    post_migrate.connect(search_triggers_restore, sender=app_config, dispatch_uid="search-index")

@@ -274,6 +274,17 @@ CASES = [
     Case("undo another study's autocode run", "post",
          lambda w: f"/api/v1/studies/other-study/autocode/{w['autocode_job']}/undo/",
          other_study(404)),
+    # Full-text search (members) and coding its hits (coders and leads; the undo is the
+    # autocode undo: the run's own coder, or a lead)
+    Case("search the transcripts", "get", lambda w: "/api/v1/studies/study/search/?q=trust",
+         members(200)),
+    Case("search another study", "get", lambda w: "/api/v1/studies/other-study/search/?q=x",
+         other_study(200)),
+    Case("code search hits", "post", lambda w: "/api/v1/studies/study/search/code/",
+         coders(202), lambda w: {"q": "trust", "code": "VAL"}),
+    Case("undo a coder's search coding", "post",
+         lambda w: f"/api/v1/studies/study/autocode/{w['search_code_job']}/undo/",
+         members(403) | {"lead": 200, "coder": 200}),
     # Schema and docs are public
     Case("the schema", "get", lambda w: "/api/schema/", everyone(200) | {"anonymous": 200}),
 ]  # fmt: skip
@@ -314,6 +325,13 @@ def world(
         state="succeeded",
         result={"code": code(study, "VAL").pk, "coder": lead.pk, "codings": [], "undone": None},
     )
+    search_code_job = Job.objects.create(
+        kind="search_code",
+        user=coder,
+        study=study,
+        state="succeeded",
+        result={"code": code(study, "VAL").pk, "coder": coder.pk, "codings": [], "undone": None},
+    )
     token, _ = api_token_create(user=lead, name="lead's")
     other_interview = make_interview(study=other, dyad="O1", by=outsider)
     codings_bulk_create(
@@ -348,6 +366,7 @@ def world(
         "job": job.pk,
         "job_file": job_file.pk,
         "autocode_job": autocode_job.pk,
+        "search_code_job": search_code_job.pk,
         "token": token.pk,
         "other_interview": other_interview.pk,
         "other_dyad": other_interview.dyad_id,
@@ -408,6 +427,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
         "/api/v1/interviews/{id}/speakers/",
         "/api/v1/studies/{slug}/autocode/", "/api/v1/studies/{slug}/autocode/{job_id}/undo/",
+        "/api/v1/studies/{slug}/search/", "/api/v1/studies/{slug}/search/code/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
     # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,

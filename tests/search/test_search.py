@@ -451,3 +451,22 @@ def test_query_counts_are_pinned(world: World, lead: Any, django_assert_num_quer
                   "perspective": "patient"}
         )  # fmt: skip
     assert len({hit["interview"] for hit in response.json()["results"]}) == 1
+
+
+def test_the_triggers_come_back_after_a_migrate(db: Any) -> None:
+    """Django rebuilds a SQLite table to alter it, dropping its triggers: every migrate puts
+    them back."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL alters a table in place; its triggers stay")
+    from interviews.search_index import search_triggers_restore
+
+    def triggers() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            return {row[0] for row in cursor.fetchall()}
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER interview_search_stale")
+    assert "interview_search_stale" not in triggers()
+    search_triggers_restore(sender=None, using="default")
+    assert {"interview_search_stale", "interview_search_gone"} <= triggers()
