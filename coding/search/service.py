@@ -189,8 +189,8 @@ def _turns(interview_ids: Sequence[int]) -> dict[int, list[TurnRow]]:
         .order_by("interview_id", "end", "index")
         .values_list("interview_id", "index", "speaker", "role", "start", "end")
     )
-    for interview_id, *rest in rows:
-        turns[interview_id].append(TurnRow(*rest))
+    for interview_id, index, speaker, role, start, end in rows:
+        turns[interview_id].append(TurnRow(index, speaker, role, start, end))
     return turns
 
 

@@ -73,18 +73,22 @@ def test_code_every_hit_then_again_then_undo(study: Study, interviews: list, cod
     assert response.status_code == 202, response.content
     job = Job.objects.get(pk=response.json()["id"])
     assert job.state == "succeeded", job.error
-    assert job.result["created"] == 8 and job.result["skipped"] == 0 and job.result["hits"] == 8
+    assert job.result["created"] == 8
+    assert job.result["skipped"] == 0
+    assert job.result["hits"] == 8
     assert layer_of(coder) == set(expected)
     quotes = set(Coding.objects.filter(coder=coder).values_list("quote", flat=True))
     assert quotes == {"trust her", "trust\nher"}
     # Audited: each coding, and the run as one event.
     run = AuditEvent.objects.get(object_type="search_code", action="create")
-    assert run.after["created"] == 8 and run.actor == coder
+    assert run.after["created"] == 8
+    assert run.actor == coder
     assert AuditEvent.objects.filter(object_type="coding", action="create").count() == 8
     # Again: every span is already coded, skipped and counted.
     again = client.post(CODE, {"q": "trust her", "mode": "phrase", "code": "VAL"}, format="json")
     second = Job.objects.get(pk=again.json()["id"])
-    assert second.result["created"] == 0 and second.result["skipped"] == 8
+    assert second.result["created"] == 0
+    assert second.result["skipped"] == 8
     # Undo the first run as one step.
     undone = client.post(f"/api/v1/studies/study/autocode/{job.pk}/undo/")
     assert undone.status_code == 200, undone.content
@@ -100,7 +104,8 @@ def test_code_every_hit_then_again_then_undo(study: Study, interviews: list, cod
 def test_code_the_chosen_hits_or_their_turns(study: Study, interviews: list, coder: Any) -> None:
     client = api(coder)
     found = hits(client, q="trust", role="patient", perspective="patient")
-    assert found and all(i == interviews[0].pk for i, _, _ in found)
+    assert found
+    assert all(i == interviews[0].pk for i, _, _ in found)
     chosen = found[:2]
     response = client.post(
         CODE,
@@ -109,7 +114,8 @@ def test_code_the_chosen_hits_or_their_turns(study: Study, interviews: list, cod
         format="json",
     )  # fmt: skip
     job = Job.objects.get(pk=response.json()["id"])
-    assert job.result["created"] == 2 and job.result["not_found"] == 1
+    assert job.result["created"] == 2
+    assert job.result["not_found"] == 1
     assert layer_of(coder) == set(chosen)
     # Whole turns: each hit's turn once (two hits in one turn make one coding).
     response = client.post(
@@ -142,7 +148,8 @@ def test_bad_requests_start_nothing(study: Study, interviews: list, coder: Any) 
         assert response.status_code == 400, (body, response.content)
         fields = response.json()["error"].get("fields", {})
         assert any(name.startswith(field) for name in fields), response.json()
-    assert not Job.objects.exists() and not Coding.objects.exists()
+    assert not Job.objects.exists()
+    assert not Coding.objects.exists()
 
 
 def test_a_catastrophic_pattern_fails_the_job_cleanly(
@@ -153,7 +160,8 @@ def test_a_catastrophic_pattern_fails_the_job_cleanly(
     response = api(coder).post(CODE, {"q": "(a|aa)+$", "mode": "regex", "code": "VAL"},
                                format="json")  # fmt: skip
     job = Job.objects.get(pk=response.json()["id"])
-    assert job.state == "failed" and "took longer" in job.error
+    assert job.state == "failed"
+    assert "took longer" in job.error
     assert not Coding.objects.exists()
 
 
@@ -198,7 +206,8 @@ def test_the_page_searches_groups_and_codes(
     client = Client()
     client.force_login(coder)
     overview = client.get("/studies/study/").content.decode()
-    assert 'role="search"' in overview and 'action="/studies/study/search/"' in overview
+    assert 'role="search"' in overview
+    assert 'action="/studies/study/search/"' in overview
     page = client.get("/studies/study/search/", {"q": "trust her", "mode": "phrase"})
     html = page.content.decode()
     assert page.status_code == 200
@@ -209,7 +218,8 @@ def test_the_page_searches_groups_and_codes(
     assert "<mark>trust\nher</mark>" in html
     assert "Code all hits" in html
     bad = client.get("/studies/study/search/", {"q": "(", "mode": "regex"})
-    assert bad.status_code == 400 and "Not a valid regular expression" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "Not a valid regular expression" in bad.content.decode()
     # The form codes the chosen hits and lands on the job's page.
     response = client.post(
         "/studies/study/search/code/",
@@ -219,12 +229,14 @@ def test_the_page_searches_groups_and_codes(
     )  # fmt: skip
     assert "Undo this search coding" in response.content.decode()
     assert layer_of(coder) == {(interviews[0].pk, start, end)}
-    nothing = client.post("/studies/study/search/code/", {"q": "trust", "code": "VAL",
-                                                           "which": "chosen"}, follow=True)  # fmt: skip
+    nothing = client.post(
+        "/studies/study/search/code/", {"q": "trust", "code": "VAL", "which": "chosen"}, follow=True
+    )
     assert "Tick the hits to code first" in nothing.content.decode()
     # A viewer reads the page without the coding form, and may not post it.
     viewer_client = Client()
     viewer_client.force_login(viewer)
     html = viewer_client.get("/studies/study/search/", {"q": "trust"}).content.decode()
-    assert "kwic-line" in html and "Code all hits" not in html
+    assert "kwic-line" in html
+    assert "Code all hits" not in html
     assert viewer_client.post("/studies/study/search/code/", {"q": "trust"}).status_code == 403

@@ -19,10 +19,10 @@ import regex
 from django.db import connection
 from django.test import Client
 
+from coding.retrieval.filters import PlaceFilters
 from coding.retrieval.segments import widen_after, widen_before
 from coding.search.query import search_query
 from coding.search.service import Search, candidates_queryset
-from coding.retrieval.filters import PlaceFilters
 from interviews.models import Interview, Study, Turn
 from interviews.search_index import search_index_missing
 from tests.factories import make_interview
@@ -290,10 +290,12 @@ def test_a_regular_expression_narrows_by_a_literal_it_needs(world: World) -> Non
                     context=0)  # fmt: skip
     assert search.query.literal is None  # an alternative: no literal required
     needs = search_query(q=r"(?i)e-mail\s+\w+", mode="regex")
-    assert needs.literal is not None and needs.literal.text == "e-ma"  # cut at the 'i'
+    assert needs.literal is not None
+    assert needs.literal.text == "e-ma"
     exact = Search(query=search_query(q=r"trust@ex\w+", mode="regex"), place=PlaceFilters(),
                    context=0)  # fmt: skip
-    assert exact.query.literal is not None and exact.query.literal.text == "trust@ex"
+    assert exact.query.literal is not None
+    assert exact.query.literal.text == "trust@ex"
     assert list(
         candidates_queryset(study=world.study, search=exact).values_list("pk", flat=True)
     ) == [world.interviews[-1].pk]
@@ -332,8 +334,8 @@ def test_a_large_study_gives_counts_only_when_asked(world: World, lead: Any, set
 def indexed(pk: int) -> bool:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT search_words IS NOT NULL FROM interviews_interview WHERE id = %s",
-                           [pk])  # fmt: skip
+            sql = "SELECT search_words IS NOT NULL FROM interviews_interview WHERE id = %s"
+            cursor.execute(sql, [pk])
             row = cursor.fetchone()
             return bool(row and row[0])
         cursor.execute("SELECT count(*) FROM interviews_search WHERE rowid = %s", [pk])
