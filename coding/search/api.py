@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -175,6 +175,9 @@ class SearchView(APIView):
         return Response(search_answer(search=search, page=page, params=params, base_url=base_url))
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
 class FilterValueField(serializers.Field):
     """A filter's value: a string, or a list of strings for a repeated parameter."""
 

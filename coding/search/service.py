@@ -227,7 +227,9 @@ def interview_hits(
     batches (two queries a batch)."""
     for batch in _batches(candidates, first_batch):
         texts = dict(
-            Interview.objects.filter(pk__in=[c.pk for c in batch]).values_list("pk", "text")
+            Interview.objects.filter(pk__in=[c.pk for c in batch])
+            .order_by()
+            .values_list("pk", "text")
         )
         found: list[tuple[Candidate, str, list[tuple[int, int]]]] = []
         for candidate in batch:
