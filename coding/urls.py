@@ -2,7 +2,11 @@ from django.urls import path
 
 from coding import memos_pages, study_pages, views
 from coding.autocode import views as autocode_views
+<<<<<<< HEAD
 from coding.search import views as search_views
+=======
+from coding.retrieval import pages as retrieval_pages
+>>>>>>> main
 
 urlpatterns = [
     path("studies/<slug:slug>/", study_pages.study_overview, name="study-overview"),
@@ -12,6 +16,7 @@ urlpatterns = [
         "interviews/<int:pk>/transcript/", views.interview_transcript, name="interview-transcript"
     ),
     path("studies/<slug:slug>/memos/", memos_pages.study_memos_page, name="study-memos"),
+    path("studies/<slug:slug>/segments/", retrieval_pages.study_segments, name="study-segments"),
     path("studies/<slug:slug>/jobs/", views.study_jobs, name="study-jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_page, name="job-cancel"),

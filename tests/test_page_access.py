@@ -51,6 +51,7 @@ EXPECTED: dict[str, str] = {
     # Study pages
     "study-overview": "members",
     "study-dyads": "members",
+    "study-segments": "members",
     "study-new": "signed_in",
     "study-settings": "lead",
     "study-saturation-svg": "members",
@@ -72,6 +73,7 @@ EXPECTED: dict[str, str] = {
     "dyad-case-study-md": "members",
     "study-comparison": "members",
     "study-comparison-chart": "members",
+    "study-stop-words": "post_only",
     "refi-exchange": "members",
     # The form shows to anyone signed in; creating the study from it is staff-only unless
     # HEALING_STUDY_IMPORT=any (tests/coding/refi).

@@ -15,6 +15,7 @@ from coding.exchange.api import (
     StudyExportsView,
     StudyImportView,
 )
+from coding.deid.api import DEID_APPLY_URLS
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.retrieval.api import RETRIEVAL_URLS
 from coding.search.api import SEARCH_URLS
@@ -30,6 +31,7 @@ from interviews.api import (
     ParticipantViewSet,
     StudyViewSet,
 )
+from interviews.deid.api import DEID_REVIEW_URLS
 from interviews.speakers.api import InterviewSpeakersView
 
 # No ".json" suffix routes: the API speaks JSON only, and its viewsets take no format argument.
@@ -74,6 +76,8 @@ urlpatterns = [
     *COMPARISON_URLS,
     *RETRIEVAL_URLS,
     *SEARCH_URLS,
+    *DEID_REVIEW_URLS,
+    *DEID_APPLY_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),

@@ -41,6 +41,7 @@ NOT_INTO_THE_STUDY = {
     "paste into another study's dyads table",
     "correct a speaker in another study",
     "undo another study's autocode run",
+    "replace another study's stop words",
 }
 WRITES = [c for c in CASES if c.method != "get" and c.name not in NOT_INTO_THE_STUDY]
 READS = [c for c in CASES if c.method == "get"]
