@@ -2,11 +2,8 @@ from django.urls import path
 
 from coding import memos_pages, study_pages, views
 from coding.autocode import views as autocode_views
-<<<<<<< HEAD
-from coding.search import views as search_views
-=======
 from coding.retrieval import pages as retrieval_pages
->>>>>>> main
+from coding.search import views as search_views
 
 urlpatterns = [
     path("studies/<slug:slug>/", study_pages.study_overview, name="study-overview"),
