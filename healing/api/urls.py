@@ -9,13 +9,13 @@ from coding.autocode.api import AUTOCODE_URLS
 from coding.casestudy.api import CASE_STUDY_URLS
 from coding.codings_api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.comparison.api import COMPARISON_URLS
+from coding.deid.api import DEID_APPLY_URLS
 from coding.exchange.api import (
     CodebookExportDownloadView,
     StudyExportDownloadView,
     StudyExportsView,
     StudyImportView,
 )
-from coding.deid.api import DEID_APPLY_URLS
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.retrieval.api import RETRIEVAL_URLS
 from coding.search.api import SEARCH_URLS
