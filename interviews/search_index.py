@@ -48,7 +48,7 @@ MAX_KEY_CHARS = 100
 MAX_TSVECTOR_BYTES = 900_000
 
 SQLITE_TABLE = "interviews_search"
-MIGRATION = ("interviews", "0008_interview_search_index")
+MIGRATION = ("interviews", "0009_interview_search_index")
 
 POSTGRES_INSTALL = [
     "ALTER TABLE interviews_interview ADD COLUMN IF NOT EXISTS search_words tsvector",

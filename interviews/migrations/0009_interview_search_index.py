@@ -25,7 +25,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interviews", "0007_turn_by_end"),
+        ("interviews", "0008_deidentification"),
     ]
 
     operations = [migrations.RunPython(install, uninstall)]
