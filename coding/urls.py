@@ -3,6 +3,7 @@ from django.urls import path
 from coding import memos_pages, study_pages, views
 from coding.autocode import views as autocode_views
 from coding.retrieval import pages as retrieval_pages
+from coding.search import views as search_views
 
 urlpatterns = [
     path("studies/<slug:slug>/", study_pages.study_overview, name="study-overview"),
@@ -21,5 +22,11 @@ urlpatterns = [
         "studies/<slug:slug>/autocode/<int:job_id>/undo/",
         autocode_views.autocode_undo_page,
         name="autocode-undo",
+    ),
+    path("studies/<slug:slug>/search/", search_views.study_search, name="study-search"),
+    path(
+        "studies/<slug:slug>/search/code/",
+        search_views.study_search_code,
+        name="study-search-code",
     ),
 ]

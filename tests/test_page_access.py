@@ -61,6 +61,8 @@ EXPECTED: dict[str, str] = {
     "interview-speakers": "members",
     "study-autocode": "lead",
     "autocode-undo": "post_only",
+    "study-search": "members",
+    "study-search-code": "post_only",
     "study-import-transcripts": "lead",
     "study-jobs": "members",
     "study-memos": "members",

@@ -9,15 +9,16 @@ from coding.autocode.api import AUTOCODE_URLS
 from coding.casestudy.api import CASE_STUDY_URLS
 from coding.codings_api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.comparison.api import COMPARISON_URLS
+from coding.deid.api import DEID_APPLY_URLS
 from coding.exchange.api import (
     CodebookExportDownloadView,
     StudyExportDownloadView,
     StudyExportsView,
     StudyImportView,
 )
-from coding.deid.api import DEID_APPLY_URLS
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.retrieval.api import RETRIEVAL_URLS
+from coding.search.api import SEARCH_URLS
 from coding.team.api import TEAM_URLS
 from coding.team.audit_trail import AuditTrailCsvView
 from coding.workspace_api import InterviewWorkspaceViewSet
@@ -74,6 +75,7 @@ urlpatterns = [
     *CASE_STUDY_URLS,
     *COMPARISON_URLS,
     *RETRIEVAL_URLS,
+    *SEARCH_URLS,
     *DEID_REVIEW_URLS,
     *DEID_APPLY_URLS,
     path(

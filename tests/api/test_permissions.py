@@ -321,6 +321,17 @@ CASES = [
     Case("undo another study's autocode run", "post",
          lambda w: f"/api/v1/studies/other-study/autocode/{w['autocode_job']}/undo/",
          other_study(404)),
+    # Full-text search (members) and coding its hits (coders and leads; the undo is the
+    # autocode undo: the run's own coder, or a lead)
+    Case("search the transcripts", "get", lambda w: "/api/v1/studies/study/search/?q=trust",
+         members(200)),
+    Case("search another study", "get", lambda w: "/api/v1/studies/other-study/search/?q=x",
+         other_study(200)),
+    Case("code search hits", "post", lambda w: "/api/v1/studies/study/search/code/",
+         coders(202), lambda w: {"q": "trust", "code": "VAL"}),
+    Case("undo a coder's search coding", "post",
+         lambda w: f"/api/v1/studies/study/autocode/{w['search_code_job']}/undo/",
+         members(403) | {"lead": 200, "coder": 200}),
     # Schema and docs are public
     Case("the schema", "get", lambda w: "/api/schema/", everyone(200) | {"anonymous": 200}),
 ]  # fmt: skip
@@ -360,6 +371,13 @@ def world(
         study=study,
         state="succeeded",
         result={"code": code(study, "VAL").pk, "coder": lead.pk, "codings": [], "undone": None},
+    )
+    search_code_job = Job.objects.create(
+        kind="search_code",
+        user=coder,
+        study=study,
+        state="succeeded",
+        result={"code": code(study, "VAL").pk, "coder": coder.pk, "codings": [], "undone": None},
     )
     token, _ = api_token_create(user=lead, name="lead's")
     deid_entity = DeidEntity.objects.create(
@@ -401,6 +419,7 @@ def world(
         "job": job.pk,
         "job_file": job_file.pk,
         "autocode_job": autocode_job.pk,
+        "search_code_job": search_code_job.pk,
         "token": token.pk,
         "deid_span": deid_span.pk,
         "deid_entity": deid_entity.pk,
@@ -473,6 +492,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/interviews/{id}/deid/entities/{entity_id}/",
         "/api/v1/interviews/{id}/deid/complete/", "/api/v1/interviews/{id}/deid/apply/",
         "/api/v1/studies/{slug}/autocode/", "/api/v1/studies/{slug}/autocode/{job_id}/undo/",
+        "/api/v1/studies/{slug}/search/", "/api/v1/studies/{slug}/search/code/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
     # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,
