@@ -289,7 +289,7 @@ CASES = [
          lambda w: f"/api/v1/interviews/{w['interview']}/deid/propose/", lead_only(200)),
     Case("add a missed identifier", "post",
          lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/", lead_only(201),
-         data=lambda w: {"start": 20, "end": 25, "kind": "PERSON"}),
+         data=lambda w: {"start": 40, "end": 43, "kind": "PERSON"}),
     Case("decide on a span", "patch",
          lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/{w['deid_span']}/",
          lead_only(200), data=lambda w: {"kind": "LOCATION"}),
