@@ -108,6 +108,7 @@ def _interview_rows(
             "perspective",
             "consensus_complete",
             "word_count",
+            "deid_status",
             "dyad__id",
             "dyad__label",
         )

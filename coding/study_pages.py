@@ -12,6 +12,7 @@ from coding.comparison.selectors.saturation import DEFAULT_ORDER, SATURATION_ORD
 from coding.dashboard import study_dashboard
 from coding.selectors import coding_progress, memos_visible_to
 from healing.types import AuthenticatedRequest
+from interviews.deid.review import may_review
 from interviews.selectors import (
     attribute_definitions_for,
     dyad_get_for_user,
@@ -44,6 +45,8 @@ def study_overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "orders": [(key, ORDER_NAMES[key]) for key in SATURATION_ORDERS],
             "chart": saturation_chart(dashboard["saturation"]),
             "open_steps": sum(1 for step in dashboard["checklist"] if not step.done),
+            # The review's status shows while the study requires it; reviewers get its link.
+            "deid_reviewer": study.deid_required and may_review(user=request.user, study=study),
             **dashboard,
         },
     )

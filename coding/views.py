@@ -20,6 +20,8 @@ from healing.audit.services import audit_view
 from healing.jobs.models import ACTIVE_STATES, JobFile
 from healing.jobs.services import job_cancel
 from healing.types import AuthenticatedRequest
+from interviews.deid.review import may_review
+from interviews.models import DeidStatus
 from interviews.selectors import (
     Access,
     interview_get_for_user,
@@ -140,10 +142,18 @@ def interview_workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         },
         "poll_ms": WORKSPACE_POLL_MS,
     }
+    awaits_deid = study.deid_required and interview.deid_status != DeidStatus.COMPLETE
     return render(
         request,
         "coding/workspace.html",
-        {"interview": interview, "study": study, "access": access, "config": config},
+        {
+            "interview": interview,
+            "study": study,
+            "access": access,
+            "config": config,
+            "awaits_deid": awaits_deid,
+            "deid_reviewer": awaits_deid and may_review(user=request.user, study=study),
+        },
     )
 
 

@@ -13,7 +13,7 @@ from coding.selectors import (
     interview_memo_rows,
     latest_event_id,
 )
-from interviews.models import Interview, Turn
+from interviews.models import DeidStatus, Interview, Turn
 from interviews.selectors import Access
 
 
@@ -46,6 +46,9 @@ def workspace_payload(
         .values_list("index", "speaker", "role", "start", "end", "timestamp_ms")
     )
     coders = coders_of_interview(interview=interview)
+    # While the study codes only de-identified interviews, this one is read-only until its
+    # review is complete (the services refuse such codings: coding.services.AWAITS_DEID).
+    awaits_deid = study.deid_required and interview.deid_status != DeidStatus.COMPLETE
     if not access.sees_other_coders:
         coders = [c for c in coders if c["id"] == user.pk or c["layer"] == "consensus"]
     return {
@@ -69,11 +72,14 @@ def workspace_payload(
         "cursor": latest_event_id(interview=interview),
         "permissions": {
             "role": access.role,
-            "writes_to": writable_layer(layer=layer, access=access, user=user),
+            "writes_to": None
+            if awaits_deid
+            else writable_layer(layer=layer, access=access, user=user),
             "can_adjudicate": access.can_adjudicate,
             "sees_other_coders": access.sees_other_coders,
             # An archived study is read-only for everyone: the page treats it as for a viewer.
             "read_only": not access.can_write,
             "archived": access.archived,
+            "awaits_deid": awaits_deid,
         },
     }

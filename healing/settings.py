@@ -375,6 +375,7 @@ SPECTACULAR_SETTINGS = {
         "CodingLayerEnum": "coding.models.Layer",
         "MemoTypeEnum": "coding.models.MemoType",
         "AttributeTypeEnum": "interviews.models.AttributeType",
+        "DeidKindEnum": "interviews.models.DeidKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

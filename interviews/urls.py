@@ -1,6 +1,7 @@
 from django.urls import path
 
 from interviews import study_views, views
+from interviews.deid import pages as deid_pages
 from interviews.speakers import views as speaker_views
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
         views.study_import_transcripts,
         name="study-import-transcripts",
     ),
+    path("studies/<slug:slug>/deid/", deid_pages.study_deid, name="study-deid"),
+    path("interviews/<int:pk>/deid/", deid_pages.interview_deid, name="interview-deid"),
     path(
         "interviews/<int:pk>/speakers/",
         speaker_views.interview_speakers,

@@ -32,6 +32,7 @@ from interviews.api import (
     StudyViewSet,
 )
 from interviews.deid.api import DEID_REVIEW_URLS
+from interviews.deid.terms_api import DEID_TERMS_URLS
 from interviews.speakers.api import InterviewSpeakersView
 
 # No ".json" suffix routes: the API speaks JSON only, and its viewsets take no format argument.
@@ -78,6 +79,7 @@ urlpatterns = [
     *SEARCH_URLS,
     *DEID_REVIEW_URLS,
     *DEID_APPLY_URLS,
+    *DEID_TERMS_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),

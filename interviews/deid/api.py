@@ -8,7 +8,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,6 +41,7 @@ class EntitySerializer(serializers.Serializer):
     replacement = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="DeidSpan")
 class SpanSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     start = serializers.IntegerField(help_text="code point offset into the interview's text")

@@ -120,6 +120,7 @@ export function renderLayerSelect() {
   let note;
   if (config.archived) note = "This study is archived: read-only for everyone (a lead can unarchive it on the settings page).";
   else if (config.role === "viewer") note = "You are a viewer: you can read and export, not code.";
+  else if (state.payload.permissions.awaits_deid) note = "Coding waits for this interview's de-identification review (see above).";
   else if (state.writesTo === "consensus") note = "Consensus layer: what you code here is the team's settled version.";
   else if (state.writesTo === "individual" && state.layer.name === "all") note = "All coders' codings; what you code goes to your own layer.";
   else if (state.writesTo === "individual") note = "";
