@@ -59,6 +59,11 @@ EXPECTED: dict[str, str] = {
     "interview-workspace": "members",
     "interview-transcript": "members",
     "interview-speakers": "members",
+    # De-identification: the review is for leads and the members a lead names reviewer; the
+    # walk's personas hold no named reviewer, so it is walked like a lead page (named reviewers:
+    # tests/deid/test_pages.py). The study's page (lists, reviewers) is the leads' alone.
+    "interview-deid": "lead",
+    "study-deid": "lead",
     "study-autocode": "lead",
     "autocode-undo": "post_only",
     "study-search": "members",

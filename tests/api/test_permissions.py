@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from coding.models import Coding, Layer
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from healing.jobs.models import Job, JobFile
-from interviews.models import DeidEntity, DeidSpan, Study
+from interviews.models import DeidEntity, DeidSpan, DeidTerm, Study
 from interviews.services import (
     api_token_create,
     attribute_define,
@@ -306,6 +306,16 @@ CASES = [
          lambda w: f"/api/v1/interviews/{w['interview']}/deid/apply/", lead_only(200)),
     Case("another study's review", "get",
          lambda w: f"/api/v1/interviews/{w['other_interview']}/deid/", other_study(200)),
+    # The study's private names and places lists (leads only)
+    Case("read the names and places lists", "get",
+         lambda w: "/api/v1/studies/study/deid/terms/", lead_only(200)),
+    Case("add to the names list", "post",
+         lambda w: "/api/v1/studies/study/deid/terms/", lead_only(201),
+         data=lambda w: {"list": "names", "texts": ["Evelyn Shaw"]}),
+    Case("remove from the places list", "delete",
+         lambda w: f"/api/v1/studies/study/deid/terms/{w['deid_term']}/", lead_only(204)),
+    Case("another study's lists", "get",
+         lambda w: "/api/v1/studies/other-study/deid/terms/", other_study(200)),
     Case("read an interview's speakers", "get",
          lambda w: f"/api/v1/interviews/{w['interview']}/speakers/", members(200)),
     Case("correct a speaker's role", "patch",
@@ -386,6 +396,7 @@ def world(
     deid_span = DeidSpan.objects.create(
         interview=interview, start=0, end=11, kind="PERSON", status="accepted", entity=deid_entity
     )
+    deid_term = DeidTerm.objects.create(study=study, list="places", text="Millbrook")
     other_interview = make_interview(study=other, dyad="O1", by=outsider)
     codings_bulk_create(
         interview=other_interview,
@@ -423,6 +434,7 @@ def world(
         "token": token.pk,
         "deid_span": deid_span.pk,
         "deid_entity": deid_entity.pk,
+        "deid_term": deid_term.pk,
         "other_interview": other_interview.pk,
         "other_dyad": other_interview.dyad_id,
         "other_participant": other_participant.pk,
@@ -491,6 +503,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/interviews/{id}/deid/spans/{span_id}/accept-all/",
         "/api/v1/interviews/{id}/deid/entities/{entity_id}/",
         "/api/v1/interviews/{id}/deid/complete/", "/api/v1/interviews/{id}/deid/apply/",
+        "/api/v1/studies/{slug}/deid/terms/", "/api/v1/studies/{slug}/deid/terms/{term_id}/",
         "/api/v1/studies/{slug}/autocode/", "/api/v1/studies/{slug}/autocode/{job_id}/undo/",
         "/api/v1/studies/{slug}/search/", "/api/v1/studies/{slug}/search/code/",
     }  # fmt: skip

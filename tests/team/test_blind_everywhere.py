@@ -32,7 +32,7 @@ from coding.models import Adjudication, Assignment, Coding, Layer
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from coding.team.reports import AgreementRequest, agreement_report_start
 from healing.jobs.models import Job, JobFile
-from interviews.models import DeidEntity, DeidSpan, Interview, Membership, Study
+from interviews.models import DeidEntity, DeidSpan, DeidTerm, Interview, Membership, Study
 from interviews.selectors import ADJUDICATION_BLIND
 from interviews.services import api_token_create, attribute_define, participant_get_or_create
 from tests.factories import code, make_interview
@@ -184,6 +184,7 @@ def world(
     deid_span = DeidSpan.objects.create(
         interview=patient, start=0, end=5, kind="PERSON", entity=entity
     )
+    deid_term = DeidTerm.objects.create(study=study, list="names", text="Evelyn")
     return World(
         study=study,
         a=coder,
@@ -208,6 +209,7 @@ def world(
             "versions": [1, 2],
             "deid_spans": [deid_span.pk],
             "deid_entities": [entity.pk],
+            "deid_terms": [deid_term.pk],
         },
     )
 
@@ -245,6 +247,7 @@ def candidates(world: World, name: str, before: str) -> list[Any]:
         "job_id": ids["jobs"],
         "span_id": ids["deid_spans"],
         "entity_id": ids["deid_entities"],
+        "term_id": ids["deid_terms"],
         "key": ids["code_keys"],
         "chart": list(CHARTS),
         "fmt": sorted({*STUDY_EXPORTS, *CODEBOOK_EXPORTS, "csv", "xlsx"}),
