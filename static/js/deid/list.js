@@ -47,11 +47,10 @@ export class SpanList {
     const facts = document.createElement("span");
     facts.className = "dp-item-facts small";
     const parts = [STATUS[span.status] || span.status];
-    if (span.status !== "applied" && span.source) parts.push(`${Math.round(span.confidence * 100)} % · ${about.source}`);
+    if (span.status !== "applied" && !["reviewer", "entity"].includes(span.source)) parts.push(`${Math.round(span.confidence * 100)} % · ${about.source}`);
     if (about.replacement) parts.push(`→ ${about.replacement}`);
     facts.textContent = parts.join(" · ");
     li.replaceChildren(kind, " ", words, " ", facts);
-    li.setAttribute("aria-label", `${about.label}: ${about.words}, ${parts.join(", ")}`);
   }
 
   update(span) {

@@ -75,10 +75,13 @@ function renderAll() {
 function sync(data) {
   performance.mark("deid-update-start");
   const before = state.spans;
+  const entitiesBefore = state.entities;
   state.entities = new Map(data.entities.map((e) => [e.id, e]));
+  const renamed = (id) => id && entitiesBefore.get(id)?.replacement !== state.entities.get(id)?.replacement;
   const ranges = [];
   let membership = false;
   const restyled = [];
+  const relisted = [];
   const next = new Map();
   for (const fresh of data.spans) {
     const old = before.get(fresh.id);
@@ -88,8 +91,12 @@ function sync(data) {
       membership = true;
     } else if (old.start !== fresh.start || old.end !== fresh.end) {
       ranges.push([old.start, old.end], [fresh.start, fresh.end]);
+      relisted.push(fresh.id);
     } else if (old.kind !== fresh.kind || old.status !== fresh.status || old.entity !== fresh.entity) {
       restyled.push(fresh.id);
+      relisted.push(fresh.id);
+    } else if (renamed(fresh.entity)) {
+      relisted.push(fresh.id);
     }
   }
   for (const old of before.values()) {
@@ -103,7 +110,7 @@ function sync(data) {
   if (ranges.length) text.redraw(ranges, state.sorted);
   for (const id of restyled) text.restyle(state.spans.get(id));
   if (membership) list.render(state.sorted);
-  else for (const span of state.sorted) list.update(span);
+  else for (const id of relisted) list.update(state.spans.get(id));
   if (state.current !== null && !state.spans.has(state.current)) state.current = null;
   showCurrent(false);
   showProgress();
