@@ -49,7 +49,8 @@ class SpanSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeidKind.choices)
     status = serializers.ChoiceField(choices=DeidSpan.Status.choices)
     confidence = serializers.FloatField()
-    source = serializers.CharField()
+    # A field named like Field.source: the API calls it "source" (which rule found the span).
+    source = serializers.CharField()  # type: ignore[assignment]
     entity = serializers.IntegerField(allow_null=True, source="entity_id")
 
 

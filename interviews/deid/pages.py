@@ -68,7 +68,12 @@ def interview_deid(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "writable": writable,
         "keep_original": study.deid_keep_original,
         "kinds": [
-            {"value": value, "label": label, "short": KIND_SHORT[DeidKind(value)], "tag": TAGS[DeidKind(value)]}
+            {
+                "value": value,
+                "label": label,
+                "short": KIND_SHORT[DeidKind(value)],
+                "tag": TAGS[DeidKind(value)],
+            }
             for value, label in DeidKind.choices
         ],
         "urls": {
@@ -116,7 +121,9 @@ def study_deid(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                     texts=post.get("texts", ""),
                     actor=request.user,
                 )
-                messages.success(request, f"{len(added)} entr{'y' if len(added) == 1 else 'ies'} in the list.")
+                messages.success(
+                    request, f"{len(added)} entr{'y' if len(added) == 1 else 'ies'} in the list."
+                )
             elif action == "remove-term":
                 deid_term_remove(study=study, term_id=post.get("term"), actor=request.user)
                 messages.success(request, "Removed from the list.")
@@ -177,4 +184,3 @@ def _study_deid_page(
         },
         status=status,
     )
-

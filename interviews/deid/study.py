@@ -140,8 +140,12 @@ def deid_interviews_for(*, study: Study) -> QuerySet[Interview]:
         .select_related("dyad")
         .only("id", "perspective", "deid_status", "word_count", "dyad__id", "dyad__label")
         .annotate(
-            deid_proposed=Count("deid_spans", filter=Q(deid_spans__status=DeidSpan.Status.PROPOSED)),
-            deid_accepted=Count("deid_spans", filter=Q(deid_spans__status=DeidSpan.Status.ACCEPTED)),
+            deid_proposed=Count(
+                "deid_spans", filter=Q(deid_spans__status=DeidSpan.Status.PROPOSED)
+            ),
+            deid_accepted=Count(
+                "deid_spans", filter=Q(deid_spans__status=DeidSpan.Status.ACCEPTED)
+            ),
             deid_applied=Count("deid_spans", filter=Q(deid_spans__status=DeidSpan.Status.APPLIED)),
         )
         .order_by("dyad__label", "perspective", "id")

@@ -25,9 +25,7 @@ from interviews.selectors import Access, study_get_for_user
 
 
 def _lead_study(request: Request, slug: str, *, write: bool) -> tuple[Study, Access]:
-    return study_get_for_user(
-        user=request.user, slug=slug, min_role=Role.LEAD, read_only=not write
-    )
+    return study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD, read_only=not write)
 
 
 class TermSerializer(serializers.Serializer):
@@ -85,7 +83,5 @@ class TermView(APIView):
 
 DEID_TERMS_URLS = [
     path("v1/studies/<slug:slug>/deid/terms/", TermsView.as_view(), name="deid-terms"),
-    path(
-        "v1/studies/<slug:slug>/deid/terms/<int:term_id>/", TermView.as_view(), name="deid-term"
-    ),
+    path("v1/studies/<slug:slug>/deid/terms/<int:term_id>/", TermView.as_view(), name="deid-term"),
 ]
