@@ -1,0 +1,206 @@
+"""``detect``: propose the identifiers in a normalised transcript text.
+
+Pure: text (and what the study knows) in, proposals out, sorted by offset and never
+overlapping. Offsets are code points into the text as given, which must be the normalised text
+the interview stores (``interviews.importing`` makes it).
+
+Passes, each adding candidates:
+
+1. speaker labels at line starts, found exactly as import finds them ("Maria:",
+   "Dr. Okafor (00:01:02):"): the name, without its title, is a PERSON with source
+   ``speaker_label``; role labels ("Interviewer", "P1", "Q") are not names;
+2. the study's names list, pseudonyms and places, wherever they occur, in any case;
+3. shapes (``patterns``): e-mail, URL, phone, ID numbers, dates, ages over 89, addresses, zip
+   codes;
+4. names read in context (``names``): capitalised runs, titles, relation words, gazetteers;
+5. repeats: every person, place or organisation found with enough confidence is proposed
+   wherever else the same words occur (a name lower-cased in speech, a surname on its own).
+
+Overlaps are resolved by confidence, then length: the surer, longer span wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from interviews.importing.labels import role_word
+from interviews.importing.turns import detect_turns
+
+from . import patterns
+from .lexicon import AMBIGUOUS_NAMES, NOT_NAMES, RARE_AS_WORDS
+from .names import TITLES, NameFinder
+from .proposals import DeidContext, Kind, Proposal, Source
+
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:dr|doctor|mr|mrs|ms|miss|mx|nurse|pastor|father|fr|rev|reverend|sister|prof|"
+    r"professor|np|pa|rn|md)\.?\s+)+",
+    re.IGNORECASE,
+)
+# A capitalised word no list knows, mid-sentence, is a PERSON at 0.45: enough to repeat.
+_REPEAT_KINDS = {Kind.PERSON: 0.45, Kind.LOCATION: 0.7, Kind.ORG: 0.7}
+
+
+def detect(text: str, *, context: DeidContext | None = None) -> list[Proposal]:
+    """Every proposed identifier in ``text``, in text order, none overlapping another."""
+    context = context or DeidContext()
+    candidates: list[Proposal] = []
+    candidates += _speaker_labels(text, context)
+    candidates += _study_terms(text, context)
+    candidates += patterns.emails_and_urls(text)
+    candidates += patterns.ids(text)
+    candidates += patterns.dates(text)
+    candidates += patterns.phones(text)
+    candidates += patterns.ages(text)
+    candidates += patterns.addresses(text)
+    candidates += NameFinder(text).find()
+    chosen = _resolve(candidates)
+    repeats = list(_repeats(text, chosen))
+    return _merge_names(text, _resolve([*chosen, *repeats]))
+
+
+def _merge_names(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """Join a first name and a surname found apart ("josh" + "brandvold") into one span."""
+    merged: list[Proposal] = []
+    for proposal in proposals:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.kind is proposal.kind is Kind.PERSON
+            and text[last.end : proposal.start] == " "
+        ):
+            merged[-1] = Proposal(
+                last.start,
+                proposal.end,
+                Kind.PERSON,
+                text[last.start : proposal.end],
+                max(last.confidence, proposal.confidence),
+                last.source,
+            )
+        else:
+            merged.append(proposal)
+    return merged
+
+
+def _resolve(candidates: Iterable[Proposal]) -> list[Proposal]:
+    """Keep the surest, then longest, of overlapping candidates."""
+    ranked = sorted(candidates, key=lambda p: (-p.confidence, -(p.end - p.start), p.start))
+    taken: list[Proposal] = []
+    occupied = bytearray(max((p.end for p in ranked), default=0))
+    for proposal in ranked:
+        if proposal.end <= proposal.start or not proposal.text.strip():
+            continue
+        if occupied.find(1, proposal.start, proposal.end) != -1:
+            continue
+        taken.append(proposal)
+        occupied[proposal.start : proposal.end] = b"\x01" * (proposal.end - proposal.start)
+    return sorted(taken, key=lambda p: p.start)
+
+
+def _speaker_labels(text: str, context: DeidContext) -> Iterator[Proposal]:
+    """Names in the transcript's own speaker labels (the import keeps labels in the text)."""
+    labels = set(context.speaker_labels)
+    seen: set[int] = set()
+    for turn in detect_turns(text):
+        if not turn.speaker:
+            continue
+        labels.add(turn.speaker)
+        label_start = text.rfind(turn.speaker, 0, turn.start)
+        if label_start < 0 or label_start in seen:
+            continue
+        seen.add(label_start)
+        name = _label_name(turn.speaker)
+        if name is None:
+            continue
+        offset = label_start + turn.speaker.index(name)
+        yield Proposal(offset, offset + len(name), Kind.PERSON, name, 0.9, Source.SPEAKER_LABEL)
+    # Labels the caller knows (the interview's speakers) are names wherever they occur.
+    for label in labels:
+        name = _label_name(label)
+        if name is not None:
+            yield from _occurrences(text, name, Kind.PERSON, 0.85, Source.SPEAKER_LABEL)
+
+
+def _label_name(label: str) -> str | None:
+    """The name in a speaker label, without a title; None for a role ("Interviewer", "P1")."""
+    name = _TITLE_PREFIX.sub("", label.strip()).strip()
+    if name == label.strip() and role_word(label) is not None:
+        return None
+    if not name or not any(char.isalpha() for char in name):
+        return None
+    if name.casefold() in NOT_NAMES or (len(name) == 1 and name == label.strip()):
+        return None
+    return name
+
+
+def _study_terms(text: str, context: DeidContext) -> Iterator[Proposal]:
+    for names, kind in (
+        (context.names, Kind.PERSON),
+        (context.pseudonyms, Kind.PERSON),
+        (context.places, Kind.LOCATION),
+    ):
+        for term in names:
+            term = term.strip()
+            if not term:
+                continue
+            yield from _occurrences(text, term, kind, 0.97, Source.STUDY)
+            if kind is Kind.PERSON:  # each part of a full name is a name on its own
+                for part in _TITLE_PREFIX.sub("", term).split():
+                    part = part.strip(".,")
+                    if len(part) > 1 and part.casefold() not in NOT_NAMES | TITLES:
+                        yield from _occurrences(text, part, kind, 0.95, Source.STUDY)
+
+
+def _occurrences(
+    text: str, term: str, kind: Kind, confidence: float, source: Source, *, any_case: bool = True
+) -> Iterator[Proposal]:
+    """Whole-word occurrences of ``term`` (ignoring case unless told otherwise)."""
+    flags = re.IGNORECASE if any_case else 0
+    pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-]|['’]\w\w)", flags)
+    for match in pattern.finditer(text):
+        yield Proposal(match.start(), match.end(), kind, match.group(), confidence, source)
+
+
+def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
+    """The words of confident names, places and organisations wherever else they occur."""
+    terms: dict[str, tuple[Kind, bool]] = {}
+    for proposal in chosen:
+        threshold = _REPEAT_KINDS.get(proposal.kind)
+        if threshold is None or proposal.confidence < threshold:
+            continue
+        surface = proposal.text.strip()
+        parts = [surface]
+        if proposal.kind is Kind.PERSON:
+            parts += [part for part in re.split(r"\s+", surface) if len(part) > 2]
+        for part in parts:
+            folded = part.casefold()
+            if folded in NOT_NAMES or folded in TITLES or len(part) < 2:
+                continue
+            # Words that are also ordinary words repeat only as written, and only capitalised.
+            # So do words no list knows (a capitalised word mid-sentence, confidence < 0.6).
+            any_case = (
+                folded not in AMBIGUOUS_NAMES or folded in RARE_AS_WORDS
+            ) and proposal.confidence >= 0.6
+            if not any_case and not part[:1].isupper():
+                continue
+            terms.setdefault(part if not any_case else folded, (proposal.kind, any_case))
+    for any_case in (True, False):
+        chosen_terms = {term: kind for term, (kind, case) in terms.items() if case is any_case}
+        if not chosen_terms:
+            continue
+        alternation = "|".join(re.escape(term) for term in sorted(chosen_terms, key=len)[::-1])
+        pattern = re.compile(
+            rf"(?<![\w-])(?:{alternation})(?![\w-]|['’]\w\w)", re.IGNORECASE if any_case else 0
+        )
+        for match in pattern.finditer(text):
+            term = match.group().casefold() if any_case else match.group()
+            kind = chosen_terms.get(term)
+            if kind is None:  # a case-insensitive match whose casefold differs
+                continue
+            # "Will I...?", "May we...": a question, not the person named Will or May
+            if term.casefold() in AMBIGUOUS_NAMES and _PRONOUN_AFTER.match(text, match.end()):
+                continue
+            yield Proposal(match.start(), match.end(), kind, match.group(), 0.65, Source.REPEAT)
+
+
+_PRONOUN_AFTER = re.compile(r" (?:I|you|we|he|she|they|it)\b")

@@ -1,0 +1,498 @@
+"""Names of people, places and organisations: runs of capitalised words read with their context.
+
+The text is cut into word tokens. Runs of capitalised tokens ("Scioto Valley Clinic",
+"Maria Delgado") are classified by their last words (Clinic, Hospital → a facility, a LOCATION;
+School, Church, Inc. → an ORG), by the words before them ("lives in X" → LOCATION, "works at X"
+→ ORG, "Dr. X", "my daughter X" → PERSON) and by the gazetteers (first names; US towns and
+counties). Words of this field that are also names (hope, grace, faith, will, may, june) are a
+PERSON only with a cue. Lower-case names, as transcribers write speech, are found after a
+relation word ("my girlfriend hope") or because the same name was found elsewhere (see
+``detect``'s repeat pass).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .lexicon import (
+    AMBIGUOUS_NAMES,
+    COUNTRIES,
+    LOWERCASE_WORDS,
+    NOT_NAMES,
+    first_names,
+    us_places,
+)
+from .proposals import Kind, Proposal, Source
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:['’]s\b)?|[^\W\d_]\.")
+_POSSESSIVE = ("'s", "’s")
+
+TITLES = frozenset(
+    """
+    dr dr. doctor mr mr. mrs mrs. ms ms. miss mx nurse pastor father fr fr. reverend rev rev.
+    sister aunt auntie uncle nana grandma grandpa granny papa judge officer coach professor
+    prof deacon rabbi imam captain sgt sergeant brother cousin practitioner
+    """.split()
+)
+# Title words that are ordinary nouns too: a title only when capitalised.
+_TITLES_NEED_CAPITAL = frozenset(
+    "nurse pastor father sister aunt auntie uncle nana grandma grandpa granny papa judge officer "
+    "coach professor deacon captain brother cousin doctor".split()
+)
+RELATIONS = frozenset(
+    """
+    daughter son wife husband mother mom mum father dad sister brother granddaughter grandson
+    grandchild niece nephew friend neighbor neighbour boss partner girlfriend boyfriend aunt uncle
+    cousin grandmother grandfather grandma grandpa kid child baby stepson stepdaughter stepmom
+    stepdad caregiver roommate coworker co-worker supervisor manager fiancé fiance fiancée ex
+    ex-husband ex-wife sister-in-law brother-in-law mother-in-law father-in-law daughter-in-law
+    son-in-law twin priest pastor aide nurse doctor dog cat
+    """.split()
+)
+_NOT_AFTER_RELATION = frozenset(
+    "will may can might must would should could did does do is was has had and or but who "
+    "that the a an to in at on for with is's".split()
+)
+FACILITY_WORDS = frozenset(
+    """
+    clinic clinics hospital hospitals center centre medicine practice pharmacy rehabilitation
+    rehab hospice manor infirmary regional memorial vascular institute urgent care health home
+    homes nursing living village lodge residence
+    """.split()
+)
+ORG_WORDS = frozenset(
+    """
+    inc inc. llc corp corp. corporation company co co. industries bank insurance motors
+    manufacturing school schools elementary academy university college church parish methodist
+    baptist lutheran presbyterian episcopal catholic district department office plant mill
+    foods group services service partners associates laboratory laboratories lab labs system
+    systems agency council foundation society association union club store stores market farms
+    farm state ministries chapel temple synagogue mosque congregation cross shield airlines
+    railroad logistics construction steel energy electric power authority
+    """.split()
+)
+# Facility words that also end plenty of organisations' names: an ORG when another org word
+# is in the run ("Bluegrass Home Care", "Adena Health System").
+_HEALTH_ORG = frozenset("system systems partners associates group services".split())
+KNOWN_ORGS = frozenset(
+    """
+    walmart wal-mart amazon kroger meijer target costco walgreens cvs rite aid publix safeway
+    albertsons aldi lowe's lowes ups fedex usps ford gm chrysler stellantis toyota honda nissan
+    boeing tyson cargill pepsico coca-cola mcdonald's starbucks wendy's subway dollar general
+    humana aetna anthem cigna unitedhealthcare united healthcare kaiser permanente centene
+    molina medtronic abbott dexcom resmed philips insulet stryker cummins caterpillar deere
+    whirlpool dow dupont ibm microsoft intel dell verizon at&t comcast xfinity spectrum
+    """.split()
+)
+_LOCATION_CUES = frozenset(
+    "in from near outside past around across towards toward into".split()
+)
+_MOTION = frozenset(
+    """
+    moved move moving drive drove driving go goes going went came come coming back down up out
+    over get got took take taking brought bring transferred sent flew walk walked walks headed
+    """.split()
+)
+_ORG_CUES = re.compile(
+    r"\b(?:work(?:s|ed|ing)?|job|jobs|employed|retired|boss|supervisor|manager|career|"
+    r"shift|hired|intern(?:ship)?|residency|school|college|degree|undergrad|mentor|"
+    r"insurance|insured|coverage|plan)\b[\w\s,]{0,14}?\b(?:at|for|with|from|by|through)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SPEECH_VERBS = frozenset(
+    """
+    said says told tells asked asks called calls came went drove drives brought brings took
+    found died passed lives lived works worked helped answers answered sent laughed cried
+    thinks thought wanted wants knew checked emailed texted wrote writes visited
+    """.split()
+)
+_VOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:thanks|thank you|hi|hey|hello|dear|bye|named|called|name is|name's|I'm|I am|"
+    r"this is|ask for|asked for|and|with|told|tell|asked|ask|call|called|saw|met|see|meet|"
+    r"love|loves|help|helped|'s|his|her)\s*,?\s*)$",
+    re.IGNORECASE,
+)
+# Capitalised words that are no name alone but are part of many: "Muskegon County Sheriff's
+# Office", "Harrodsburg Christian Church", "Lakeshore Community Health Center".
+_NAME_PARTS = frozenset(
+    """
+    st saint county city township christian catholic baptist methodist lutheran presbyterian
+    episcopal national general community united first american north south east west new
+    """.split()
+)
+# Feasts that move or recur: not a date on their own ("every Good Friday").
+_NOT_DATES = frozenset("good friday|palm sunday|ash wednesday|holy week".split("|"))
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int  # without a possessive 's
+    text: str  # without a possessive 's
+    possessive: bool
+    initial: bool  # begins a sentence (or a line, or a quotation)
+
+    @property
+    def folded(self) -> str:
+        return self.text.casefold()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def all_caps(self) -> bool:
+        letters = [char for char in self.text if char.isalpha()]
+        return len(letters) >= 2 and all(char.isupper() for char in letters)
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        possessive = word.endswith(_POSSESSIVE) and len(word) > 2
+        if possessive:
+            end -= 2
+            word = word[:-2]
+        tokens.append(Token(start, end, word, possessive, _begins_sentence(text, start)))
+    return tokens
+
+
+def _begins_sentence(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and text[index] in " \t\"“‘'(*[":
+        index -= 1
+    if index < 0 or text[index] == "\n":
+        return True
+    if text[index] in "!?:;—–":
+        return True
+    if text[index] == ".":
+        # "Dr. Lee" and "St. Luke's" do not end a sentence.
+        word_start = index
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
+        return text[word_start:index].casefold() not in {"dr", "mr", "mrs", "ms", "st", "fr", "rev"}
+    return False
+
+
+class NameFinder:
+    """Finds PERSON, LOCATION and ORG candidates in one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.common_names, self.other_names = first_names()
+        self.towns, self.states = us_places()
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _proposal(self, first: int, last: int, kind: Kind, confidence: float,
+                  source: Source = Source.CONTEXT) -> Proposal:  # fmt: skip
+        start, end = self.tokens[first].start, self.tokens[last].end
+        return Proposal(start, end, kind, self.text[start:end], confidence, source)
+
+    def _gap(self, left: int, right: int) -> str:
+        return self.text[self.tokens[left].end : self.tokens[right].start]
+
+    def _adjacent(self, left: int, right: int) -> bool:
+        """Tokens separated by one space (or "B. " inside a name): part of one name."""
+        gap = self._gap(left, right)
+        return gap in {" ", ". "} and not (gap == ". " and len(self.tokens[left].text) > 2)
+
+    def _is_name_word(self, token: Token) -> bool:
+        """A capitalised word that could be part of a name (not a stop word or a month)."""
+        folded = re.sub(r"['’].*", "", token.folded)
+        return (
+            token.capitalised
+            and folded not in NOT_NAMES
+            and folded.rstrip("s") not in NOT_NAMES
+            and folded not in COUNTRIES
+            and folded not in self.states
+            and folded not in TITLES
+        )
+
+    def _is_run_word(self, token: Token) -> bool:
+        """A capitalised word that may continue a run: a name word, or an org/facility word
+        ("Grace Methodist", "Ohio State", "First Baptist")."""
+        folded = token.folded.rstrip(".")
+        return token.capitalised and (
+            self._is_name_word(token)
+            or folded in ORG_WORDS
+            or folded in FACILITY_WORDS
+            or folded in self.states
+            or folded in COUNTRIES
+            or folded in _NAME_PARTS
+        )
+
+    def _is_first_name(self, token: Token) -> bool:
+        folded = token.folded
+        return folded in self.common_names or folded in self.other_names
+
+    # --- the pass -----------------------------------------------------------------------------
+
+    def find(self) -> Iterator[Proposal]:
+        tokens = self.tokens
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.folded in TITLES and self._title_here(index):
+                while index + 2 < len(tokens) and tokens[index + 1].folded in TITLES and (
+                    self._title_here(index + 1)
+                ):
+                    index += 1
+                end = self._run_end(index + 1)
+                if end >= index + 1:
+                    yield self._proposal(index + 1, end, Kind.PERSON, 0.9)
+                    index = end + 1
+                    continue
+            if token.folded in RELATIONS and index + 1 < len(tokens):
+                found = self._after_relation(index)
+                if found is not None:
+                    yield found
+            if token.folded in _MONTHS and token.capitalised and self._strong_cue(index, index):
+                yield self._proposal(index, index, Kind.PERSON, 0.7)  # "his wife June"
+                index += 1
+                continue
+            if token.capitalised and not token.all_caps:
+                end = self._run_end(index)
+                if end >= index:
+                    yield from self._classify_run(index, end)
+                    index = end + 1
+                    continue
+            if not token.capitalised:
+                lower = self._lower_case_name(index)
+                if lower is not None:
+                    yield lower
+            if token.all_caps and len(token.text) <= 6:
+                found = self._acronym_org(index)
+                if found is not None:
+                    yield found
+            index += 1
+
+    def _title_here(self, index: int) -> bool:
+        token = self.tokens[index]
+        if token.folded in _TITLES_NEED_CAPITAL and not token.capitalised:
+            return False
+        if index + 1 >= len(self.tokens):
+            return False
+        gap = self._gap(index, index + 1)
+        following = self.tokens[index + 1]
+        return gap in {" ", ". ", "."} and following.capitalised and (
+            self._is_name_word(following) or len(following.text.rstrip(".")) == 1
+        )
+
+    def _run_end(self, first: int) -> int:
+        """The last token of the run of capitalised name words starting at ``first``."""
+        tokens = self.tokens
+        first_token = tokens[first]
+        if not (self._is_name_word(first_token) or len(first_token.text.rstrip(".")) == 1):
+            # "Christian Haven Rehabilitation", "Ohio State": a run only if it names a place
+            # or an organisation
+            if not self._is_run_word(first_token) or first + 1 >= len(tokens):
+                return first - 1
+            end = self._run_end_from(first)
+            words = {token.folded.rstrip(".") for token in tokens[first + 1 : end + 1]}
+            return end if words & (ORG_WORDS | FACILITY_WORDS) else first - 1
+        return self._run_end_from(first)
+
+    def _run_end_from(self, first: int) -> int:
+        tokens = self.tokens
+        end = first
+        while end + 1 < len(tokens):
+            nxt = tokens[end + 1]
+            gap = self._gap(end, end + 1)
+            if tokens[end].possessive:
+                # "St. Luke's Hospital", "St. Brendan's parish": only a place or org word
+                folded = nxt.folded.rstrip(".")
+                if gap[2:] == " " and (folded in FACILITY_WORDS or folded in ORG_WORDS):
+                    end += 1
+                break
+            if gap not in {" ", ". "} or (gap == ". " and len(tokens[end].text) > 2):
+                break
+            if self._is_run_word(nxt):
+                end += 1
+                continue
+            # connectors inside names: "Heart and Vascular", "Santuario de Chimayó"
+            if (
+                nxt.folded in {"and", "of", "de", "del", "la", "van", "von", "&"}
+                and end + 2 < len(tokens)
+                and self._gap(end + 1, end + 2) == " "
+                and tokens[end + 2].capitalised
+                and self._is_name_word(tokens[end + 2])
+            ):
+                end += 2
+                continue
+            if nxt.folded in FACILITY_WORDS | ORG_WORDS and not nxt.capitalised:
+                end += 1  # "St. Brendan's parish"
+            break
+        return end
+
+    def _classify_run(self, first: int, last: int) -> Iterator[Proposal]:
+        tokens = self.tokens
+        words = [token.folded for token in tokens[first : last + 1]]
+        phrase = " ".join(words)
+        run = self._proposal(first, last, Kind.PERSON, 0.0)
+        before = self.text[max(0, run.start - 60) : run.start]
+        previous = tokens[first - 1].folded if first > 0 else ""
+        if phrase in self.states or phrase in COUNTRIES or phrase in NOT_NAMES:
+            return
+        if phrase in _NOT_DATES:
+            return
+        org_words = [word for word in words if word.rstrip(".") in ORG_WORDS]
+        facility_words = [word for word in words[1:] if word in FACILITY_WORDS]
+
+        if phrase in KNOWN_ORGS or words[0] in KNOWN_ORGS and len(words) == 1:
+            yield self._proposal(first, last, Kind.ORG, 0.85, Source.GAZETTEER)
+            return
+        if len(words) > 1 and facility_words and not (set(words) & _HEALTH_ORG):
+            yield self._proposal(first, last, Kind.LOCATION, 0.85)
+            return
+        if len(words) > 1 and (org_words or set(words) & _HEALTH_ORG):
+            yield self._proposal(first, last, Kind.ORG, 0.8)
+            return
+        if _ORG_CUES.search(before) and not self._person_like(first, last):
+            yield self._proposal(first, last, Kind.ORG, 0.7)
+            return
+        if self._place_cue(first) and not self._person_cue(first, last):
+            yield self._proposal(first, last, Kind.LOCATION, 0.75)
+            return
+        after = self.text[run.end : run.end + 12]
+        if re.match(r",\s*(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[A-Z]{2})\b", after):
+            state = re.match(r",\s*([A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[A-Z]{2})\b", after)
+            if state and state[1].casefold() in self.states:
+                yield self._proposal(first, last, Kind.LOCATION, 0.85)
+                return
+        yield from self._person_run(first, last, previous)
+
+    def _person_like(self, first: int, last: int) -> bool:
+        return self.tokens[first].folded in self.common_names and last > first
+
+    def _place_cue(self, first: int) -> bool:
+        if first == 0:
+            return False
+        previous = self.tokens[first - 1]
+        if self._gap(first - 1, first) != " ":
+            return False
+        if previous.folded in _LOCATION_CUES:
+            return True
+        if previous.folded in {"to", "the"} and first >= 2:
+            earlier = self.tokens[first - 2].folded
+            return earlier in _MOTION or (earlier == "to" and first >= 3
+                                          and self.tokens[first - 3].folded in _MOTION)  # fmt: skip
+        return False
+
+    def _person_cue(self, first: int, last: int) -> bool:
+        token = self.tokens[first]
+        return (
+            token.folded in self.common_names
+            and token.folded not in AMBIGUOUS_NAMES
+            and token.folded not in self.towns
+        )
+
+    def _person_run(self, first: int, last: int, previous: str) -> Iterator[Proposal]:
+        tokens = self.tokens
+        token = tokens[first]
+        folded = token.folded
+        run_text = " ".join(t.folded for t in tokens[first : last + 1])
+        if run_text in self.towns and not (last == first and self._strong_cue(first, last)):
+            yield self._proposal(first, last, Kind.LOCATION, 0.6, Source.GAZETTEER)
+            return
+        if len(token.text) == 1:
+            return
+        if folded in AMBIGUOUS_NAMES or folded in _MONTHS:
+            if last > first and not tokens[first + 1].folded in {"i"}:
+                yield self._proposal(first, last, Kind.PERSON, 0.7)
+            elif self._strong_cue(first, last) or (
+                not token.initial and folded not in _MONTHS and not token.all_caps
+            ):
+                yield self._proposal(first, last, Kind.PERSON, 0.6)
+            return
+        if folded in self.common_names:
+            yield self._proposal(first, last, Kind.PERSON, 0.85, Source.GAZETTEER)
+            return
+        if folded in self.other_names and (not token.initial or last > first):
+            yield self._proposal(first, last, Kind.PERSON, 0.7, Source.GAZETTEER)
+            return
+        if self._strong_cue(first, last):
+            yield self._proposal(first, last, Kind.PERSON, 0.7)
+            return
+        if not token.initial and len(token.text) > 2:
+            confidence = 0.6 if last > first or token.possessive else 0.45
+            yield self._proposal(first, last, Kind.PERSON, confidence)
+
+    def _strong_cue(self, first: int, last: int) -> bool:
+        """Words around a run that say it names a person."""
+        tokens = self.tokens
+        if tokens[last].possessive:
+            return True
+        if last + 1 < len(tokens) and self._gap(last, last + 1).strip(" ,") == "":
+            following = tokens[last + 1].folded
+            if following in _SPEECH_VERBS:
+                return True
+            if following == "and" and last + 2 < len(tokens) and tokens[last + 2].text == "I":
+                return True
+        before = self.text[max(0, tokens[first].start - 20) : tokens[first].start]
+        if _VOCATIVE_BEFORE.search(before) and not tokens[first].initial:
+            return True
+        # a relation right before: "my daughter Grace"
+        return first > 0 and tokens[first - 1].folded in RELATIONS and self._gap(
+            first - 1, first
+        ).strip(" ,") == ""
+
+    def _after_relation(self, index: int) -> Proposal | None:
+        """A lower-case name after "my daughter", "his wife" ("my girlfriend hope was...")."""
+        tokens = self.tokens
+        if index == 0 or tokens[index - 1].folded not in {
+            "my", "his", "her", "our", "their", "your", "the",
+        }:  # fmt: skip
+            return None
+        nxt = tokens[index + 1]
+        if nxt.capitalised or self._gap(index, index + 1).strip(" ,") != "":
+            return None
+        folded = nxt.folded
+        if folded in _NOT_AFTER_RELATION or folded in NOT_NAMES or len(folded) < 3:
+            return None
+        if folded in self.common_names or (
+            folded not in self.other_names and index + 2 < len(tokens)
+            and tokens[index + 2].folded in _SPEECH_VERBS | {"threw", "had", "was", "is"}
+        ):  # fmt: skip
+            return self._proposal(index + 1, index + 1, Kind.PERSON, 0.7)
+        return None
+
+    def _lower_case_name(self, index: int) -> Proposal | None:
+        """A first name written in lower case, as transcribers write speech ("josh", "maria")."""
+        token = self.tokens[index]
+        folded = token.folded
+        following = self.text[token.end : token.end + 7]
+        if folded in self.common_names and following == " and I " and index > 0 and (
+            self.tokens[index - 1].folded not in {"i", "we", "you", "they", "to"}
+        ):
+            return self._proposal(index, index, Kind.PERSON, 0.6)
+        if (
+            len(folded) >= 3
+            and folded in self.common_names
+            and folded not in AMBIGUOUS_NAMES
+            and folded not in LOWERCASE_WORDS
+            and folded not in NOT_NAMES
+        ):
+            return self._proposal(index, index, Kind.PERSON, 0.5, Source.GAZETTEER)
+        return None
+
+    def _acronym_org(self, index: int) -> Proposal | None:
+        """An acronym after "school at", "works for": "medical school at UK", "mentor at UNM"."""
+        token = self.tokens[index]
+        if token.folded in NOT_NAMES or token.folded in self.states or token.folded in COUNTRIES:
+            before = self.text[max(0, token.start - 40) : token.start]
+            if token.folded not in {"uk", "us"} or not _ORG_CUES.search(before):
+                return None
+        before = self.text[max(0, token.start - 40) : token.start]
+        if _ORG_CUES.search(before):
+            return self._proposal(index, index, Kind.ORG, 0.6)
+        return None
