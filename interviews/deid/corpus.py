@@ -47,7 +47,9 @@ def parse_marked(marked: str, name: str = "") -> GoldDocument:
         try:
             kind = Kind(match["kind"])
         except ValueError:
-            raise ValueError(f"{name}: unknown kind {match['kind']!r} in {match.group()!r}") from None
+            raise ValueError(
+                f"{name}: unknown kind {match['kind']!r} in {match.group()!r}"
+            ) from None
         value = match["text"]
         if not value or value != value.strip():
             raise ValueError(f"{name}: empty or padded mark {match.group()!r}")
@@ -59,7 +61,10 @@ def parse_marked(marked: str, name: str = "") -> GoldDocument:
     text = "".join(parts)
     stray = re.search(r"[{}]", text)
     if stray:
-        raise ValueError(f"{name}: stray brace at {stray.start()}: {text[stray.start() - 20 : stray.start() + 20]!r}")
+        raise ValueError(
+            f"{name}: stray brace at {stray.start()}: "
+            f"{text[max(0, stray.start() - 20) : stray.start() + 20]!r}"
+        )
     return GoldDocument(name, text, spans)
 
 

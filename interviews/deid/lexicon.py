@@ -13,10 +13,15 @@ import importlib.resources
 import json
 from functools import cache
 
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` (how the lists below are written)."""
+    return frozenset(text.split())
+
+
 # Names that are also ordinary English words (or months): a person only with a name cue
 # ("my daughter Grace", "Dr. Hope", "Grace said", "Grace Miller", "Grace's").
-AMBIGUOUS_NAMES = frozenset(
-    """
+AMBIGUOUS_NAMES = words("""
     hope grace faith trust will may joy patience june april august mercy charity constance
     prudence honor honour chance destiny harmony trinity serenity unity liberty justice verity
     art bill mark rose dawn guy sue pat don ray jack frank drew gene rich sunny summer autumn
@@ -27,15 +32,13 @@ AMBIGUOUS_NAMES = frozenset(
     sonny junior bear baby love angel dot rocky misty river forest story ash heath sage basil
     august christmas easter noel may june april pierce price young early more moore little
     hall long short white black brown green gray grey wood woods lord march major harley
-    """.split()
-)
+    """)
 
 # Names in AMBIGUOUS_NAMES that are seldom said as words: a name found once is a name everywhere.
-RARE_AS_WORDS = frozenset("trinity serenity destiny harmony constance prudence verity".split())
+RARE_AS_WORDS = words("trinity serenity destiny harmony constance prudence verity")
 
 # Capitalised words of clinical and everyday talk that are never identifiers on their own.
-NOT_NAMES = frozenset(
-    """
+NOT_NAMES = words("""
     one two three four five six seven eight nine ten good bad new old first last next
     i i'm i've i'd i'll ok okay yes no oh um uh uh-huh mm hmm yeah yep nope well so and but or
     the a an then now this that these those there here it its we they he she you my your our
@@ -57,31 +60,26 @@ NOT_NAMES = frozenset(
     internet facebook google zoom youtube email portal mychart wifi tv iphone android
     interviewer interviewee participant patient clinician researcher respondent q a p r int
     state states county city town street road avenue north south east west
-    """.split()
-)
+    """)
 
 # First names that are everyday lower-case words too (found by running the name list over the
 # project's own documentation and demo transcripts): not a name when written in lower case.
-LOWERCASE_WORDS = frozenset(
-    """
+LOWERCASE_WORDS = words("""
     key len con spring haven ward skip judge non win lean stone miracle rush tab alpha meta pip
     al valentine sunny sandy chip van jan dean earl duke mason cooper porter major gale jewel
     happy lucky buddy kid bear sly carol nick jack bob pat sue gene rich don guy ray mark bill
     will may hope grace faith joy june april august trust patience rose dawn art frank drew
-    """.split()
-)
+    """)
 
 # US states and their postal codes are not identifiers (larger than a town); nor are countries.
-COUNTRIES = frozenset(
-    """
+COUNTRIES = words("""
     america usa us u.s. u.s.a. canada mexico england britain uk ireland scotland wales france
     germany italy spain portugal poland russia ukraine china japan korea india pakistan
     philippines vietnam nigeria ghana kenya ethiopia somalia egypt brazil colombia cuba haiti
     jamaica guatemala honduras salvador nicaragua venezuela peru chile argentina puerto rico
     dominican republic iran iraq syria israel lebanon turkey greece sweden norway denmark
     finland netherlands holland belgium switzerland austria australia africa europe asia
-    """.split()
-)
+    """)
 
 
 @cache

@@ -23,47 +23,41 @@ from .lexicon import (
     NOT_NAMES,
     first_names,
     us_places,
+    words,
 )
 from .proposals import Kind, Proposal, Source
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:['’]s\b)?|[^\W\d_]\.")
 _POSSESSIVE = ("'s", "’s")
 
-TITLES = frozenset(
-    """
+TITLES = words("""
     dr dr. doctor mr mr. mrs mrs. ms ms. miss mx nurse pastor father fr fr. reverend rev rev.
     sister aunt auntie uncle nana grandma grandpa granny papa judge officer coach professor
     prof deacon rabbi imam captain sgt sergeant brother cousin practitioner
-    """.split()
-)
+    """)
 # Title words that are ordinary nouns too: a title only when capitalised.
 _TITLES_NEED_CAPITAL = frozenset(
     "nurse pastor father sister aunt auntie uncle nana grandma grandpa granny papa judge officer "
-    "coach professor deacon captain brother cousin doctor".split()
+    "coach professor deacon captain brother cousin doctor"
 )
-RELATIONS = frozenset(
-    """
+RELATIONS = words("""
     daughter son wife husband mother mom mum father dad sister brother granddaughter grandson
     grandchild niece nephew friend neighbor neighbour boss partner girlfriend boyfriend aunt uncle
     cousin grandmother grandfather grandma grandpa kid child baby stepson stepdaughter stepmom
     stepdad caregiver roommate coworker co-worker supervisor manager fiancé fiance fiancée ex
     ex-husband ex-wife sister-in-law brother-in-law mother-in-law father-in-law daughter-in-law
     son-in-law twin priest pastor aide nurse doctor dog cat
-    """.split()
-)
-_NOT_AFTER_RELATION = frozenset(
+    """)
+_NOT_AFTER_RELATION = words(
     "will may can might must would should could did does do is was has had and or but who "
-    "that the a an to in at on for with is's".split()
+    "that the a an to in at on for with is's"
 )
-FACILITY_WORDS = frozenset(
-    """
+FACILITY_WORDS = words("""
     clinic clinics hospital hospitals center centre medicine practice pharmacy rehabilitation
     rehab hospice manor infirmary regional memorial vascular institute urgent care health home
     homes nursing living village lodge residence
-    """.split()
-)
-ORG_WORDS = frozenset(
-    """
+    """)
+ORG_WORDS = words("""
     inc inc. llc corp corp. corporation company co co. industries bank insurance motors
     manufacturing school schools elementary academy university college church parish methodist
     baptist lutheran presbyterian episcopal catholic district department office plant mill
@@ -71,30 +65,23 @@ ORG_WORDS = frozenset(
     systems agency council foundation society association union club store stores market farms
     farm state ministries chapel temple synagogue mosque congregation cross shield airlines
     railroad logistics construction steel energy electric power authority
-    """.split()
-)
+    """)
 # Facility words that also end plenty of organisations' names: an ORG when another org word
 # is in the run ("Bluegrass Home Care", "Adena Health System").
-_HEALTH_ORG = frozenset("system systems partners associates group services".split())
-KNOWN_ORGS = frozenset(
-    """
+_HEALTH_ORG = words("system systems partners associates group services")
+KNOWN_ORGS = words("""
     walmart wal-mart amazon kroger meijer target costco walgreens cvs rite aid publix safeway
     albertsons aldi lowe's lowes ups fedex usps ford gm chrysler stellantis toyota honda nissan
     boeing tyson cargill pepsico coca-cola mcdonald's starbucks wendy's subway dollar general
     humana aetna anthem cigna unitedhealthcare united healthcare kaiser permanente centene
     molina medtronic abbott dexcom resmed philips insulet stryker cummins caterpillar deere
     whirlpool dow dupont ibm microsoft intel dell verizon at&t comcast xfinity spectrum
-    """.split()
-)
-_LOCATION_CUES = frozenset(
-    "in from near outside past around across towards toward into".split()
-)
-_MOTION = frozenset(
-    """
+    """)
+_LOCATION_CUES = frozenset("in from near outside past around across towards toward into")
+_MOTION = words("""
     moved move moving drive drove driving go goes going went came come coming back down up out
     over get got took take taking brought bring transferred sent flew walk walked walks headed
-    """.split()
-)
+    """)
 _ORG_CUES = re.compile(
     r"\b(?:work(?:s|ed|ing)?|job|jobs|employed|retired|boss|supervisor|manager|career|"
     r"shift|hired|intern(?:ship)?|residency|school|college|degree|undergrad|mentor|"
@@ -102,13 +89,11 @@ _ORG_CUES = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
-_SPEECH_VERBS = frozenset(
-    """
+_SPEECH_VERBS = words("""
     said says told tells asked asks called calls came went drove drives brought brings took
     found died passed lives lived works worked helped answers answered sent laughed cried
     thinks thought wanted wants knew checked emailed texted wrote writes visited
-    """.split()
-)
+    """)
 _VOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:thanks|thank you|hi|hey|hello|dear|bye|named|called|name is|name's|I'm|I am|"
     r"this is|ask for|asked for|and|with|told|tell|asked|ask|call|called|saw|met|see|meet|"
@@ -117,16 +102,14 @@ _VOCATIVE_BEFORE = re.compile(
 )
 # Capitalised words that are no name alone but are part of many: "Muskegon County Sheriff's
 # Office", "Harrodsburg Christian Church", "Lakeshore Community Health Center".
-_NAME_PARTS = frozenset(
-    """
+_NAME_PARTS = words("""
     st saint county city township christian catholic baptist methodist lutheran presbyterian
     episcopal national general community united first american north south east west new
-    """.split()
-)
+    """)
 # Feasts that move or recur: not a date on their own ("every Good Friday").
-_NOT_DATES = frozenset("good friday|palm sunday|ash wednesday|holy week".split("|"))
+_NOT_DATES = frozenset(["good friday", "palm sunday", "ash wednesday", "holy week"])
 _MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
+    "january february march april may june july august september october november december"
 )
 
 
@@ -243,8 +226,10 @@ class NameFinder:
         while index < len(tokens):
             token = tokens[index]
             if token.folded in TITLES and self._title_here(index):
-                while index + 2 < len(tokens) and tokens[index + 1].folded in TITLES and (
-                    self._title_here(index + 1)
+                while (
+                    index + 2 < len(tokens)
+                    and tokens[index + 1].folded in TITLES
+                    and (self._title_here(index + 1))
                 ):
                     index += 1
                 end = self._run_end(index + 1)
@@ -284,8 +269,10 @@ class NameFinder:
             return False
         gap = self._gap(index, index + 1)
         following = self.tokens[index + 1]
-        return gap in {" ", ". ", "."} and following.capitalised and (
-            self._is_name_word(following) or len(following.text.rstrip(".")) == 1
+        return (
+            gap in {" ", ". ", "."}
+            and following.capitalised
+            and (self._is_name_word(following) or len(following.text.rstrip(".")) == 1)
         )
 
     def _run_end(self, first: int) -> int:
@@ -348,7 +335,7 @@ class NameFinder:
         org_words = [word for word in words if word.rstrip(".") in ORG_WORDS]
         facility_words = [word for word in words[1:] if word in FACILITY_WORDS]
 
-        if phrase in KNOWN_ORGS or words[0] in KNOWN_ORGS and len(words) == 1:
+        if phrase in KNOWN_ORGS or (words[0] in KNOWN_ORGS and len(words) == 1):
             yield self._proposal(first, last, Kind.ORG, 0.85, Source.GAZETTEER)
             return
         if len(words) > 1 and facility_words and not (set(words) & _HEALTH_ORG):
@@ -407,7 +394,7 @@ class NameFinder:
         if len(token.text) == 1:
             return
         if folded in AMBIGUOUS_NAMES or folded in _MONTHS:
-            if last > first and not tokens[first + 1].folded in {"i"}:
+            if last > first and tokens[first + 1].folded not in {"i"}:
                 yield self._proposal(first, last, Kind.PERSON, 0.7)
             elif self._strong_cue(first, last) or (
                 not token.initial and folded not in _MONTHS and not token.all_caps
@@ -442,9 +429,11 @@ class NameFinder:
         if _VOCATIVE_BEFORE.search(before) and not tokens[first].initial:
             return True
         # a relation right before: "my daughter Grace"
-        return first > 0 and tokens[first - 1].folded in RELATIONS and self._gap(
-            first - 1, first
-        ).strip(" ,") == ""
+        return (
+            first > 0
+            and tokens[first - 1].folded in RELATIONS
+            and self._gap(first - 1, first).strip(" ,") == ""
+        )
 
     def _after_relation(self, index: int) -> Proposal | None:
         """A lower-case name after "my daughter", "his wife" ("my girlfriend hope was...")."""
@@ -471,8 +460,11 @@ class NameFinder:
         token = self.tokens[index]
         folded = token.folded
         following = self.text[token.end : token.end + 7]
-        if folded in self.common_names and following == " and I " and index > 0 and (
-            self.tokens[index - 1].folded not in {"i", "we", "you", "they", "to"}
+        if (
+            folded in self.common_names
+            and following == " and I "
+            and index > 0
+            and (self.tokens[index - 1].folded not in {"i", "we", "you", "they", "to"})
         ):
             return self._proposal(index, index, Kind.PERSON, 0.6)
         if (

@@ -59,7 +59,7 @@ def phones(text: str, region: str = "US") -> Iterator[Proposal]:
         raw = match.raw_string
         digits = sum(char.isdigit() for char in raw)
         # A date ("3/14/2019") or a plain long number is left to the date and ID rules.
-        if digits < 7 or "/" in raw or raw.isdigit() and len(raw) != 10:
+        if digits < 7 or "/" in raw or (raw.isdigit() and len(raw) != 10):
             continue
         confidence = 0.9 if re.search(r"[\s().-]", raw) else 0.6
         # The number without an extension ("740.555.0110, extension 214").
@@ -86,7 +86,9 @@ _ID_CUE = re.compile(
 _CODE = re.compile(
     r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])"
 )
-_DIGITS = re.compile(r"(?<![\w$.,/-])\d{6,}(?:-\d+)*(?![\w/-])|(?<![\w$.,/-])\d+(?:-\d+){2,}(?![\w/])")
+_DIGITS = re.compile(
+    r"(?<![\w$.,/-])\d{6,}(?:-\d+)*(?![\w/-])|(?<![\w$.,/-])\d+(?:-\d+){2,}(?![\w/])"
+)
 
 
 def ids(text: str) -> Iterator[Proposal]:

@@ -41,7 +41,8 @@ def test_spans_are_offsets_into_the_normalised_text_of_a_crlf_bom_file(tmp_path:
     path.write_bytes(b"\xef\xbb\xbf" + TRANSCRIPT.encode("utf-8"))
     spans = scan(path)
     text = normalised(path)
-    assert "\r" not in text and not text.startswith("\ufeff")
+    assert "\r" not in text
+    assert not text.startswith("\ufeff")
     for span in spans:
         assert set(span) == {"start", "end", "kind", "text"}
         assert text[span["start"] : span["end"]] == span["text"]  # type: ignore[misc]
@@ -137,7 +138,8 @@ def test_deid_score_prints_recall_per_kind_precision_and_scan_time() -> None:
     report = out.getvalue()
     for line in ("dev (", "PERSON    recall", "overall   recall", "character precision"):
         assert line in report
-    assert "scan of a 2" in report and "-word transcript" in report
+    assert "scan of a 2" in report
+    assert "-word transcript" in report
 
 
 @pytest.mark.django_db
@@ -145,5 +147,6 @@ def test_bench_has_a_deid_suite() -> None:
     out = StringIO()
     call_command("bench", "--only", "deid", "--repeat", "1", stdout=out)
     report = out.getvalue()
-    assert "test (" in report and "ORG       recall" in report
+    assert "test (" in report
+    assert "ORG       recall" in report
     assert "deid scan (target ≤ 1 s)" in report

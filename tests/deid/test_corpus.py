@@ -16,7 +16,8 @@ def test_gold_spans_match_the_text(half: str) -> None:
     kinds: set[Kind] = set()
     for document in documents:
         assert len(document.text.split()) >= 700, document.name
-        assert "{" not in document.text and "}" not in document.text
+        assert "{" not in document.text
+        assert "}" not in document.text
         previous_end = 0
         for span in document.spans:
             assert document.text[span.start : span.end] == span.text

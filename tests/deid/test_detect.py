@@ -3,6 +3,8 @@ offsets after emoji and accents."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from interviews.deid import DeidContext, Kind, Proposal, Source, detect
@@ -23,7 +25,7 @@ def test_proposals_are_sorted_and_never_overlap() -> None:
     )
     proposals = detect(text)
     assert proposals == sorted(proposals, key=lambda p: p.start)
-    for left, right in zip(proposals, proposals[1:], strict=False):
+    for left, right in itertools.pairwise(proposals):
         assert left.end <= right.start
 
 
@@ -193,7 +195,8 @@ def test_offsets_are_code_points_after_emoji_and_accents() -> None:
 def test_proposal_is_a_plain_value() -> None:
     proposal = Proposal(0, 5, Kind.PERSON, "Maria", 0.9, Source.CONTEXT)
     assert proposal == Proposal(0, 5, Kind.PERSON, "Maria", 0.9, Source.CONTEXT)
-    assert Kind("DATE") is Kind.DATE and Source("speaker_label") is Source.SPEAKER_LABEL
+    assert Kind("DATE") is Kind.DATE
+    assert Source("speaker_label") is Source.SPEAKER_LABEL
 
 
 def test_empty_and_blank_text() -> None:

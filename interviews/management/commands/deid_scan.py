@@ -25,7 +25,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The transcript (.txt .md .docx .vtt .srt .rtf).")
+        parser.add_argument(
+            "file", type=Path, help="The transcript (.txt .md .docx .vtt .srt .rtf)."
+        )
         parser.add_argument(
             "--names", default="", help="Real names to find, separated by ';' (a names list)."
         )
@@ -47,9 +49,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{path}: cannot be read ({error.strerror}).") from None
         try:
-            parsed = parse_transcript(
-                data, path.name, max_bytes=settings.HEALING_MAX_UPLOAD_BYTES
-            )
+            parsed = parse_transcript(data, path.name, max_bytes=settings.HEALING_MAX_UPLOAD_BYTES)
         except TranscriptError as error:
             raise CommandError(str(error)) from None
         context = DeidContext(
