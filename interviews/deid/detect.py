@@ -22,7 +22,9 @@ Overlaps are resolved by confidence, then length: the surer, longer span wins.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from interviews.importing.labels import role_word
 from interviews.importing.turns import detect_turns
@@ -38,6 +40,7 @@ _TITLE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # A capitalised word no list knows, mid-sentence, is a PERSON at 0.45: enough to repeat.
+_NAME_KINDS = frozenset({Kind.PERSON, Kind.LOCATION, Kind.ORG})
 _REPEAT_KINDS = {Kind.PERSON: 0.45, Kind.LOCATION: 0.7, Kind.ORG: 0.7}
 
 
@@ -83,18 +86,31 @@ def _merge_names(text: str, proposals: list[Proposal]) -> list[Proposal]:
 
 
 def _resolve(candidates: Iterable[Proposal]) -> list[Proposal]:
-    """Keep the surest, then longest, of overlapping candidates."""
+    """Keep the surest, then longest, of overlapping candidates; a less sure name that holds
+    surer ones of its kind whole ("Samir Haddad" around "Haddad") replaces them."""
     ranked = sorted(candidates, key=lambda p: (-p.confidence, -(p.end - p.start), p.start))
-    taken: list[Proposal] = []
-    occupied = bytearray(max((p.end for p in ranked), default=0))
-    for proposal in ranked:
+    kept: dict[int, Proposal] = {}
+    owner = array("l", [-1]) * max((p.end for p in ranked), default=0)
+    for number, proposal in enumerate(ranked):
         if proposal.end <= proposal.start or not proposal.text.strip():
             continue
-        if occupied.find(1, proposal.start, proposal.end) != -1:
-            continue
-        taken.append(proposal)
-        occupied[proposal.start : proposal.end] = b"\x01" * (proposal.end - proposal.start)
-    return sorted(taken, key=lambda p: p.start)
+        inside = {owner[i] for i in range(proposal.start, proposal.end)} - {-1}
+        if inside:
+            held = [kept[i] for i in inside]
+            if proposal.kind not in _NAME_KINDS or not all(
+                p.kind is proposal.kind and proposal.start <= p.start and p.end <= proposal.end
+                for p in held
+            ):
+                continue
+            for index in inside:
+                del kept[index]
+            confidence = max(p.confidence for p in held)
+            proposal = replace(proposal, confidence=confidence, source=held[0].source)
+        kept[number] = proposal
+        owner[proposal.start : proposal.end] = array("l", [number]) * (
+            proposal.end - proposal.start
+        )
+    return sorted(kept.values(), key=lambda p: p.start)
 
 
 def _speaker_labels(text: str, context: DeidContext) -> Iterator[Proposal]:

@@ -87,6 +87,8 @@ def long_transcript(documents: Sequence[GoldDocument], words: int = 20_000) -> s
         for document in documents:
             parts.append(document.text)
             count += len(document.text.split())
+            if count >= words:
+                break
     return "\n\n".join(parts)
 
 

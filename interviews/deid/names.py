@@ -36,7 +36,7 @@ TITLES = words("""
     prof deacon rabbi imam captain sgt sergeant brother cousin practitioner
     """)
 # Title words that are ordinary nouns too: a title only when capitalised.
-_TITLES_NEED_CAPITAL = frozenset(
+_TITLES_NEED_CAPITAL = words(
     "nurse pastor father sister aunt auntie uncle nana grandma grandpa granny papa judge officer "
     "coach professor deacon captain brother cousin doctor"
 )
@@ -63,7 +63,7 @@ ORG_WORDS = words("""
     baptist lutheran presbyterian episcopal catholic district department office plant mill
     foods group services service partners associates laboratory laboratories lab labs system
     systems agency council foundation society association union club store stores market farms
-    farm state ministries chapel temple synagogue mosque congregation cross shield airlines
+    farm state lady ministries chapel temple synagogue mosque congregation cross shield airlines
     railroad logistics construction steel energy electric power authority
     """)
 # Facility words that also end plenty of organisations' names: an ORG when another org word
@@ -77,7 +77,7 @@ KNOWN_ORGS = words("""
     molina medtronic abbott dexcom resmed philips insulet stryker cummins caterpillar deere
     whirlpool dow dupont ibm microsoft intel dell verizon at&t comcast xfinity spectrum
     """)
-_LOCATION_CUES = frozenset("in from near outside past around across towards toward into")
+_LOCATION_CUES = words("in from near outside past around across towards toward into")
 _MOTION = words("""
     moved move moving drive drove driving go goes going went came come coming back down up out
     over get got took take taking brought bring transferred sent flew walk walked walks headed
@@ -104,11 +104,19 @@ _VOCATIVE_BEFORE = re.compile(
 # Office", "Harrodsburg Christian Church", "Lakeshore Community Health Center".
 _NAME_PARTS = words("""
     st saint county city township christian catholic baptist methodist lutheran presbyterian
-    episcopal national general community united first american north south east west new
+    episcopal national general community united first american north south east west new our
     """)
 # Feasts that move or recur: not a date on their own ("every Good Friday").
+# Acronyms said with "the" that name no organisation.
+_MEDICAL_ACRONYMS = words(
+    """
+    er icu ed or pcp ekg ecg mri ct pet eeg emg cbc bmp cmp a1c ldl tsh psa inr ehr emr
+    ama hipaa irb faq tv dvd atm ppe n95 ivf iud dna rna cdc fda dea npi cpr aed
+    """
+)
+_CONNECTORS = words("and of de del della la le van von der den da dos das du bin ibn al el &")
 _NOT_DATES = frozenset(["good friday", "palm sunday", "ash wednesday", "holy week"])
-_MONTHS = frozenset(
+_MONTHS = words(
     "january february march april may june july august september october november december"
 )
 
@@ -306,15 +314,23 @@ class NameFinder:
             if self._is_run_word(nxt):
                 end += 1
                 continue
-            # connectors inside names: "Heart and Vascular", "Santuario de Chimayó"
-            if (
-                nxt.folded in {"and", "of", "de", "del", "la", "van", "von", "&"}
-                and end + 2 < len(tokens)
-                and self._gap(end + 1, end + 2) == " "
-                and tokens[end + 2].capitalised
-                and self._is_name_word(tokens[end + 2])
+            # connectors inside names: "Heart and Vascular", "Santuario de Chimayó",
+            # "Luis de la Cruz", "Our Lady of Lebanon"
+            after = end + 1
+            while (
+                after < len(tokens)
+                and after - end <= 2
+                and tokens[after].folded in _CONNECTORS
+                and self._gap(after - 1, after) == " "
             ):
-                end += 2
+                after += 1
+            if (
+                after > end + 1
+                and after < len(tokens)
+                and self._gap(after - 1, after) == " "
+                and self._is_run_word(tokens[after])
+            ):
+                end = after
                 continue
             if nxt.folded in FACILITY_WORDS | ORG_WORDS and not nxt.capitalised:
                 end += 1  # "St. Brendan's parish"
@@ -343,6 +359,14 @@ class NameFinder:
             return
         if len(words) > 1 and (org_words or set(words) & _HEALTH_ORG):
             yield self._proposal(first, last, Kind.ORG, 0.8)
+            return
+        if (
+            tokens[last].possessive
+            and re.search(r"\b(?:at|to|from)\s+$", before)
+            and not (self._person_like(first, last) or words[-1] in self.common_names)
+        ):
+            start, end = tokens[first].start, tokens[last].end + 2  # "at Tambellini's"
+            yield Proposal(start, end, Kind.ORG, self.text[start:end], 0.6, Source.CONTEXT)
             return
         if _ORG_CUES.search(before) and not self._person_like(first, last):
             yield self._proposal(first, last, Kind.ORG, 0.7)
@@ -428,6 +452,10 @@ class NameFinder:
         before = self.text[max(0, tokens[first].start - 20) : tokens[first].start]
         if _VOCATIVE_BEFORE.search(before) and not tokens[first].initial:
             return True
+        after = self.text[tokens[last].end : tokens[last].end + 30]
+        relation = re.match(r", (?:my|his|her|our|their) ([\w-]+)", after)
+        if relation and relation[1].casefold() in RELATIONS:
+            return True  # "Nguyen Thi Lan, my wife, came too"
         # a relation right before: "my daughter Grace"
         return (
             first > 0
@@ -480,11 +508,16 @@ class NameFinder:
     def _acronym_org(self, index: int) -> Proposal | None:
         """An acronym after "school at", "works for": "medical school at UK", "mentor at UNM"."""
         token = self.tokens[index]
-        if token.folded in NOT_NAMES or token.folded in self.states or token.folded in COUNTRIES:
-            before = self.text[max(0, token.start - 40) : token.start]
-            if token.folded not in {"uk", "us"} or not _ORG_CUES.search(before):
-                return None
         before = self.text[max(0, token.start - 40) : token.start]
+        # "at the VA" is no state, "medical school at UK" no country
+        if (token.folded in self.states or token.folded in COUNTRIES) and not (
+            before.endswith("the ") or _ORG_CUES.search(before)
+        ):
+            return None
         if _ORG_CUES.search(before):
             return self._proposal(index, index, Kind.ORG, 0.6)
+        if re.search(r"\b(?:at|from|for|with|to) the $", before) and (
+            token.folded not in NOT_NAMES and token.folded not in _MEDICAL_ACRONYMS
+        ):
+            return self._proposal(index, index, Kind.ORG, 0.5)  # "a guy at the VA"
         return None

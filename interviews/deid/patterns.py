@@ -79,7 +79,7 @@ _ID_CUE = re.compile(
     r"social(?: security)?(?: number)?|SSN|subscriber (?:ID|number)|Medicaid (?:ID|number)|"
     r"Medicare (?:ID|number)|number)"
     r"(?:\s*(?:is|was|of|:|#|no\.?|,)\s*){0,3}\s*"
-    r"(?P<id>(?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9-]{2,}(?:[ ](?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}){0,4})",
+    r"(?P<id>(?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9-]{1,}(?:[ ](?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}){0,4})",
     re.IGNORECASE,
 )
 # A code that mixes capitals and digits ("PJN738201H", "LCH-00729183"), or a long run of digits.
@@ -133,8 +133,14 @@ _DATE_PATTERNS = [
     (re.compile(r"(?<![\d/.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\d-])"), 0.9),
     # "on 4/12": a month and day with a cue
     (re.compile(r"\b(?:on|since|until|by) (?P<v>\d{1,2}/\d{1,2})(?![\d/])", re.IGNORECASE), 0.7),
-    # Friday the 5th
-    (re.compile(rf"\b{_WEEKDAY}\s+the\s+{_ORDINAL}\b", re.IGNORECASE), 0.85),
+    # Friday the 5th, Tuesday the 3rd of November
+    (
+        re.compile(
+            rf"\b{_WEEKDAY}\s+the\s+(?:{_ORDINAL}|{_ORDINAL_WORDS})\b(?:\s+of\s+{_MONTH}{_YEAR}?)?",
+            re.IGNORECASE,
+        ),
+        0.92,
+    ),
     # Holidays are dates; bare "Christmas" or "Easter" is not unless a year follows.
     (
         re.compile(
@@ -206,13 +212,13 @@ def ages(text: str) -> Iterator[Proposal]:
 # --- addresses and zip codes ------------------------------------------------------------------
 
 STREET_SUFFIX = (
-    r"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Boulevard|Blvd\.?|Court|Ct\.?|"
-    r"Way|Place|Pl\.?|Circle|Cir\.?|Terrace|Highway|Hwy\.?|Pike|Parkway|Pkwy\.?|Trail|Square|"
-    r"Loop|Alley|Row|Run|Crossing|Ridge)"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|"
+    r"Circle|Cir|Terrace|Highway|Hwy|Pike|Parkway|Pkwy|Trail|Square|Loop|Alley|Row|Run|"
+    r"Crossing|Ridge)"
 )
 _CAP = r"[A-Z][\w'’.-]*"
 _ADDRESS = re.compile(
-    rf"(?<![\w-])\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:{_CAP}\s+){{0,3}}(?-i:{STREET_SUFFIX})\b"
+    rf"(?<![\w-])\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:{_CAP}\s+){{1,3}}(?-i:{STREET_SUFFIX})\b\.?"
     r"(?:,?\s+(?:Apt\.?|Apartment|Unit|Suite|Ste\.?|#)\s*[\w-]+)?"
 )
 _STREET = re.compile(
