@@ -33,7 +33,7 @@ _POSSESSIVE = ("'s", "’s")
 TITLES = words("""
     dr dr. doctor mr mr. mrs mrs. ms ms. miss mx nurse pastor father fr fr. reverend rev rev.
     sister aunt auntie uncle nana grandma grandpa granny papa judge officer coach professor
-    prof deacon rabbi imam captain sgt sergeant brother cousin practitioner
+    prof deacon rabbi imam captain sgt sergeant brother cousin practitioner doc
     """)
 # Title words that are ordinary nouns too: a title only when capitalised.
 _TITLES_NEED_CAPITAL = words(
@@ -114,6 +114,8 @@ _MEDICAL_ACRONYMS = words(
     ama hipaa irb faq tv dvd atm ppe n95 ivf iud dna rna cdc fda dea npi cpr aed
     """
 )
+_COLOURS = words("white black green brown red blue gray grey silver golden")
+_RUN_OPENERS = _NAME_PARTS | _COLOURS
 _CONNECTORS = words("and of de del della la le van von der den da dos das du bin ibn al el &")
 _NOT_DATES = frozenset(["good friday", "palm sunday", "ash wednesday", "holy week"])
 _MONTHS = words(
@@ -128,10 +130,7 @@ class Token:
     text: str  # without a possessive 's
     possessive: bool
     initial: bool  # begins a sentence (or a line, or a quotation)
-
-    @property
-    def folded(self) -> str:
-        return self.text.casefold()
+    folded: str  # casefolded text
 
     @property
     def capitalised(self) -> bool:
@@ -152,7 +151,8 @@ def tokenize(text: str) -> list[Token]:
         if possessive:
             end -= 2
             word = word[:-2]
-        tokens.append(Token(start, end, word, possessive, _begins_sentence(text, start)))
+        initial = _begins_sentence(text, start)
+        tokens.append(Token(start, end, word, possessive, initial, word.casefold()))
     return tokens
 
 
@@ -200,6 +200,10 @@ class NameFinder:
     def _is_name_word(self, token: Token) -> bool:
         """A capitalised word that could be part of a name (not a stop word or a month)."""
         folded = re.sub(r"['’].*", "", token.folded)
+        if "-" in folded and all(
+            part in NOT_NAMES or part in COUNTRIES for part in folded.split("-")
+        ):
+            return False  # "Mexican-American"
         return (
             token.capitalised
             and folded not in NOT_NAMES
@@ -263,7 +267,7 @@ class NameFinder:
                 lower = self._lower_case_name(index)
                 if lower is not None:
                     yield lower
-            if token.all_caps and len(token.text) <= 6:
+            if len(token.text) <= 6 and token.capitalised and token.all_caps:
                 found = self._acronym_org(index)
                 if found is not None:
                     yield found
@@ -287,10 +291,18 @@ class NameFinder:
         """The last token of the run of capitalised name words starting at ``first``."""
         tokens = self.tokens
         first_token = tokens[first]
+        if (
+            first_token.folded in _RUN_OPENERS
+            and first + 1 < len(tokens)
+            and self._gap(first, first + 1) == " "
+            and self._is_name_word(tokens[first + 1])
+        ):
+            return self._run_end_from(first)  # "White Swan", "North Side", "Blue Cross"
         if not (self._is_name_word(first_token) or len(first_token.text.rstrip(".")) == 1):
             # "Christian Haven Rehabilitation", "Ohio State": a run only if it names a place
             # or an organisation
-            if not self._is_run_word(first_token) or first + 1 >= len(tokens):
+            starts = self._is_run_word(first_token) or first_token.folded in _MONTHS
+            if not starts or first + 1 >= len(tokens):
                 return first - 1
             end = self._run_end_from(first)
             words = {token.folded.rstrip(".") for token in tokens[first + 1 : end + 1]}

@@ -79,7 +79,8 @@ _ID_CUE = re.compile(
     r"social(?: security)?(?: number)?|SSN|subscriber (?:ID|number)|Medicaid (?:ID|number)|"
     r"Medicare (?:ID|number)|number)"
     r"(?:\s*(?:is|was|of|:|#|no\.?|,)\s*){0,3}\s*"
-    r"(?P<id>(?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9-]{1,}(?:[ ](?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}){0,4})",
+    r"(?P<id>(?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9-]{1,}(?:[ ](?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}){0,4}"
+    r"(?:[ ](?-i:[B-HJ-Z])(?![\w'’]))?)",
     re.IGNORECASE,
 )
 # A code that mixes capitals and digits ("PJN738201H", "LCH-00729183"), or a long run of digits.
