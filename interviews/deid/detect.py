@@ -200,23 +200,35 @@ def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
             if not any_case and not part[:1].isupper():
                 continue
             terms.setdefault(part if not any_case else folded, (proposal.kind, any_case))
-    for any_case in (True, False):
-        chosen_terms = {term: kind for term, (kind, case) in terms.items() if case is any_case}
-        if not chosen_terms:
+    # Index the terms by their first word, then look each word of the text up once.
+    by_first_word: dict[str, list[tuple[str, Kind, bool]]] = {}
+    for term, (kind, any_case) in terms.items():
+        first = _WORD.match(term)
+        if first is not None:
+            by_first_word.setdefault(first.group().casefold(), []).append((term, kind, any_case))
+    for entries in by_first_word.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    for word in _WORD.finditer(text):
+        entries = by_first_word.get(word.group().casefold())
+        if not entries:
             continue
-        alternation = "|".join(re.escape(term) for term in sorted(chosen_terms, key=len)[::-1])
-        pattern = re.compile(
-            rf"(?<![\w-])(?:{alternation})(?![\w-]|['’]\w\w)", re.IGNORECASE if any_case else 0
-        )
-        for match in pattern.finditer(text):
-            term = match.group().casefold() if any_case else match.group()
-            kind = chosen_terms.get(term)
-            if kind is None:  # a case-insensitive match whose casefold differs
+        start = word.start()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+            continue
+        for term, kind, any_case in entries:
+            end = start + len(term)
+            found = text[start:end]
+            if (found.casefold() if any_case else found) != term:
+                continue
+            if _WORD_GOES_ON.match(text, end):
                 continue
             # "Will I...?", "May we...": a question, not the person named Will or May
-            if term.casefold() in AMBIGUOUS_NAMES and _PRONOUN_AFTER.match(text, match.end()):
-                continue
-            yield Proposal(match.start(), match.end(), kind, match.group(), 0.65, Source.REPEAT)
+            if term.casefold() in AMBIGUOUS_NAMES and _PRONOUN_AFTER.match(text, end):
+                break
+            yield Proposal(start, end, kind, found, 0.65, Source.REPEAT)
+            break
 
 
+_WORD = re.compile(r"[^\W_]+")
+_WORD_GOES_ON = re.compile(r"[\w-]|['’]\w\w")
 _PRONOUN_AFTER = re.compile(r" (?:I|you|we|he|she|they|it)\b")

@@ -57,6 +57,8 @@ NOT_NAMES = words("""
     adhd ocd hiv aids ssri ppi ace glp-1 ct tylenol advil motrin aspirin ibuprofen metformin
     insulin lipitor ozempic xanax zoloft prozac lasix coumadin warfarin eliquis narcan
     naltrexone suboxone oxycodone percocet norco vicodin
+    alzheimer alzheimers parkinson parkinsons crohn crohns hodgkin graves addison cushing
+    tourette asperger huntington gehrig epstein barr
     english spanish american americans mexican african asian black white latino latina
     hispanic native catholic baptist methodist lutheran jewish muslim christian protestant
     internet facebook google zoom youtube email portal mychart wifi tv iphone android
@@ -72,6 +74,20 @@ LOWERCASE_WORDS = words("""
     happy lucky buddy kid bear sly carol nick jack bob pat sue gene rich don guy ray mark bill
     will may hope grace faith joy june april august trust patience rose dawn art frank drew
     """)
+
+# Languages and peoples: not a name alone ("in Khmer"), but part of many ("Indian Health
+# Service", "Cambodian Mutual Assistance Association").
+DEMONYMS = words(
+    """
+    khmer vietnamese tagalog filipino arabic somali french chinese mandarin cantonese korean
+    japanese russian portuguese haitian creole hindi urdu punjabi bengali polish italian german
+    greek hmong navajo swahili amharic nepali farsi persian cambodian laotian thai burmese
+    ukrainian irish scottish british canadian indian pakistani nigerian ghanaian ethiopian
+    english spanish american mexican african asian latino latina hispanic native catholic
+    baptist methodist lutheran jewish muslim christian protestant
+    """
+)
+NOT_NAMES = NOT_NAMES | DEMONYMS
 
 # US states and their postal codes are not identifiers (larger than a town); nor are countries.
 COUNTRIES = words("""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from .lexicon import (
     AMBIGUOUS_NAMES,
     COUNTRIES,
+    DEMONYMS,
     LOWERCASE_WORDS,
     NOT_NAMES,
     first_names,
@@ -36,6 +37,7 @@ TITLES = words("""
     prof deacon rabbi imam captain sgt sergeant brother cousin practitioner doc
     """)
 # Title words that are ordinary nouns too: a title only when capitalised.
+_ABBREVIATED_TITLES = words("dr mr mrs ms mx fr rev prof sgt capt st")
 _TITLES_NEED_CAPITAL = words(
     "nurse pastor father sister aunt auntie uncle nana grandma grandpa granny papa judge officer "
     "coach professor deacon captain brother cousin doctor"
@@ -55,7 +57,9 @@ _NOT_AFTER_RELATION = words(
 FACILITY_WORDS = words("""
     clinic clinics hospital hospitals center centre medicine practice pharmacy rehabilitation
     rehab hospice manor infirmary regional memorial vascular institute urgent care health home
-    homes nursing living village lodge residence
+    homes nursing living village lodge residence therapy dental dentistry optometry
+    chiropractic pediatrics orthopedics cardiology oncology dialysis imaging radiology
+    physicians surgical surgery
     """)
 ORG_WORDS = words("""
     inc inc. llc corp corp. corporation company co co. industries bank insurance motors
@@ -115,7 +119,7 @@ _MEDICAL_ACRONYMS = words(
     """
 )
 _COLOURS = words("white black green brown red blue gray grey silver golden")
-_RUN_OPENERS = _NAME_PARTS | _COLOURS
+_RUN_OPENERS = _NAME_PARTS | _COLOURS | DEMONYMS
 _CONNECTORS = words("and of de del della la le van von der den da dos das du bin ibn al el &")
 _NOT_DATES = frozenset(["good friday", "palm sunday", "ash wednesday", "holy week"])
 _MONTHS = words(
@@ -224,6 +228,7 @@ class NameFinder:
             or folded in self.states
             or folded in COUNTRIES
             or folded in _NAME_PARTS
+            or folded in DEMONYMS
         )
 
     def _is_first_name(self, token: Token) -> bool:
@@ -281,6 +286,8 @@ class NameFinder:
             return False
         gap = self._gap(index, index + 1)
         following = self.tokens[index + 1]
+        if gap != " " and token.folded not in _ABBREVIATED_TITLES:
+            return False  # "Thank you, Doctor. Anything to add?"
         return (
             gap in {" ", ". ", "."}
             and following.capitalised
@@ -316,13 +323,27 @@ class NameFinder:
             nxt = tokens[end + 1]
             gap = self._gap(end, end + 1)
             if tokens[end].possessive:
-                # "St. Luke's Hospital", "St. Brendan's parish": only a place or org word
-                folded = nxt.folded.rstrip(".")
-                if gap[2:] == " " and (folded in FACILITY_WORDS or folded in ORG_WORDS):
-                    end += 1
+                # "St. Luke's Hospital", "St. Brendan's parish", "St. Joseph's Adult Day
+                # Center": only up to a place or org word
+                if gap[2:] != " ":
+                    break
+                for ahead in range(end + 1, min(end + 5, len(tokens))):
+                    word = tokens[ahead].folded.rstrip(".")
+                    if word in FACILITY_WORDS or word in ORG_WORDS:
+                        end = ahead
+                        break
+                    if not tokens[ahead].capitalised or (
+                        ahead > end + 1 and self._gap(ahead - 1, ahead) != " "
+                    ):
+                        break
                 break
+            if gap == " & " and nxt.capitalised:
+                end += 1  # "Pratt & Whitney"
+                continue
             if gap not in {" ", ". "} or (gap == ". " and len(tokens[end].text) > 2):
                 break
+            if gap == ". " and end == first and len(tokens[end].text) == 1:
+                break  # "Mrs. G. Cambodian, came as a refugee": an initial ends a sentence
             if self._is_run_word(nxt):
                 end += 1
                 continue
@@ -520,6 +541,8 @@ class NameFinder:
     def _acronym_org(self, index: int) -> Proposal | None:
         """An acronym after "school at", "works for": "medical school at UK", "mentor at UNM"."""
         token = self.tokens[index]
+        if token.folded in KNOWN_ORGS:
+            return self._proposal(index, index, Kind.ORG, 0.8, Source.GAZETTEER)  # "the CVS"
         before = self.text[max(0, token.start - 40) : token.start]
         # "at the VA" is no state, "medical school at UK" no country
         if (token.folded in self.states or token.folded in COUNTRIES) and not (

@@ -153,7 +153,7 @@ _DATE_PATTERNS = [
             rf"{_YEAR}",
             re.IGNORECASE,
         ),
-        0.7,
+        0.9,
     ),
 ]
 # "the 19th": a day of the month, unless a floor, grade, century or birthday follows.
