@@ -206,8 +206,8 @@ def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
         first = _WORD.match(term)
         if first is not None:
             by_first_word.setdefault(first.group().casefold(), []).append((term, kind, any_case))
-    for entries in by_first_word.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
+    for same_start in by_first_word.values():
+        same_start.sort(key=lambda entry: -len(entry[0]))
     for word in _WORD.finditer(text):
         entries = by_first_word.get(word.group().casefold())
         if not entries:
