@@ -30,8 +30,8 @@ from interviews.importing.labels import role_word
 from interviews.importing.turns import detect_turns
 
 from . import patterns
-from .lexicon import AMBIGUOUS_NAMES, NOT_NAMES, RARE_AS_WORDS
-from .names import TITLES, NameFinder
+from .lexicon import AMBIGUOUS_NAMES, NOT_NAMES, RARE_AS_WORDS, first_names
+from .names import TITLES, NameFinder, begins_sentence
 from .proposals import DeidContext, Kind, Proposal, Source
 
 _TITLE_PREFIX = re.compile(
@@ -179,7 +179,7 @@ def _occurrences(
 
 def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
     """The words of confident names, places and organisations wherever else they occur."""
-    terms: dict[str, tuple[Kind, bool]] = {}
+    terms: dict[str, tuple[Kind, bool, bool]] = {}  # term: (kind, any case, weak)
     for proposal in chosen:
         threshold = _REPEAT_KINDS.get(proposal.kind)
         if threshold is None or proposal.confidence < threshold:
@@ -188,24 +188,35 @@ def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
         parts = [surface]
         if proposal.kind is Kind.PERSON:
             parts += [part for part in re.split(r"\s+", surface) if len(part) > 2]
+        sure = proposal.confidence >= 0.85 or proposal.source in _SURE_SOURCES
         for part in parts:
             folded = part.casefold()
             if folded in NOT_NAMES or folded in TITLES or len(part) < 2:
                 continue
             # Words that are also ordinary words repeat only as written, and only capitalised.
-            # So do words no list knows (a capitalised word mid-sentence, confidence < 0.6).
+            # So do words no list knows (a capitalised word mid-sentence, confidence < 0.6),
+            # and the words of a name that are no first name unless the name was sure
+            # ("Café José" is no reason to propose every "café").
             any_case = (
-                folded not in AMBIGUOUS_NAMES or folded in RARE_AS_WORDS
-            ) and proposal.confidence >= 0.6
+                (folded not in AMBIGUOUS_NAMES or folded in RARE_AS_WORDS)
+                and proposal.confidence >= 0.6
+                and (part == surface or sure or _is_first_name(folded))
+            )
             if not any_case and not part[:1].isupper():
                 continue
-            terms.setdefault(part if not any_case else folded, (proposal.kind, any_case))
+            weak = not any_case and (
+                proposal.confidence < 0.6 or not (sure or _is_first_name(folded))
+            )
+            key = part if not any_case else folded
+            if key not in terms or (terms[key][2] and not weak):
+                terms[key] = (proposal.kind, any_case, weak)
     # Index the terms by their first word, then look each word of the text up once.
-    by_first_word: dict[str, list[tuple[str, Kind, bool]]] = {}
-    for term, (kind, any_case) in terms.items():
+    by_first_word: dict[str, list[tuple[str, Kind, bool, bool]]] = {}
+    for term, (kind, any_case, weak) in terms.items():
         first = _WORD.match(term)
         if first is not None:
-            by_first_word.setdefault(first.group().casefold(), []).append((term, kind, any_case))
+            entry = (term, kind, any_case, weak)
+            by_first_word.setdefault(first.group().casefold(), []).append(entry)
     for same_start in by_first_word.values():
         same_start.sort(key=lambda entry: -len(entry[0]))
     for word in _WORD.finditer(text):
@@ -215,13 +226,15 @@ def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
         start = word.start()
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
             continue
-        for term, kind, any_case in entries:
+        for term, kind, any_case, weak in entries:
             end = start + len(term)
             found = text[start:end]
             if (found.casefold() if any_case else found) != term:
                 continue
             if _WORD_GOES_ON.match(text, end):
                 continue
+            if weak and begins_sentence(text, start):
+                break  # a word no list knows, capitalised only because a sentence starts
             # "Will I...?", "May we...": a question, not the person named Will or May
             if term.casefold() in AMBIGUOUS_NAMES and _PRONOUN_AFTER.match(text, end):
                 break
@@ -229,6 +242,14 @@ def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
             break
 
 
+_SURE_SOURCES = frozenset({Source.SPEAKER_LABEL, Source.STUDY})
 _WORD = re.compile(r"[^\W_]+")
+
+
+def _is_first_name(folded: str) -> bool:
+    common, other = first_names()
+    return folded in common or folded in other
+
+
 _WORD_GOES_ON = re.compile(r"[\w-]|['’]\w\w")
 _PRONOUN_AFTER = re.compile(r" (?:I|you|we|he|she|they|it)\b")

@@ -40,7 +40,7 @@ RARE_AS_WORDS = words("trinity serenity destiny harmony constance prudence verit
 # Capitalised words of clinical and everyday talk that are never identifiers on their own.
 NOT_NAMES = words("""
     one two three four five six seven eight nine ten good bad new old first last next part
-    year years
+    year years let here there
     everybody everyone somebody someone nobody anybody anyone people folks ma'am sir
     i i'm i've i'd i'll ok okay yes no oh um uh uh-huh mm hmm yeah yep nope well so and but or
     the a an then now this that these those there here it its we they he she you my your our

@@ -118,6 +118,9 @@ _MEDICAL_ACRONYMS = words(
     ama hipaa irb faq tv dvd atm ppe n95 ivf iud dna rna cdc fda dea npi cpr aed
     """
 )
+# Endings of English words that the world's first-name lists also hold ("Afterwards").
+_ENGLISH_ENDING = re.compile(r"(?:wards|ly|ing|tion|ness|ment|able|ible|ful|less|ous)$")
+_LOWER_CASE_PLACE_WORDS = words("parish church hospital clinic school chapel temple")
 _COLOURS = words("white black green brown red blue gray grey silver golden")
 _RUN_OPENERS = _NAME_PARTS | _COLOURS | DEMONYMS
 _CONNECTORS = words("and of de del della la le van von der den da dos das du bin ibn al el &")
@@ -155,17 +158,19 @@ def tokenize(text: str) -> list[Token]:
         if possessive:
             end -= 2
             word = word[:-2]
-        initial = _begins_sentence(text, start)
+        initial = begins_sentence(text, start)
         tokens.append(Token(start, end, word, possessive, initial, word.casefold()))
     return tokens
 
 
-def _begins_sentence(text: str, start: int) -> bool:
+def begins_sentence(text: str, start: int) -> bool:
     index = start - 1
     while index >= 0 and text[index] in " \t\"“‘'(*[":
         index -= 1
     if index < 0 or text[index] == "\n":
         return True
+    if text[index] == "," and any(char in "\"“‘'" for char in text[index + 1 : start]):
+        return True  # the first word of a quotation: "and she said, 'Can you...'"
     if text[index] in "!?:;—–":
         return True
     if text[index] == ".":
@@ -203,7 +208,11 @@ class NameFinder:
 
     def _is_name_word(self, token: Token) -> bool:
         """A capitalised word that could be part of a name (not a stop word or a month)."""
+        if token.folded.count("-") >= 2:
+            return False  # "an I-can't-lift-the-basket day"
         folded = re.sub(r"['’].*", "", token.folded)
+        if folded.count("-") >= 2:
+            return False  # "an I-can't-lift-the-basket day"
         if "-" in folded and all(
             part in NOT_NAMES or part in COUNTRIES for part in folded.split("-")
         ):
@@ -329,7 +338,9 @@ class NameFinder:
                     break
                 for ahead in range(end + 1, min(end + 5, len(tokens))):
                     word = tokens[ahead].folded.rstrip(".")
-                    if word in FACILITY_WORDS or word in ORG_WORDS:
+                    if (word in FACILITY_WORDS or word in ORG_WORDS) and (
+                        tokens[ahead].capitalised or word in _LOWER_CASE_PLACE_WORDS
+                    ):
                         end = ahead
                         break
                     if not tokens[ahead].capitalised or (
@@ -365,13 +376,25 @@ class NameFinder:
             ):
                 end = after
                 continue
-            if nxt.folded in FACILITY_WORDS | ORG_WORDS and not nxt.capitalised:
-                end += 1  # "St. Brendan's parish"
+            if (
+                nxt.folded in _LOWER_CASE_PLACE_WORDS
+                and (end > first or tokens[first].folded in {"st", "saint"})
+                and gap == " "
+            ):
+                end += 1  # "First Baptist church", "St. Brendan's parish"
             break
         return end
 
     def _classify_run(self, first: int, last: int) -> Iterator[Proposal]:
         tokens = self.tokens
+        if (
+            tokens[first].initial
+            and last > first
+            and not self._is_first_name(tokens[first])
+            and self._is_first_name(tokens[first + 1])
+            and self._gap(first, first + 1) == " "
+        ):
+            first += 1  # "Afterwards Sam said": the sentence's first word is no part of it
         words = [token.folded for token in tokens[first : last + 1]]
         phrase = " ".join(words)
         run = self._proposal(first, last, Kind.PERSON, 0.0)
@@ -461,9 +484,15 @@ class NameFinder:
         if folded in self.common_names:
             yield self._proposal(first, last, Kind.PERSON, 0.85, Source.GAZETTEER)
             return
-        if folded in self.other_names and (not token.initial or last > first):
+        if (
+            folded in self.other_names
+            and (not token.initial or last > first)
+            and not (_ENGLISH_ENDING.search(folded))
+        ):
             yield self._proposal(first, last, Kind.PERSON, 0.7, Source.GAZETTEER)
             return
+        if token.initial and last == first:
+            return  # "Finally said": any word can open a sentence before "said"
         if self._strong_cue(first, last):
             yield self._proposal(first, last, Kind.PERSON, 0.7)
             return
@@ -480,7 +509,12 @@ class NameFinder:
             following = tokens[last + 1].folded
             if following in _SPEECH_VERBS:
                 return True
-            if following == "and" and last + 2 < len(tokens) and tokens[last + 2].text == "I":
+            if (
+                following == "and"
+                and last + 2 < len(tokens)
+                and tokens[last + 2].text == "I"
+                and tokens[first].folded not in _MONTHS
+            ):
                 return True
         before = self.text[max(0, tokens[first].start - 20) : tokens[first].start]
         if _VOCATIVE_BEFORE.search(before) and not tokens[first].initial:

@@ -200,7 +200,22 @@ _AGE_PATTERNS = [
         ),
         0.8,
     ),
-    (re.compile(rf"\b{_SPELLED}\b{_UNITS}", re.IGNORECASE), 0.5),
+    (
+        re.compile(
+            r"\b(?:a|one)\s+hundred\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+            rf"eleven|twelve)\b{_UNITS}",
+            re.IGNORECASE,
+        ),
+        0.5,
+    ),
+    # "ninety-one" alone is almost always an age in these interviews; "a hundred" is not.
+    (
+        re.compile(
+            rf"\bninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?\b{_UNITS}",
+            re.IGNORECASE,
+        ),
+        0.5,
+    ),
 ]
 
 
