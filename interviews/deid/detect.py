@@ -30,7 +30,7 @@ from interviews.importing.labels import role_word
 from interviews.importing.turns import detect_turns
 
 from . import patterns
-from .lexicon import AMBIGUOUS_NAMES, NOT_NAMES, RARE_AS_WORDS, first_names
+from .lexicon import AMBIGUOUS_NAMES, NOT_NAMES, RARE_AS_WORDS, first_names, fold
 from .names import TITLES, NameFinder, begins_sentence
 from .proposals import DeidContext, Kind, Proposal, Source
 
@@ -248,7 +248,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 def _is_first_name(folded: str) -> bool:
     common, other = first_names()
-    return folded in common or folded in other
+    key = fold(folded)
+    return key in common or key in other
 
 
 _WORD_GOES_ON = re.compile(r"[\w-]|['’]\w\w")

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import unicodedata
 from functools import cache
+
+
+def fold(word: str) -> str:
+    """Casefolded and without accents: "José" and "JOSE" both look up "jose"."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def words(text: str) -> frozenset[str]:
@@ -113,7 +120,7 @@ def first_names() -> tuple[frozenset[str], frozenset[str]]:
         name = line[3:29].strip()
         if not name or "+" in name or " " in name:
             continue
-        folded = name.casefold()
+        folded = fold(name)
         if line[30:33].strip():
             common.add(folded)
         elif len(folded) >= 3:
@@ -130,10 +137,9 @@ def us_places() -> tuple[frozenset[str], frozenset[str]]:
     cities = json.loads((root / "cities15000.json").read_text(encoding="utf-8"))
     for city in cities.values():
         if city["countrycode"] == "US":
-            towns.add(city["name"].casefold())
+            towns.add(fold(city["name"]))
     for county in json.loads((root / "us_counties.json").read_text(encoding="utf-8")):
-        name = county["name"].casefold()
-        towns.add(name)
+        towns.add(fold(county["name"]))
     states: set[str] = set()
     for code, state in json.loads((root / "us_states.json").read_text(encoding="utf-8")).items():
         states.add(state["name"].casefold())

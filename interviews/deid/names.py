@@ -23,6 +23,7 @@ from .lexicon import (
     LOWERCASE_WORDS,
     NOT_NAMES,
     first_names,
+    fold,
     us_places,
     words,
 )
@@ -137,7 +138,7 @@ class Token:
     text: str  # without a possessive 's
     possessive: bool
     initial: bool  # begins a sentence (or a line, or a quotation)
-    folded: str  # casefolded text
+    folded: str  # casefolded, without accents (how the lists are looked up)
 
     @property
     def capitalised(self) -> bool:
@@ -159,7 +160,7 @@ def tokenize(text: str) -> list[Token]:
             end -= 2
             word = word[:-2]
         initial = begins_sentence(text, start)
-        tokens.append(Token(start, end, word, possessive, initial, word.casefold()))
+        tokens.append(Token(start, end, word, possessive, initial, fold(word)))
     return tokens
 
 
@@ -486,8 +487,8 @@ class NameFinder:
             return
         if (
             folded in self.other_names
-            and (not token.initial or last > first)
-            and not (_ENGLISH_ENDING.search(folded))
+            and (not token.initial or last > first or self._strong_cue(first, last))
+            and not _ENGLISH_ENDING.search(folded)
         ):
             yield self._proposal(first, last, Kind.PERSON, 0.7, Source.GAZETTEER)
             return
