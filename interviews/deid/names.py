@@ -73,7 +73,7 @@ ORG_WORDS = words("""
     """)
 # Facility words that also end plenty of organisations' names: an ORG when another org word
 # is in the run ("Bluegrass Home Care", "Adena Health System").
-_HEALTH_ORG = words("system systems partners associates group services")
+_HEALTH_ORG = words("system systems partners associates group service services alliance")
 KNOWN_ORGS = words("""
     walmart wal-mart amazon kroger meijer target costco walgreens cvs rite aid publix safeway
     albertsons aldi lowe's lowes ups fedex usps ford gm chrysler stellantis toyota honda nissan
@@ -427,6 +427,15 @@ class NameFinder:
             return
         if _ORG_CUES.search(before) and not self._person_like(first, last):
             yield self._proposal(first, last, Kind.ORG, 0.7)
+            return
+        if (
+            previous == "at"
+            and self._gap(first - 1, first) == " "
+            and not self._is_first_name(tokens[first])
+            and " ".join(words) not in self.towns
+            and not tokens[last].possessive
+        ):
+            yield self._proposal(first, last, Kind.ORG, 0.6)  # "a machinist at Pratt & Whitney"
             return
         if self._place_cue(first) and not self._person_cue(first, last):
             yield self._proposal(first, last, Kind.LOCATION, 0.75)
