@@ -6,8 +6,8 @@ scan time of a 20,000-word transcript (target ≤ 1 s). Pure Python: no database
 from __future__ import annotations
 
 from coding.benchmarks import BenchContext, benchmark
-from interviews.deid import detect
 from interviews.deid.corpus import HALVES, load_corpus
+from interviews.deid.detect import detect
 from interviews.deid.evaluate import long_transcript, report_lines, score
 
 

@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from interviews.deid import DeidContext, Kind, Proposal, Source, detect
+from interviews.deid.detect import detect
+from interviews.deid.proposals import DeidContext, Kind, Proposal, Source
 
 
 def found(text: str, context: DeidContext | None = None) -> dict[str, Kind]:
