@@ -40,7 +40,7 @@ SEARCHES = [
     ("word search: one common word", "q=trust&mode=words"),
     ("word search: two words", "q=hope+drawing&mode=words"),
     ("word search: prefix", "q=listen*&mode=words"),
-    ("phrase search", "q=never+gave+up&mode=phrase"),
+    ("phrase search", "q=put+the+pen+down&mode=phrase"),
 ]
 FOLLOWED_BY = {
     "query": {

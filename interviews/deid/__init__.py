@@ -1,12 +1,9 @@
-"""De-identification: propose the identifiers in a transcript (``detect``).
+"""De-identification: the detector, its evaluation corpus, and the review of its proposals.
 
-Pure functions over the normalised text (no models, no database): ``detect(text, context=...)``
-returns ``Proposal``s with code-point offsets. ``DeidContext`` carries what the study knows
-(speaker labels, pseudonyms, names list, places list). The evaluation corpus and its scorer are
-in ``corpus`` and ``evaluate``. docs/deidentification.md describes what is found and what is not.
+The detector is ``interviews.deid.detect.detect(text, context=...)``: a pure function over the
+normalised text (no models, no database) returning ``Proposal``s with code-point offsets
+(``interviews.deid.proposals``); ``DeidContext`` carries what the study knows (speaker labels,
+pseudonyms, names list, places list). Nothing is imported here, so that the site starts without
+loading the detector's word lists. The evaluation corpus and its scorer are in ``corpus`` and
+``evaluate``. docs/deidentification.md describes what is found and what is not.
 """
-
-from .detect import detect
-from .proposals import DeidContext, Kind, Proposal, Source
-
-__all__ = ["DeidContext", "Kind", "Proposal", "Source", "detect"]

@@ -49,8 +49,7 @@ class SpanSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeidKind.choices)
     status = serializers.ChoiceField(choices=DeidSpan.Status.choices)
     confidence = serializers.FloatField()
-    # A field named like Field.source: the API calls it "source" (which rule found the span).
-    source = serializers.CharField()  # type: ignore[assignment]
+    source = serializers.CharField()  # type: ignore[assignment]  # the field, not Field.source
     entity = serializers.IntegerField(allow_null=True, source="entity_id")
 
 

@@ -47,7 +47,7 @@ RARE_AS_WORDS = words("trinity serenity destiny harmony constance prudence verit
 # Capitalised words of clinical and everyday talk that are never identifiers on their own.
 NOT_NAMES = words("""
     one two three four five six seven eight nine ten good bad new old first last next part
-    year years let here there
+    year years let here there mama mommy momma daddy sweetie kiddo advantage
     everybody everyone somebody someone nobody anybody anyone people folks ma'am sir
     i i'm i've i'd i'll ok okay yes no oh um uh uh-huh mm hmm yeah yep nope well so and but or
     the a an then now this that these those there here it its we they he she you my your our
@@ -91,7 +91,8 @@ DEMONYMS = words(
     greek hmong navajo swahili amharic nepali farsi persian cambodian laotian thai burmese
     ukrainian irish scottish british canadian indian pakistani nigerian ghanaian ethiopian
     english spanish american mexican african asian latino latina hispanic native catholic
-    baptist methodist lutheran jewish muslim christian protestant
+    baptist methodist lutheran jewish muslim christian protestant cherokee choctaw chickasaw
+    creek seminole lakota dakota ojibwe apache hopi yakama zuni pueblo
     """
 )
 NOT_NAMES = NOT_NAMES | DEMONYMS

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .lexicon import (
     AMBIGUOUS_NAMES,
@@ -68,7 +68,8 @@ ORG_WORDS = words("""
     baptist lutheran presbyterian episcopal catholic district department office plant mill
     foods group services service partners associates laboratory laboratories lab labs system
     systems agency council foundation society association union club store stores market farms
-    farm state lady ministries chapel temple synagogue mosque congregation cross shield airlines
+    farm state lady post legion local ministries chapel temple synagogue mosque congregation cross
+    shield airlines
     railroad logistics construction steel energy electric power authority
     """)
 # Facility words that also end plenty of organisations' names: an ORG when another org word
@@ -100,9 +101,10 @@ _SPEECH_VERBS = words("""
     thinks thought wanted wants knew checked emailed texted wrote writes visited
     """)
 _VOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:thanks|thank you|hi|hey|hello|dear|bye|named|called|name is|name's|I'm|I am|"
+    r"(?:\b(?:call(?:s|ed)? (?:me|him|her|them)|thanks|thank you|hi|hey|hello|dear|bye|named|"
+    r"called|name is|name's|I'm|I am|"
     r"this is|ask for|asked for|and|with|told|tell|asked|ask|call|called|saw|met|see|meet|"
-    r"love|loves|help|helped|'s|his|her)\s*,?\s*)$",
+    r"love|loves|help|helped)\s*,?\s*)$",
     re.IGNORECASE,
 )
 # Capitalised words that are no name alone but are part of many: "Muskegon County Sheriff's
@@ -122,6 +124,12 @@ _MEDICAL_ACRONYMS = words(
 # Endings of English words that the world's first-name lists also hold ("Afterwards").
 _ENGLISH_ENDING = re.compile(r"(?:wards|ly|ing|tion|ness|ment|able|ible|ful|less|ous)$")
 _LOWER_CASE_PLACE_WORDS = words("parish church hospital clinic school chapel temple")
+# "P", "W.W": a person's initials inside a name ("Wilma P. Mankiller", "W.W. Hastings")
+_INITIALS = re.compile(r"[A-Z](?:\.[A-Z])*")
+_NUMBERED_ORGS = words("post local lodge chapter district unit station troop")
+_STREET_WORDS = words(
+    "street st avenue ave road rd lane ln drive boulevard blvd court way place pike highway"
+)
 _COLOURS = words("white black green brown red blue gray grey silver golden")
 _RUN_OPENERS = _NAME_PARTS | _COLOURS | DEMONYMS
 _CONNECTORS = words("and of de del della la le van von der den da dos das du bin ibn al el &")
@@ -233,12 +241,26 @@ class NameFinder:
         folded = token.folded.rstrip(".")
         return token.capitalised and (
             self._is_name_word(token)
+            or (token.text != "I" and _INITIALS.fullmatch(token.text) is not None)
             or folded in ORG_WORDS
             or folded in FACILITY_WORDS
             or folded in self.states
             or folded in COUNTRIES
             or folded in _NAME_PARTS
             or folded in DEMONYMS
+        )
+
+    def _street_follows(self, index: int) -> bool:
+        """Whether a street name starts at ``index`` ("on Tipton Street")."""
+        ahead = self.tokens[index + 1 : index + 4]
+        return any(token.folded in _STREET_WORDS for token in ahead)
+
+    def _acronym_opens_name(self, index: int) -> bool:
+        """An acronym before capitalised words: "OU-TU School of Medicine", "VFW Post 3031"."""
+        return (
+            index + 1 < len(self.tokens)
+            and self._gap(index, index + 1) in {" ", ". "}
+            and self._is_run_word(self.tokens[index + 1])
         )
 
     def _is_first_name(self, token: Token) -> bool:
@@ -272,7 +294,7 @@ class NameFinder:
                 yield self._proposal(index, index, Kind.PERSON, 0.7)  # "his wife June"
                 index += 1
                 continue
-            if token.capitalised and not token.all_caps:
+            if token.capitalised and (not token.all_caps or self._acronym_opens_name(index)):
                 end = self._run_end(index)
                 if end >= index:
                     yield from self._classify_run(index, end)
@@ -318,12 +340,19 @@ class NameFinder:
         if not (self._is_name_word(first_token) or len(first_token.text.rstrip(".")) == 1):
             # "Christian Haven Rehabilitation", "Ohio State": a run only if it names a place
             # or an organisation
-            starts = self._is_run_word(first_token) or first_token.folded in _MONTHS
+            starts = (
+                self._is_run_word(first_token)
+                or first_token.folded in _MONTHS
+                or first_token.all_caps
+            )
             if not starts or first + 1 >= len(tokens):
                 return first - 1
             end = self._run_end_from(first)
             words = {token.folded.rstrip(".") for token in tokens[first + 1 : end + 1]}
-            return end if words & (ORG_WORDS | FACILITY_WORDS) else first - 1
+            phrase = " ".join(token.folded for token in tokens[first : end + 1])
+            if words & (ORG_WORDS | FACILITY_WORDS) or phrase in self.towns:
+                return end  # "Oklahoma City"
+            return first - 1
         return self._run_end_from(first)
 
     def _run_end_from(self, first: int) -> int:
@@ -352,9 +381,15 @@ class NameFinder:
             if gap == " & " and nxt.capitalised:
                 end += 1  # "Pratt & Whitney"
                 continue
-            if gap not in {" ", ". "} or (gap == ". " and len(tokens[end].text) > 2):
+            short = len(tokens[end].text) <= 2 or _INITIALS.fullmatch(tokens[end].text) is not None
+            if gap not in {" ", ". "} or (gap == ". " and not short):
                 break
-            if gap == ". " and end == first and len(tokens[end].text) == 1:
+            if (
+                gap == ". "
+                and end == first
+                and len(tokens[end].text) == 1
+                and (first == 0 or tokens[first - 1].folded in TITLES)
+            ):
                 break  # "Mrs. G. Cambodian, came as a refugee": an initial ends a sentence
             if self._is_run_word(nxt):
                 end += 1
@@ -365,7 +400,14 @@ class NameFinder:
             while (
                 after < len(tokens)
                 and after - end <= 2
-                and tokens[after].folded in _CONNECTORS
+                and (
+                    tokens[after].folded in _CONNECTORS
+                    or (
+                        tokens[after].folded in {"on", "for"}
+                        and tokens[end].folded in ORG_WORDS
+                        and not self._street_follows(after + 1)
+                    )
+                )
                 and self._gap(after - 1, after) == " "
             ):
                 after += 1
@@ -415,7 +457,14 @@ class NameFinder:
             yield self._proposal(first, last, Kind.LOCATION, 0.85)
             return
         if len(words) > 1 and (org_words or set(words) & _HEALTH_ORG):
-            yield self._proposal(first, last, Kind.ORG, 0.8)
+            proposal = self._proposal(first, last, Kind.ORG, 0.8)
+            number = re.match(
+                r" (?:No\. ?|#)?\d{1,5}\b", self.text[proposal.end : proposal.end + 10]
+            )
+            if number and words[-1] in _NUMBERED_ORGS:  # "VFW Post 3031", "IAM Local 1746"
+                end = proposal.end + number.end()
+                proposal = replace(proposal, end=end, text=self.text[proposal.start : end])
+            yield proposal
             return
         if (
             tokens[last].possessive

@@ -130,7 +130,7 @@ _DATE_PATTERNS = [
     # 14 September 2018 / 5th of May, 2016
     (re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}?", re.IGNORECASE), 0.9),
     # 3/14/2021, 02/27/1953, 11-3-19, 2021-03-14
-    (re.compile(r"(?<![\d/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/.-])"), 0.9),
+    (re.compile(r"(?<![\d/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/-]|\.\d)"), 0.9),
     (re.compile(r"(?<![\d/.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\d-])"), 0.9),
     # "on 4/12": a month and day with a cue
     (re.compile(r"\b(?:on|since|until|by) (?P<v>\d{1,2}/\d{1,2})(?![\d/])", re.IGNORECASE), 0.7),

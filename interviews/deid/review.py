@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from healing.audit.services import audit_record
-from interviews.deid.detect import detect
+from interviews.deid.detect import detect  # its word lists load on first use, not at start
 from interviews.deid.entities import entity_digest
 from interviews.deid.proposals import DeidContext
 from interviews.models import (

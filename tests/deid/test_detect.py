@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from interviews.deid import DeidContext, Kind, Proposal, Source, detect
+from interviews.deid.detect import detect
+from interviews.deid.proposals import DeidContext, Kind, Proposal, Source
 
 
 def found(text: str, context: DeidContext | None = None) -> dict[str, Kind]:
@@ -104,6 +105,12 @@ def test_proposals_are_sorted_and_never_overlap() -> None:
         ("Send it to 2231 Shroyer Rd., Apt. 4 please.", "2231 Shroyer Rd., Apt. 4", Kind.LOCATION),
         ("Tuesday the 3rd of November was election day.", "Tuesday the 3rd of November", Kind.DATE),
         ("I fell on Christmas Eve on the ice.", "Christmas Eve", Kind.DATE),
+        ("The amputation was on 2/2/2018.", "2/2/2018", Kind.DATE),
+        ("The wedding is in Oklahoma City next year.", "Oklahoma City", Kind.LOCATION),
+        ("Mom was a nurse at the old W.W. Hastings Hospital.", "W.W. Hastings Hospital",
+         Kind.LOCATION),
+        ("Bingo at the VFW Post 3031 on Fridays.", "VFW Post 3031", Kind.ORG),
+        ("Everybody calls her Dilly now.", "Dilly", Kind.PERSON),
         ("His Medicaid number is MA 71120394 B, I think.", "MA 71120394 B", Kind.ID),
     ],
 )  # fmt: skip

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviews.deid import DeidContext, detect
+from interviews.deid.detect import detect
+from interviews.deid.proposals import DeidContext
 from interviews.importing import TranscriptError, parse_transcript
 
 
