@@ -39,6 +39,7 @@ from interviews.models import (
     Study,
     Turn,
 )
+from interviews.selectors import STUDY_ARCHIVED
 
 # Suggested pseudonyms for people: short, common, unlikely to be a participant's real name in a
 # US primary-care study any more than another; chosen by the entity's digest, never reused
@@ -78,7 +79,7 @@ def may_review(*, user: Any, study: Study) -> bool:
 
 def require_reviewer(*, user: Any, study: Study, write: bool = True) -> None:
     if write and study.archived:
-        raise PermissionDenied("This study is archived (read-only).")
+        raise PermissionDenied(STUDY_ARCHIVED)
     if not may_review(user=user, study=study):
         raise PermissionDenied(
             "Only the study's leads and the members they name review de-identification."
