@@ -16,6 +16,7 @@ from coding.exchange.api import (
     StudyImportView,
 )
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
+from coding.queries.api import QUERY_URLS
 from coding.retrieval.api import RETRIEVAL_URLS
 from coding.team.api import TEAM_URLS
 from coding.team.audit_trail import AuditTrailCsvView
@@ -72,6 +73,7 @@ urlpatterns = [
     *CASE_STUDY_URLS,
     *COMPARISON_URLS,
     *RETRIEVAL_URLS,
+    *QUERY_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),

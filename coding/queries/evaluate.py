@@ -1,0 +1,488 @@
+"""Running a coding query: each term's segments from SQL, combined per interview in Python.
+
+Each distinct term is one query through ``segments_queryset`` (the retrieved segments' filters:
+codes with sub-codes, side, the role of the turn a segment starts in, coder, layer) that returns
+compact rows: id, interview, code, start, end and, when the query needs it, the index of the turn
+the segment starts in (the interview's first turn ending after its start, as retrieved segments
+show it). The operators then combine the rows interview by interview with sorted sweeps and
+binary searches (no loop over all pairs), and the matching segments are paged in Python and
+shaped by ``segment_page`` (one query for the page, with the context cut by the database).
+
+Definitions (docs/queries.md):
+
+- A segment's **turn** is the turn it starts in; a segment that starts after the last turn has
+  ended belongs to the last turn; in an interview without turns every segment is in one turn.
+- **Overlap**: two segments of one interview share at least one code point (half-open spans:
+  ``a.start < b.end and b.start < a.end``).
+- **Counting turns** (``near``, ``followed_by``): with ``"count": "all"`` a segment's position is
+  its turn's index; with ``"count": "participant"`` (the default) interviewer turns are skipped:
+  the position is the number of non-interviewer turns up to and including the segment's turn,
+  minus one, so a segment starting in an interviewer's turn counts as in the participant turn
+  before it (position -1 before the first one).
+- A segment is never its own partner: "a segment of Q2" means another coding.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from rest_framework.exceptions import ValidationError
+
+from coding.models import Code, Coding
+from coding.queries.grammar import (
+    Node,
+    Term,
+    counts_participant_turns,
+    needs_turns,
+    terms_of,
+)
+from coding.retrieval.filters import CodeChoice, PlaceFilters, SegmentFilters, coder_and_layer
+from coding.retrieval.segments import (
+    decode_cursor,
+    encode_cursor,
+    segment_page,
+    segments_queryset,
+    turn_at,
+)
+from coding.selectors import LayerChoice
+from interviews.models import Interview, Study, Turn
+from interviews.selectors import Access
+
+# Layers a query reads; "coder" is chosen per term ("coder": "ana") instead.
+QUERY_LAYERS = ("best", "consensus", "all", "mine")
+
+
+class Seg(NamedTuple):
+    id: int
+    interview: int
+    code: int
+    start: int
+    end: int
+    turn: int  # the index of the turn it starts in (-1: the interview has no turns)
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    key: str
+    name: str
+    order: int
+
+
+@dataclass(frozen=True)
+class InterviewInfo:
+    dyad_id: int
+    dyad: str
+    perspective: str
+
+
+@dataclass
+class ResolvedQuery:
+    """A parsed query checked against the study: each term's filters, and the query's layer."""
+
+    node: Node
+    layer: LayerChoice
+    layer_defaulted: bool
+    term_filters: dict[tuple[Any, ...], SegmentFilters]
+    codes: dict[int, CodeInfo]
+
+
+def term_key(term: Term) -> tuple[Any, ...]:
+    return (term.code, term.descendants, term.role, term.perspective, term.coder)
+
+
+def _code_ids(
+    rows: Sequence[tuple[int, str, int | None]], key: str, descendants: bool
+) -> frozenset[int]:
+    """The code with this key and, with ``descendants``, its sub-codes at any depth (as
+    ``code_choice`` computes them, from rows already read)."""
+    ids = {pk for pk, k, _ in rows if k == key}
+    if descendants:
+        children: dict[int, list[int]] = defaultdict(list)
+        for pk, _, parent in rows:
+            if parent is not None:
+                children[parent].append(pk)
+        todo = list(ids)
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in ids:
+                    ids.add(child)
+                    todo.append(child)
+    return frozenset(ids)
+
+
+def query_resolve(
+    *, study: Study, access: Access, user: Any, node: Node, layer_name: str = ""
+) -> ResolvedQuery:
+    """Check the query's codes, coders and layer against the study and what the reader may see
+    (blind coding: a blinded coder names only themselves and reads their own layer and the
+    consensus). One query for the codebook and one per coder named."""
+    if layer_name and layer_name not in QUERY_LAYERS:
+        if layer_name == "coder":
+            raise ValidationError(
+                {
+                    "layer": "To read one coder's layer, name the coder in each term "
+                    '("coder": "ana").'
+                }
+            )
+        raise ValidationError(
+            {"layer": f"Unknown layer {layer_name!r}: use one of {', '.join(QUERY_LAYERS)}."}
+        )
+    layer, defaulted, _ = coder_and_layer(
+        study=study, access=access, user=user, layer_name=layer_name, coder_username=""
+    )
+    code_rows = list(
+        Code.objects.filter(codebook__study=study).values_list(
+            "id", "key", "parent_id", "name", "order"
+        )
+    )
+    keyed = [(pk, key, parent) for pk, key, parent, _, _ in code_rows]
+    known = {key for _, key, _ in keyed}
+    coders: dict[str, tuple[LayerChoice, int | None]] = {}
+    term_filters: dict[tuple[Any, ...], SegmentFilters] = {}
+    for term in terms_of(node):
+        if term.code not in known:
+            raise ValidationError(
+                {"query": [f"{term.path}.code: the codebook has no code {term.code!r}."]}
+            )
+        key = term_key(term)
+        if key in term_filters:
+            continue
+        term_layer, coder_id = layer, None
+        if term.coder:
+            if term.coder not in coders:
+                try:
+                    found, _, found_id = coder_and_layer(
+                        study=study,
+                        access=access,
+                        user=user,
+                        layer_name=layer_name,
+                        coder_username=term.coder,
+                    )
+                except ValidationError as error:
+                    detail: Any = error.detail
+                    message = (
+                        detail.get("coder", ["unknown coder"])[0]
+                        if isinstance(detail, dict)
+                        else str(detail)
+                    )
+                    raise ValidationError({"query": [f"{term.path}.coder: {message}"]}) from None
+                coders[term.coder] = (found, found_id)
+            term_layer, coder_id = coders[term.coder]
+        term_filters[key] = SegmentFilters(
+            place=PlaceFilters(perspective=term.perspective, role=term.role),
+            codes=CodeChoice(
+                keys=(term.code,),
+                descendants=term.descendants,
+                ids=_code_ids(keyed, term.code, term.descendants),
+            ),
+            layer=term_layer,
+            layer_defaulted=defaulted,
+            coder_id=coder_id,
+            coder_username=term.coder if coder_id is not None else "",
+        )
+    return ResolvedQuery(
+        node=node,
+        layer=layer,
+        layer_defaulted=defaulted,
+        term_filters=term_filters,
+        codes={
+            pk: CodeInfo(key=key, name=name, order=order) for pk, key, _, name, order in code_rows
+        },
+    )
+
+
+def _turn_of_start() -> Coalesce:
+    """The index of the turn a coding starts in; the last turn for a start after every turn;
+    -1 in an interview without turns."""
+    last_turn = Subquery(
+        Turn.objects.filter(interview_id=OuterRef("interview_id"))
+        .order_by("-end")
+        .values("index")[:1]
+    )
+    return Coalesce(turn_at("index"), last_turn, Value(-1), output_field=IntegerField())
+
+
+@dataclass
+class QueryResult:
+    segments: list[Seg]
+    interviews: dict[int, InterviewInfo]
+    codes: dict[int, CodeInfo]
+    layer: LayerChoice
+    queries: int = 0
+    by_term: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+
+class _Context:
+    """What the operators need besides the rows: each interview's dyad, and each turn's
+    position among the counted turns."""
+
+    def __init__(self, interviews: dict[int, InterviewInfo]) -> None:
+        self.interviews = interviews
+        # interview → (turn indexes ascending, participant turns up to and including each)
+        self.participant: dict[int, tuple[list[int], list[int]]] = {}
+
+    def position(self, seg: Seg, count: str) -> int:
+        if count == "all" or seg.turn < 0:
+            return seg.turn
+        indexes, counted = self.participant.get(seg.interview, ([], []))
+        at = bisect_right(indexes, seg.turn)
+        return counted[at - 1] - 1 if at else -1
+
+
+def query_run(*, study: Study, resolved: ResolvedQuery) -> QueryResult:
+    """The segments matching the query. One query per distinct term, one for the study's
+    interviews, and one for the turns when a ``near``/``followed_by`` counts participant
+    turns, whatever the number of segments."""
+    with_turns = needs_turns(resolved.node)
+    rows: dict[tuple[Any, ...], list[Seg]] = {}
+    for key, filters in resolved.term_filters.items():
+        queryset = segments_queryset(study=study, filters=filters).order_by()
+        turn: Any = _turn_of_start() if with_turns else Value(-1, output_field=IntegerField())
+        rows[key] = [
+            Seg(*row)
+            for row in queryset.annotate(q_turn=turn).values_list(
+                "id", "interview_id", "code_id", "start", "end", "q_turn"
+            )
+        ]
+    interviews = {
+        pk: InterviewInfo(dyad_id=dyad_id, dyad=label, perspective=perspective)
+        for pk, dyad_id, label, perspective in Interview.objects.filter(
+            dyad__study=study
+        ).values_list("id", "dyad_id", "dyad__label", "perspective")
+    }
+    context = _Context(interviews)
+    if counts_participant_turns(resolved.node):
+        wanted = sorted({seg.interview for segs in rows.values() for seg in segs})
+        turns = Turn.objects.filter(interview__dyad__study=study)
+        if len(wanted) <= 2000:
+            turns = turns.filter(interview_id__in=wanted)
+        by_interview: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for interview_id, index, role in turns.values_list("interview_id", "index", "role"):
+            by_interview[interview_id].append((index, role))
+        for interview_id, items in by_interview.items():
+            items.sort()
+            running, counted = 0, []
+            for _, role in items:
+                running += role != "interviewer"
+                counted.append(running)
+            context.participant[interview_id] = ([index for index, _ in items], counted)
+    segments = _evaluate(resolved.node, rows, context)
+    return QueryResult(
+        segments=segments,
+        interviews=interviews,
+        codes=resolved.codes,
+        layer=resolved.layer,
+        by_term={key: len(segs) for key, segs in rows.items()},
+    )
+
+
+def _evaluate(node: Node, rows: dict[tuple[Any, ...], list[Seg]], context: _Context) -> list[Seg]:
+    if isinstance(node, Term):
+        return rows[term_key(node)]
+    operands = [_evaluate(child, rows, context) for child in node.operands]
+    if node.op == "any":
+        seen: dict[int, Seg] = {}
+        for segs in operands:
+            for seg in segs:
+                seen.setdefault(seg.id, seg)
+        return list(seen.values())
+    first = operands[0]
+    if node.op in ("all", "not"):
+        kept = {seg.id for seg in first}
+        for other in operands[1:]:
+            partnered = _partnered(first, other, node.within, context)
+            kept = kept & partnered if node.op == "all" else kept - partnered
+        return [seg for seg in first if seg.id in kept]
+    if node.op == "near":
+        matched = _near(first, operands[1], node.turns, node.count, context)
+    else:
+        matched = _followed(first, operands[1], node.turns, node.count, context)
+    return [seg for seg in first if seg.id in matched]
+
+
+def _by_interview(segs: Iterable[Seg]) -> dict[int, list[Seg]]:
+    grouped: dict[int, list[Seg]] = defaultdict(list)
+    for seg in segs:
+        grouped[seg.interview].append(seg)
+    return grouped
+
+
+def _partnered(first: list[Seg], other: list[Seg], within: str, context: _Context) -> set[int]:
+    """Ids of segments of ``first`` with another segment of ``other`` in the same place."""
+    other_ids = {seg.id for seg in other}
+    found: set[int] = set()
+    if within == "overlap":
+        others = _by_interview(other)
+        for interview_id, segs in _by_interview(first).items():
+            candidates = sorted(others.get(interview_id, ()), key=lambda s: s.start)
+            if not candidates:
+                continue
+            starts = [s.start for s in candidates]
+            # The two largest ends (of different segments) among the first i candidates by start.
+            best: list[tuple[int, int, int]] = []  # (end1, id1, end2)
+            end1, id1, end2 = -1, -1, -1
+            for s in candidates:
+                if s.end > end1:
+                    end1, id1, end2 = s.end, s.id, end1
+                elif s.end > end2:
+                    end2 = s.end
+                best.append((end1, id1, end2))
+            for seg in segs:
+                # Candidates starting before the segment ends; one of them ending after it starts.
+                reach = bisect_left(starts, seg.end)
+                if not reach:
+                    continue
+                top, top_id, second = best[reach - 1]
+                if (top if top_id != seg.id else second) > seg.start:
+                    found.add(seg.id)
+        return found
+
+    def place(seg: Seg) -> Any:
+        if within == "turn":
+            return (seg.interview, seg.turn)
+        if within == "interview":
+            return seg.interview
+        return context.interviews[seg.interview].dyad_id
+
+    tally: dict[Any, int] = defaultdict(int)
+    for seg in other:
+        tally[place(seg)] += 1
+    for seg in first:
+        if tally.get(place(seg), 0) - (seg.id in other_ids) > 0:
+            found.add(seg.id)
+    return found
+
+
+def _near(
+    first: list[Seg], other: list[Seg], turns: int, count: str, context: _Context
+) -> set[int]:
+    """Ids of segments of ``first`` with another segment of ``other`` at most ``turns`` counted
+    turns away, either way, in the same interview."""
+    other_ids = {seg.id for seg in other}
+    positions: dict[int, list[int]] = defaultdict(list)
+    for seg in other:
+        positions[seg.interview].append(context.position(seg, count))
+    for listed in positions.values():
+        listed.sort()
+    found = set()
+    for seg in first:
+        values = positions.get(seg.interview)
+        if not values:
+            continue
+        at = context.position(seg, count)
+        inside = bisect_right(values, at + turns) - bisect_left(values, at - turns)
+        if inside - (seg.id in other_ids) > 0:
+            found.add(seg.id)
+    return found
+
+
+def _followed(
+    first: list[Seg], other: list[Seg], turns: int, count: str, context: _Context
+) -> set[int]:
+    """Ids of segments of ``first`` with a segment of ``other`` in the same interview that
+    starts after it (a later start) in the same counted turn or one of the next ``turns``.
+
+    A segment's counted position never decreases as its start moves on through the text, so
+    of the ``other`` segments starting after a segment, the first one has the smallest
+    position: the segment is followed when that one is within reach."""
+    others = _by_interview(other)
+    found = set()
+    for interview_id, segs in _by_interview(first).items():
+        candidates = sorted(others.get(interview_id, ()), key=lambda s: (s.start, s.id))
+        if not candidates:
+            continue
+        starts = [s.start for s in candidates]
+        lowest = [0] * len(candidates)  # the smallest position from each candidate on
+        running = None
+        for i in range(len(candidates) - 1, -1, -1):
+            pos = context.position(candidates[i], count)
+            running = pos if running is None else min(running, pos)
+            lowest[i] = running
+        for seg in segs:
+            after = bisect_right(starts, seg.start)
+            if after < len(candidates) and lowest[after] <= context.position(seg, count) + turns:
+                found.add(seg.id)
+    return found
+
+
+# --- Paging and counts ----------------------------------------------------------------------
+
+
+def sort_key(seg: Seg, order: str, result: QueryResult) -> tuple[Any, ...]:
+    """The retrieved segments' order (coding.retrieval.segments.ORDER_FIELDS)."""
+    interview = result.interviews[seg.interview]
+    place = (interview.dyad, interview.perspective, seg.interview, seg.start, seg.end, seg.id)
+    if order == "code":
+        code = result.codes[seg.code]
+        return (code.order, code.key, *place)
+    return place
+
+
+@dataclass(frozen=True)
+class QueryPage:
+    results: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def query_page(
+    *,
+    study: Study,
+    result: QueryResult,
+    context: int,
+    order: str,
+    cursor: str | None,
+    size: int,
+) -> QueryPage:
+    """One page of the matching segments in ``order``, after ``cursor``, shaped as retrieved
+    segments (quote, context, turn, speaker, role). One query."""
+    keyed = sorted((sort_key(seg, order, result), seg.id) for seg in result.segments)
+    if cursor:
+        after = tuple(decode_cursor(cursor, order))
+        try:
+            start = bisect_right(keyed, (after, float("inf")))
+        except TypeError:
+            raise ValidationError({"cursor": "This cursor is not one this list gave."}) from None
+        keyed = keyed[start:]
+    chosen = keyed[:size]
+    if not chosen:
+        return QueryPage(results=[], next_cursor=None)
+    ids = [pk for _, pk in chosen]
+    page = segment_page(
+        queryset=Coding.objects.filter(interview__dyad__study=study, id__in=ids),
+        context=context,
+        order=order,
+        size=len(ids),
+    )
+    by_id = {segment["id"]: segment for segment in page.results}
+    results = [by_id[pk] for pk in ids if pk in by_id]
+    next_cursor = encode_cursor(list(chosen[-1][0])) if len(keyed) > size else None
+    return QueryPage(results=results, next_cursor=next_cursor)
+
+
+def query_counts(result: QueryResult) -> dict[str, Any]:
+    """How many segments match, per dyad and per code (``segment_counts``' shape)."""
+    by_dyad: dict[str, int] = defaultdict(int)
+    by_code: dict[int, int] = defaultdict(int)
+    for seg in result.segments:
+        by_dyad[result.interviews[seg.interview].dyad] += 1
+        by_code[seg.code] += 1
+    per_key: dict[str, dict[str, Any]] = {}
+    for code_id, n in by_code.items():
+        info = result.codes[code_id]
+        entry = per_key.setdefault(
+            info.key, {"code": info.key, "name": info.name, "order": info.order, "count": 0}
+        )
+        entry["count"] += n
+    codes = sorted(per_key.values(), key=lambda e: (e["order"], e["code"]))
+    return {
+        "total": len(result.segments),
+        "dyads": len(by_dyad),
+        "by_dyad": [{"dyad": label, "count": by_dyad[label]} for label in sorted(by_dyad)],
+        "by_code": [{"code": e["code"], "name": e["name"], "count": e["count"]} for e in codes],
+    }
