@@ -74,7 +74,7 @@ class PageInputSerializer(StrictSerializer):
 
 
 class QueryRunInputSerializer(PageInputSerializer):
-    query = serializers.JSONField(help_text=QUERY_HELP)
+    query = serializers.JSONField(allow_null=True, help_text=QUERY_HELP)
 
 
 class QueryAnswerSerializer(serializers.Serializer):
@@ -175,7 +175,7 @@ def saved_query_dict(saved: SavedQuery, *, access: Access, user: Any) -> dict[st
 
 class SavedQueryInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
-    query = serializers.JSONField(help_text=QUERY_HELP)
+    query = serializers.JSONField(allow_null=True, help_text=QUERY_HELP)
     layer = serializers.ChoiceField(
         choices=QUERY_LAYERS, required=False, allow_blank=True, default="", help_text=LAYER_HELP
     )

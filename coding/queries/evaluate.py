@@ -166,11 +166,9 @@ def query_resolve(
                     )
                 except ValidationError as error:
                     detail: Any = error.detail
-                    message = (
-                        detail.get("coder", ["unknown coder"])[0]
-                        if isinstance(detail, dict)
-                        else str(detail)
-                    )
+                    if isinstance(detail, dict):
+                        detail = detail.get("coder", "unknown coder")
+                    message = str(detail[0] if isinstance(detail, list) else detail)
                     raise ValidationError({"query": [f"{term.path}.coder: {message}"]}) from None
                 coders[term.coder] = (found, found_id)
             term_layer, coder_id = coders[term.coder]
@@ -424,6 +422,13 @@ def sort_key(seg: Seg, order: str, result: QueryResult) -> tuple[Any, ...]:
     return place
 
 
+# The types of each order's sort key (what a cursor holds).
+CURSOR_TYPES = {
+    "dyad": (str, str, int, int, int, int),
+    "code": (int, str, str, str, int, int, int, int),
+}
+
+
 @dataclass(frozen=True)
 class QueryPage:
     results: list[dict[str, Any]]
@@ -444,11 +449,9 @@ def query_page(
     keyed = sorted((sort_key(seg, order, result), seg.id) for seg in result.segments)
     if cursor:
         after = tuple(decode_cursor(cursor, order))
-        try:
-            start = bisect_right(keyed, (after, float("inf")))
-        except TypeError:
-            raise ValidationError({"cursor": "This cursor is not one this list gave."}) from None
-        keyed = keyed[start:]
+        if [type(v) for v in after] != list(CURSOR_TYPES[order]):
+            raise ValidationError({"cursor": "This cursor is not one this list gave."})
+        keyed = keyed[bisect_right(keyed, (after, float("inf"))) :]
     chosen = keyed[:size]
     if not chosen:
         return QueryPage(results=[], next_cursor=None)

@@ -72,9 +72,7 @@ class Reference:
         if count == "all" or t < 0:
             return t
         counted = [
-            x
-            for x in self.world.turns[c.interview_id]
-            if x.index <= t and x.role != "interviewer"
+            x for x in self.world.turns[c.interview_id] if x.index <= t and x.role != "interviewer"
         ]
         return len(counted) - 1
 
@@ -113,9 +111,7 @@ class Reference:
 
     def same_place(self, a: Coding, b: Coding, within: str) -> bool:
         if within == "overlap":
-            return (
-                a.interview_id == b.interview_id and a.start < b.end and b.start < a.end
-            )
+            return a.interview_id == b.interview_id and a.start < b.end and b.start < a.end
         if within == "turn":
             return a.interview_id == b.interview_id and self.turn(a) == self.turn(b)
         if within == "interview":
@@ -274,7 +270,15 @@ def test_ordered_by_code_and_counts(world: World, lead: Any) -> None:
     results, answer = run_all(client_for(lead), query, order="code")
     order = {c.key: (c.order, c.key) for c in world.codes.values()}
     keys = [
-        (order[r["code"]], r["dyad"], r["perspective"], r["interview"], r["start"], r["end"], r["id"])
+        (
+            order[r["code"]],
+            r["dyad"],
+            r["perspective"],
+            r["interview"],
+            r["start"],
+            r["end"],
+            r["id"],
+        )
         for r in results
     ]
     assert keys == sorted(keys)
