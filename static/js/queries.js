@@ -137,8 +137,14 @@ function replaceNode(parent, index, node) {
   else parent.children[index] = node;
 }
 
+function operandName(type, index) {
+  if (type === "any") return index === 0 ? "segments of" : "or of";
+  if (index === 0) return "segments of";
+  return { all: "with a segment of", not: "without a segment of", near: "near a segment of", followed_by: "followed by a segment of" }[type];
+}
+
 function renderNode(node, path, depth, parent, index) {
-  const legend = parent === null ? "Query" : `${index + 1}. ${index === 0 ? "segments of" : "with"}`;
+  const legend = parent === null ? "Query" : `${index + 1}. ${operandName(parent.type, index)}`;
   const box = element("fieldset", { class: `query-node depth-${Math.min(depth, 5)}`, "data-path": path }, [
     element("legend", { text: legend }),
   ]);
