@@ -369,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         "CodingLayerEnum": "coding.models.Layer",
         "MemoTypeEnum": "coding.models.MemoType",
         "AttributeTypeEnum": "interviews.models.AttributeType",
+        "QueryLayerEnum": "coding.queries.evaluate.QUERY_LAYERS",
+        "SegmentOrderEnum": "coding.retrieval.segments.ORDERS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -113,7 +113,11 @@ class QueryRunView(APIView):
     Every member runs queries, archived studies included; blind coding limits a coder to their
     own layer and the consensus."""
 
-    @extend_schema(request=QueryRunInputSerializer, responses=QueryAnswerSerializer)
+    @extend_schema(
+        operation_id="v1_studies_queries_run",
+        request=QueryRunInputSerializer,
+        responses=QueryAnswerSerializer,
+    )
     def post(self, request: Request, slug: str) -> Response:
         study, access = study_get_for_user(user=request.user, slug=slug)
         data = QueryRunInputSerializer(data=request_data(request))
@@ -254,7 +258,11 @@ class SavedQueryRunView(APIView):
     unless another is given; the first page's run keeps its counts on the saved query (not in an
     archived study)."""
 
-    @extend_schema(request=PageInputSerializer, responses=QueryAnswerSerializer)
+    @extend_schema(
+        operation_id="v1_studies_saved_queries_run",
+        request=PageInputSerializer,
+        responses=QueryAnswerSerializer,
+    )
     def post(self, request: Request, slug: str, pk: int) -> Response:
         saved, access = selectors.saved_query_get_for_user(user=request.user, slug=slug, pk=pk)
         data = PageInputSerializer(data=request_data(request) or {})
