@@ -26,12 +26,14 @@ def test_build_save_and_rerun_a_followed_by_query(
 ) -> None:
     # Valuing in the patient's first answer, trust in the next answer (turns 1 and 3; the
     # interviewer's question between them is skipped when counting participant turns).
+    listened = span(interview, "she listened to every word")
+    explained = span(interview, "She explained the diabetes")
     codings_bulk_create(
         interview=interview,
         coder=coder,
         items=[
-            CodingInput(code(study, "VAL.PRES.ATT").pk, *span(interview, "she listened to every word")),
-            CodingInput(code(study, "OUT.TRUST").pk, *span(interview, "She explained the diabetes")),
+            CodingInput(code(study, "VAL.PRES.ATT").pk, *listened),
+            CodingInput(code(study, "OUT.TRUST").pk, *explained),
         ],
     )
     login(page, "coder")

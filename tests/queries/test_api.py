@@ -60,7 +60,8 @@ def nested(depth: int) -> dict:
 
 BAD_QUERIES = [
     ("unknown code", {"code": "NOPE"}, "query.code: the codebook has no code 'NOPE'"),
-    ("unknown code deep", {"all": [VAL, {"any": [TRUST, {"code": "X1"}]}]}, "query.all[1].any[1].code"),
+    ("unknown code deep", {"all": [VAL, {"any": [TRUST, {"code": "X1"}]}]},
+     "query.all[1].any[1].code"),
     ("unknown operator", {"and": [VAL, TRUST]}, "unknown operator 'and'"),
     ("two operators", {"all": [VAL, TRUST], "any": [VAL, TRUST]}, "give one operator"),
     ("not an object", ["VAL"], "a query is a JSON object"),
@@ -81,7 +82,8 @@ BAD_QUERIES = [
     ("near with one", {"near": [VAL]}, "exactly two"),
     ("bad within", {"all": [VAL, TRUST], "within": "sentence"}, "query.within"),
     ("within on any", {"any": [VAL, TRUST], "within": "turn"}, "does not take 'within'"),
-    ("turns too big", {"near": [VAL, TRUST], "turns": 51}, "query.turns: give a whole number from 0 to 50"),
+    ("turns too big", {"near": [VAL, TRUST], "turns": 51},
+     "query.turns: give a whole number from 0 to 50"),
     ("turns negative", {"followed_by": [VAL, TRUST], "turns": -1}, "query.turns"),
     ("turns a string", {"followed_by": [VAL, TRUST], "turns": "2"}, "query.turns"),
     ("turns a float", {"near": [VAL, TRUST], "turns": 1.5}, "query.turns"),
@@ -89,7 +91,8 @@ BAD_QUERIES = [
     ("bad count", {"near": [VAL, TRUST], "count": "speakers"}, "query.count"),
     ("turns on all", {"all": [VAL, TRUST], "turns": 2}, "does not take 'turns'"),
     ("too deep", nested(MAX_DEPTH + 1), "too deep"),
-    ("too many terms", {"any": [{"any": [VAL] * 10}, {"any": [TRUST] * 10}, VAL]}, "too many terms"),
+    ("too many terms", {"any": [{"any": [VAL] * 10}, {"any": [TRUST] * 10}, VAL]},
+     "too many terms"),
 ]  # fmt: skip
 
 
@@ -207,7 +210,8 @@ def test_save_list_rerun_change_delete(coded: Any, study: Study, lead: Any, code
 
         other = client_for(get_user_model().objects.get(username=user))
         row = other.get(f"{SAVED}{saved['id']}/").json()
-        assert row["last_total"] == 1 and row["can_change"] is may
+        assert row["last_total"] == 1
+        assert row["can_change"] is may
         response = other.patch(
             f"{SAVED}{saved['id']}/", json.dumps({"name": f"by {user}"}), "application/json"
         )

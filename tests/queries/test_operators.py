@@ -302,7 +302,7 @@ def test_blinded_coder_reads_only_their_layer_and_the_consensus(
     study.save()
     client = client_for(coder)
     query = {"near": [VAL, {"any": [HOPE, TRUST]}], "turns": 1}
-    results, answer = run_all(client, query)
+    results, _ = run_all(client, query)
     expected = Reference(world, layer="best", viewer_id=coder.pk).run(query)
     assert [r["id"] for r in results] == Reference(world).ordered_ids(expected)
     assert {r["coder"] for r in results} <= {"coder", "lead"}

@@ -38,7 +38,8 @@ def test_the_page_has_the_builder_and_the_saved_list(
     response = client_for(lead).get(PAGE)
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="query-builder"' in page and 'src="/static/js/queries.js"' in page
+    assert 'id="query-builder"' in page
+    assert 'src="/static/js/queries.js"' in page
     assert "Valuing then trust" in page
     assert "VAL followed within 1 participant turn by OUT.TRUST" in page
     assert "not run yet" in page
@@ -46,7 +47,8 @@ def test_the_page_has_the_builder_and_the_saved_list(
     assert builder["canSave"] is True
     assert {"key": "VAL.PRES.ATT", "name": "Full attention", "depth": 2} in builder["codes"]
     assert builder["coders"] == ["coder", "coder2", "lead"]
-    assert "<script>" not in page and "style=" not in page
+    assert "<script>" not in page
+    assert "style=" not in page
 
 
 def test_a_saved_query_runs_and_reruns_without_javascript(
@@ -92,7 +94,9 @@ def test_a_blinded_coder_sees_their_own_and_the_leads_queries(
     study.save()
     page = client_for(coder).get(PAGE)
     text = page.content.decode()
-    assert "Lead&#x27;s" in text and "Ana&#x27;s" in text and "Ben" not in text
+    assert "Lead&#x27;s" in text
+    assert "Ana&#x27;s" in text
+    assert "Ben" not in text
     assert page.context["builder"]["coders"] == ["coder"]
     assert "all" not in page.context["builder"]["layers"]
 
@@ -112,7 +116,9 @@ def test_query_count_of_the_page(
         client.get(PAGE)
     for n in range(3, 30):
         SavedQuery.objects.create(
-            study=study, name=f"Q{n}", query={"any": [{"code": "VAL"}, {"code": "ABI"}]},
+            study=study,
+            name=f"Q{n}",
+            query={"any": [{"code": "VAL"}, {"code": "ABI"}]},
             author=lead,
         )
     with django_assert_max_num_queries(12) as many:
