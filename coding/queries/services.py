@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from coding.models import SavedQuery
-from coding.queries.evaluate import QueryResult, query_resolve
+from coding.queries.evaluate import IV, QueryResult, query_resolve
 from coding.queries.grammar import parse_query, query_json
 from healing.audit.services import audit_record, snapshot
 from interviews.models import Study
@@ -150,7 +150,7 @@ def saved_query_record_run(
     Nothing is kept in an archived study. Returns whether they were kept."""
     if access.archived:
         return False
-    dyads = {result.interviews[seg.interview].dyad_id for seg in result.segments}
+    dyads = {result.interviews[seg[IV]].dyad_id for seg in result.segments}
     saved.last_run = timezone.now()
     saved.last_run_by = user
     saved.last_layer = layer
