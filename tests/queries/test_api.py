@@ -161,6 +161,7 @@ def test_the_schema_and_the_parser_agree() -> None:
         {"not": [VAL, {"any": [TRUST, VAL]}], "within": "turn"},
         {"near": [VAL, TRUST], "turns": 0, "count": "all"},
         {"followed_by": [VAL, TRUST], "turns": 50},
+        {"near": [VAL, TRUST], "turns": 2.0},
         {"followed_by": [{"near": [VAL, TRUST]}, TRUST]},
     ]  # fmt: skip
     for query in good:
