@@ -126,7 +126,7 @@ def _parse(data: Any, path: str, depth: int, counter: dict[str, int]) -> Node:
         if within not in WITHIN:
             return _raise(f"{path}.within", f"use one of {', '.join(WITHIN)}.")
     if op in ("near", "followed_by"):
-        turns = data.get("turns", DEFAULT_TURNS)
+        turns: Any = data.get("turns", DEFAULT_TURNS)
         if isinstance(turns, float) and turns.is_integer():
             turns = int(turns)  # 2.0 is a whole number, as JSON Schema counts them
         if not isinstance(turns, int) or isinstance(turns, bool) or not 0 <= turns <= MAX_TURNS:
