@@ -126,11 +126,12 @@ def _parse(data: Any, path: str, depth: int, counter: dict[str, int]) -> Node:
         if within not in WITHIN:
             return _raise(f"{path}.within", f"use one of {', '.join(WITHIN)}.")
     if op in ("near", "followed_by"):
-        turns: Any = data.get("turns", DEFAULT_TURNS)
-        if isinstance(turns, float) and turns.is_integer():
-            turns = int(turns)  # 2.0 is a whole number, as JSON Schema counts them
-        if not isinstance(turns, int) or isinstance(turns, bool) or not 0 <= turns <= MAX_TURNS:
+        given: Any = data.get("turns", DEFAULT_TURNS)
+        if isinstance(given, float) and given.is_integer():
+            given = int(given)  # 2.0 is a whole number, as JSON Schema counts them
+        if not isinstance(given, int) or isinstance(given, bool) or not 0 <= given <= MAX_TURNS:
             return _raise(f"{path}.turns", f"give a whole number from 0 to {MAX_TURNS}.")
+        turns = given
         count = data.get("count", DEFAULT_COUNT)
         if count not in COUNTS:
             return _raise(f"{path}.count", f"use one of {', '.join(COUNTS)}.")
