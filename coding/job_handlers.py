@@ -8,6 +8,7 @@ import tempfile
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from coding.autocode.services import autocode_run
 from coding.exchange.registry import ExportOptions
@@ -21,6 +22,7 @@ from coding.exports import (
     study_format,
 )
 from coding.job_kinds import JobKind
+from coding.search.code_hits import search_code_run
 from healing.jobs.models import Job
 from healing.jobs.services import JobError, Progress, job_add_output, job_handler, job_inputs
 from interviews.selectors import STUDY_ARCHIVED, study_access_for_user
@@ -131,5 +133,29 @@ def autocode(job: Job, progress: Progress) -> dict[str, Any]:
         return autocode_run(job=job, progress=progress)
     except ValidationError as exc:
         raise JobError(_message(exc)) from None
+    except PermissionDenied as exc:
+        raise JobError(str(exc)) from None
+
+
+@job_handler(JobKind.SEARCH_CODE)
+def search_code(job: Job, progress: Progress) -> dict[str, Any]:
+    """params: coding.search.code_hits.SearchCodeRequest; the result lists the codings made."""
+    if job.study is None:
+        raise JobError("Coding search hits needs a study.")
+    try:
+        return search_code_run(job=job, progress=progress)
+    except ValidationError as exc:
+        raise JobError(_message(exc)) from None
+    except ApiValidationError as exc:
+        detail = exc.detail
+        lines = (
+            [
+                f"{k}: {' '.join(map(str, v if isinstance(v, list) else [v]))}"
+                for k, v in detail.items()
+            ]
+            if isinstance(detail, dict)
+            else [str(detail)]
+        )
+        raise JobError("; ".join(lines)) from None
     except PermissionDenied as exc:
         raise JobError(str(exc)) from None

@@ -17,3 +17,4 @@ class JobKind(models.TextChoices):
     EXPORT_QDPX = "export_qdpx", "Export REFI-QDA project"
     IMPORT_STUDY = "import_study", "Import study"
     AUTOCODE = "autocode", "Autocode by speaker"
+    SEARCH_CODE = "search_code", "Code search hits"

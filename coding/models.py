@@ -1,4 +1,5 @@
-"""Codebooks and codes, codings, memos, assignments, case studies and adjudications.
+"""Codebooks and codes, codings, memos, assignments, case studies, adjudications and the
+study's extra stop words for word frequencies.
 
 Background jobs live in ``healing.jobs``, the audit trail in ``healing.audit``.
 """
@@ -139,7 +140,11 @@ class Coding(models.Model):
     the transcript can never silently move a coding.
     """
 
-    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="codings")
+    # No index of its own: both composite indexes below begin with the interview, and a lone
+    # one tempted PostgreSQL to scan every coding of an interview where the code was known.
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="codings", db_index=False
+    )
     # RESTRICT: a code with codings cannot be deleted (merge it instead), unless its study goes.
     code = models.ForeignKey(Code, on_delete=models.RESTRICT, related_name="codings")
     coder = models.ForeignKey(
@@ -391,6 +396,21 @@ class Adjudication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.code_id} [{self.start}, {self.end})"
+
+
+class StudyStopWords(models.Model):
+    """The study's own stop words, left out of word frequencies on top of the English list
+    (``coding.comparison.selectors.words``). The lead edits them; stored lower-cased."""
+
+    study = models.OneToOneField(Study, on_delete=models.CASCADE, related_name="stop_words")
+    words = models.JSONField(default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Stop words of study {self.study_id} ({len(self.words)})"
 
 
 class SavedQuery(models.Model):

@@ -23,7 +23,7 @@ from coding.job_kinds import JobKind
 from coding.models import Assignment, Code, Codebook, CodebookVersion, Coding, Layer, Memo
 from healing.audit.models import AuditEvent
 from healing.jobs.models import Job
-from interviews.models import Dyad, Interview, Membership, Role, Study
+from interviews.models import DeidStatus, Dyad, Interview, Membership, Role, Study
 from interviews.selectors import (
     Access,
     access_from_annotations,
@@ -190,6 +190,8 @@ class CodingTarget:
     code_key: str | None
     code_active: bool
     codebook_version: int | None
+    # The study codes only de-identified interviews and this one's review is not complete.
+    awaits_deid: bool = False
 
 
 def _coding_target_sql(*, by_key: bool) -> str:
@@ -200,7 +202,8 @@ def _coding_target_sql(*, by_key: bool) -> str:
     code_match = f"c.{q('key')} = %s" if by_key else "c.id = %s"
     columns = (
         "i.id, s.id, s.slug, s.blind_coding, d.id, d.label, i.perspective, m.role, m.adjudicator, "
-        f"SUBSTR(i.{q('text')}, %s, %s), c.id, c.{q('key')}, c.is_active, b.version, s.archived"
+        f"SUBSTR(i.{q('text')}, %s, %s), c.id, c.{q('key')}, c.is_active, b.version, s.archived, "
+        "s.deid_required, i.deid_status"
     )
     joins = (
         f"JOIN {q(dyad)} d ON d.id = i.dyad_id "
@@ -256,6 +259,7 @@ def coding_target_for_user(
         code_key=row[11],
         code_active=bool(row[12]),
         codebook_version=row[13],
+        awaits_deid=bool(row[15]) and row[16] != DeidStatus.COMPLETE,
     )
 
 

@@ -16,7 +16,7 @@ from coding.models import Code, Codebook, CodebookVersion, Coding, Layer, Memo, 
 from coding.selectors import CodingTarget, interview_text_length
 from healing.audit.models import AuditEvent
 from healing.audit.services import audit_record, audit_records_bulk, snapshot
-from interviews.models import Dyad, Interview, Study
+from interviews.models import DeidStatus, Dyad, Interview, Study
 
 CODE_FIELDS = [
     "parent",
@@ -305,6 +305,12 @@ def _save_unique(instance: Any, field: str, message: str) -> None:
 # --- Codings ------------------------------------------------------------------------------------
 
 
+AWAITS_DEID = (
+    "This study codes only de-identified interviews: this interview's de-identification review "
+    "is not complete yet."
+)
+
+
 @dataclass(frozen=True)
 class CodingInput:
     code_id: int
@@ -385,6 +391,8 @@ def codings_bulk_create(
     if not items:
         return []
     study_id = interview.dyad.study_id
+    if interview.deid_status != DeidStatus.COMPLETE and interview.dyad.study.deid_required:
+        raise ValidationError({"interview": AWAITS_DEID})
     codes = _codes_of_study(study_id=study_id, code_ids=(item.code_id for item in items))
     text = interview.text
     text_length = len(text)
@@ -479,6 +487,8 @@ def coding_create_at_target(
         )
     if not target.code_active:
         raise ValidationError({"code": f"Code {target.code_key} is inactive; switch it on first."})
+    if target.awaits_deid:
+        raise ValidationError({"interview": AWAITS_DEID})
     if (
         isinstance(start, bool)
         or isinstance(end, bool)

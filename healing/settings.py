@@ -217,6 +217,12 @@ STORAGES = {
     },
 }
 
+# --- Search ------------------------------------------------------------------------------------
+# How long a regular-expression search may run over the transcripts of one page (milliseconds),
+# and in a job that codes the hits; longer is a 400 naming the pattern (docs/search.md).
+HEALING_SEARCH_REGEX_MS = env_int("HEALING_SEARCH_REGEX_MS", 2000, minimum=10)
+HEALING_SEARCH_REGEX_JOB_MS = env_int("HEALING_SEARCH_REGEX_JOB_MS", 30000, minimum=10)
+
 # --- Uploads and imports ---------------------------------------------------------------------
 HEALING_MAX_UPLOAD_BYTES = env_int("HEALING_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Largest REFI-QDA project (.qdpx) accepted for import; it may hold documents and media.

@@ -8,6 +8,7 @@ class InterviewsConfig(AppConfig):
     def ready(self) -> None:
         # Registration, Django's way: the transcript import registers its job kind on import.
         from healing import text_functions
-        from interviews import job_handlers  # noqa: F401
+        from interviews import job_handlers, search_index  # noqa: F401
 
         text_functions.connect()
+        search_index.connect(self)

@@ -58,6 +58,11 @@ class Study(models.Model):
     # may turn it off again (interviews.selectors refuses any write access to it).
     archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # While on, an interview cannot be coded until its de-identification review is complete.
+    deid_required = models.BooleanField(default=False)
+    # Applying a review keeps the original text, readable by leads only (for re-identification);
+    # off (the default), the original is destroyed.
+    deid_keep_original = models.BooleanField(default=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="studies"
     )
@@ -78,6 +83,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     # A member the lead names may adjudicate (write the consensus layer) besides the leads.
     adjudicator = models.BooleanField(default=False)
+    # A member the lead names may review de-identification besides the leads.
+    deid_reviewer = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -289,6 +296,14 @@ class Perspective(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class DeidStatus(models.TextChoices):
+    """Where an interview's de-identification review stands."""
+
+    NOT_REVIEWED = "not_reviewed", "Not reviewed"
+    IN_REVIEW = "in_review", "In review"
+    COMPLETE = "complete", "Complete"
+
+
 class Interview(models.Model):
     """A transcript. ``text`` is normalised (no BOM, LF line ends, NFC); offsets are code points."""
 
@@ -311,6 +326,9 @@ class Interview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     consensus_complete = models.BooleanField(default=False)
+    deid_status = models.CharField(
+        max_length=12, choices=DeidStatus.choices, default=DeidStatus.NOT_REVIEWED
+    )
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -322,6 +340,9 @@ class Interview(models.Model):
                 condition=Q(perspective__in=Perspective.values), name="interview_perspective_valid"
             ),
             models.CheckConstraint(condition=~Q(text=""), name="interview_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(deid_status__in=DeidStatus.values), name="interview_deid_status_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["dyad", "perspective"], name="interview_by_dyad"),
@@ -363,8 +384,148 @@ class Turn(models.Model):
         indexes = [
             # The turn a passage starts in is the interview's first turn ending after its start
             # (turns never overlap): retrieval and queries look it up per coding and per hit.
-            models.Index(fields=["interview", "end"], name="turn_by_end"),
+            # The role is included so that a role filter reads the index alone (PostgreSQL).
+            models.Index(fields=["interview", "end"], include=["role"], name="turn_by_end"),
         ]
 
     def __str__(self) -> str:
         return f"{self.index}: {self.speaker}"
+
+
+class DeidKind(models.TextChoices):
+    """What a de-identification span identifies (HIPAA Safe Harbor's identifiers, grouped)."""
+
+    PERSON = "PERSON", "Person"
+    LOCATION = "LOCATION", "Location"
+    DATE = "DATE", "Date"
+    AGE = "AGE", "Age over 89"
+    PHONE = "PHONE", "Phone or fax"
+    EMAIL = "EMAIL", "Email"
+    URL = "URL", "Web address"
+    ID = "ID", "Record, account, licence or device number"
+    ORG = "ORG", "Organisation"
+
+
+class DeidEntity(models.Model):
+    """One identifier across a study and its one replacement (a pseudonym or a tag).
+
+    The identifier itself is never stored: ``digest`` is a keyed hash (HMAC-SHA256 with the
+    site's secret) of its kind and case-folded text, so every occurrence in every interview gets
+    the same replacement and nothing in this table names anyone.
+    """
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="deid_entities")
+    kind = models.CharField(max_length=10, choices=DeidKind.choices)
+    digest = models.CharField(max_length=64)
+    replacement = models.CharField(max_length=120)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["study", "digest"], name="deid_entity_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeidKind.values), name="deid_entity_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(replacement=""), name="deid_entity_replacement_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.replacement}"
+
+
+class DeidSpan(models.Model):
+    """A proposed, accepted or rejected identifier ``[start, end)`` of an interview's text.
+
+    No copy of the text: the span points into the interview. Once applied, the span keeps where
+    the replacement now stands (status ``applied``) as the record of what was redacted.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        APPLIED = "applied", "Applied"
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="deid_spans")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=DeidKind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    confidence = models.FloatField(default=1.0)
+    # Which rule found it ("pattern", "gazetteer", "names_list", "speaker_label", "person"…).
+    source = models.CharField(max_length=40, blank=True)
+    entity = models.ForeignKey(
+        DeidEntity, null=True, blank=True, on_delete=models.SET_NULL, related_name="spans"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["interview", "start", "end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=F("end")), name="deid_span_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeidKind.values), name="deid_span_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "accepted", "rejected", "applied"]),
+                name="deid_span_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["interview", "status", "start"], name="deid_span_review")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} [{self.start}, {self.end}) {self.status}"
+
+
+class DeidTerm(models.Model):
+    """A study's private list entry for the detector: a real name (``names``) or a place the lead
+    lists (``places``), proposed wherever it occurs. Protected like originals: leads only."""
+
+    class List(models.TextChoices):
+        NAMES = "names", "Names"
+        PLACES = "places", "Places"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="deid_terms")
+    list = models.CharField(max_length=6, choices=List.choices)
+    text = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["study", "list", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "list", "text"], name="deid_term_unique"),
+            models.CheckConstraint(
+                condition=Q(list__in=["names", "places"]), name="deid_term_list_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="deid_term_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list}: {self.text}"
+
+
+class ProtectedOriginal(models.Model):
+    """An interview's text as it was before de-identification, kept only when the study keeps
+    originals (``Study.deid_keep_original``), for leads only (re-identification)."""
+
+    interview = models.OneToOneField(
+        Interview, on_delete=models.CASCADE, related_name="protected_original"
+    )
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Original of interview {self.interview_id}"

@@ -146,6 +146,8 @@ def _save(request: AuthenticatedRequest, study: Study, access: Access) -> HttpRe
         "description": post.get("description", "").strip(),
         "blind_coding": post.get("blind_coding") == "on",
         "require_two_factor": post.get("require_two_factor") == "on",
+        "deid_required": post.get("deid_required") == "on",
+        "deid_keep_original": post.get("deid_keep_original") == "on",
     }
     errors: dict[str, list[str]] = {}
     if not changes["title"]:

@@ -51,6 +51,7 @@ EXPECTED: dict[str, str] = {
     # Study pages
     "study-overview": "members",
     "study-dyads": "members",
+    "study-segments": "members",
     "study-new": "signed_in",
     "study-settings": "lead",
     "study-saturation-svg": "members",
@@ -60,6 +61,8 @@ EXPECTED: dict[str, str] = {
     "interview-speakers": "members",
     "study-autocode": "lead",
     "autocode-undo": "post_only",
+    "study-search": "members",
+    "study-search-code": "post_only",
     "study-import-transcripts": "lead",
     "study-jobs": "members",
     "study-memos": "members",
@@ -71,6 +74,7 @@ EXPECTED: dict[str, str] = {
     "dyad-case-study-md": "members",
     "study-comparison": "members",
     "study-comparison-chart": "members",
+    "study-stop-words": "post_only",
     "refi-exchange": "members",
     # The form shows to anyone signed in; creating the study from it is staff-only unless
     # HEALING_STUDY_IMPORT=any (tests/coding/refi).

@@ -69,13 +69,16 @@ class AutocodeView(APIView):
 
 
 class AutocodeUndoView(APIView):
-    """Undo an autocode run as one step: delete the codings it made that are unchanged since
-    (changed ones are kept and listed in the job's ``result.undone``). Refused (400) twice."""
+    """Undo an autocode run (a lead) or a run that coded search hits (who started it, or a
+    lead) as one step: delete the codings it made that are unchanged since (changed ones are
+    kept and listed in the job's ``result.undone``). Refused (400) twice."""
 
     @extend_schema(request=None, responses={200: JobSerializer})
     def post(self, request: Request, slug: str, job_id: int) -> Response:
-        study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
-        job = autocode_job_get(study=study, job_id=job_id)
+        study, access = study_get_for_user(user=request.user, slug=slug, min_role=Role.CODER)
+        job = autocode_job_get(
+            study=study, job_id=job_id, user=request.user, is_lead=access.is_lead
+        )
         autocode_undo(job=job, actor=request.user)
         job.refresh_from_db()
         return Response(JobSerializer(job).data)

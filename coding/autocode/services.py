@@ -67,6 +67,9 @@ def _code_of_study(*, study: Study, code: Any) -> Code:
     return found
 
 
+code_of_study = _code_of_study
+
+
 def _coder_of_study(*, study: Study, coder: Any) -> Any:
     """A member of the study who codes (a coder or a lead): viewers have no layer."""
     coder_param_check(coder=coder, study_id=study.pk)
@@ -138,6 +141,63 @@ def autocode_check(
     return request
 
 
+def spans_code(
+    *,
+    study_id: int,
+    job: Job,
+    code: Code,
+    coder: Any,
+    spans: dict[int, list[tuple[int, int]]],
+    via: str,
+    progress: Progress | None = None,
+) -> tuple[list[list[int]], int]:
+    """Code these spans (interview id → [(start, end)]) with ``code`` into ``coder``'s
+    individual layer, in bulk, each coding audited with the job's user as the actor; a span
+    already coded so in that layer is skipped. Call inside a transaction. Returns the rows
+    [coding id, interview id, start, end] undo compares against, and how many were skipped."""
+    created_rows: list[list[int]] = []
+    skipped = 0
+    existing = set(
+        Coding.objects.filter(
+            interview_id__in=list(spans),
+            code=code,
+            coder=coder,
+            layer=Layer.INDIVIDUAL,
+        ).values_list("interview_id", "start", "end")
+    )
+    interviews = Interview.objects.filter(pk__in=list(spans)).select_related("dyad")
+    events: list[AuditEvent] = []
+    for position, interview in enumerate(interviews):
+        if progress is not None:
+            progress(int(90 * position / max(len(spans), 1)), f"Coding {interview}")
+        items = []
+        for start, end in dict.fromkeys(spans[interview.pk]):
+            if (interview.pk, start, end) in existing:
+                skipped += 1
+            else:
+                items.append(CodingInput(code_id=code.pk, start=start, end=end))
+        created = codings_bulk_create(
+            interview=interview, coder=coder, items=items, layer=Layer.INDIVIDUAL, audit=False
+        )
+        for coding in created:
+            created_rows.append([coding.pk, interview.pk, coding.start, coding.end])
+            # The job's user made these codings (a lead may write into a coder's layer).
+            events.append(
+                AuditEvent(
+                    study_id=study_id,
+                    interview_id=interview.pk,
+                    actor_id=job.user_id,
+                    action=AuditEvent.Action.CREATE,
+                    object_type="coding",
+                    object_id=str(coding.pk),
+                    after=snapshot(coding, CODING_FIELDS),
+                    summary=f"{code.key} [{coding.start}, {coding.end}) by {via}",
+                )
+            )
+    audit_records_bulk(events)
+    return created_rows, skipped
+
+
 def autocode_start(*, study: Study, user: Any, request: AutocodeRequest) -> Job:
     """Start the run as a background job (its page reports it in words, with an Undo)."""
     return job_create(kind=JobKind.AUTOCODE, user=user, study=study, params=asdict(request))
@@ -161,48 +221,16 @@ def autocode_run(*, job: Job, progress: Progress | None = None) -> dict[str, Any
         .values_list("interview_id", "start", "end")
     ):
         spans[interview_id].append((start, end))
-    created_rows: list[list[int]] = []
-    skipped = 0
     with transaction.atomic():
-        existing = set(
-            Coding.objects.filter(
-                interview_id__in=list(spans),
-                code=code,
-                coder=coder,
-                layer=Layer.INDIVIDUAL,
-            ).values_list("interview_id", "start", "end")
+        created_rows, skipped = spans_code(
+            study_id=study.pk,
+            job=job,
+            code=code,
+            coder=coder,
+            spans=spans,
+            via=f"autocode job {job.pk}",
+            progress=progress,
         )
-        interviews = Interview.objects.filter(pk__in=list(spans)).select_related("dyad")
-        events: list[AuditEvent] = []
-        for position, interview in enumerate(interviews):
-            if progress is not None:
-                progress(int(90 * position / max(len(spans), 1)), f"Coding {interview}")
-            items = []
-            for start, end in dict.fromkeys(spans[interview.pk]):
-                if (interview.pk, start, end) in existing:
-                    skipped += 1
-                else:
-                    items.append(CodingInput(code_id=code.pk, start=start, end=end))
-            created = codings_bulk_create(
-                interview=interview, coder=coder, items=items, layer=Layer.INDIVIDUAL, audit=False
-            )
-            for coding in created:
-                created_rows.append([coding.pk, interview.pk, coding.start, coding.end])
-                # The lead made these codings (in the coder's layer): the lead is the actor.
-                events.append(
-                    AuditEvent(
-                        study_id=study.pk,
-                        interview_id=interview.pk,
-                        actor_id=job.user_id,
-                        action=AuditEvent.Action.CREATE,
-                        object_type="coding",
-                        object_id=str(coding.pk),
-                        after=snapshot(coding, CODING_FIELDS),
-                        summary=f"{code.key} [{coding.start}, {coding.end}) "
-                        f"by autocode job {job.pk}",
-                    )
-                )
-        audit_records_bulk(events)
         turns = len(created_rows) + skipped
         summary = (
             f"Coded {len(created_rows)} {_what(request)} in {len(spans)} "
@@ -241,18 +269,25 @@ def autocode_run(*, job: Job, progress: Progress | None = None) -> dict[str, Any
     }
 
 
+# The runs that code many spans as one step, undone as one: their results list the codings
+# made as [coding id, interview id, start, end] under "codings", with "code" and "coder".
+UNDOABLE_KINDS = {JobKind.AUTOCODE: "autocode", JobKind.SEARCH_CODE: "search coding"}
+
+
 def autocode_undo(*, job: Job, actor: Any) -> dict[str, Any]:
-    """Delete, in one transaction, the codings this run created that are still as it left them;
-    keep (and name) those changed since. Refused for another kind of job, a run that did not
-    succeed, and a run already undone. Returns the undo's report (also kept in the result)."""
+    """Delete, in one transaction, the codings this run (autocode, or coding search hits)
+    created that are still as it left them; keep (and name) those changed since. Refused for
+    another kind of job, a run that did not succeed, and a run already undone. Returns the
+    undo's report (also kept in the result)."""
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
-        if locked.kind != JobKind.AUTOCODE:
-            raise ValidationError({"job": "Only an autocode run can be undone here."})
+        if locked.kind not in UNDOABLE_KINDS:
+            raise ValidationError({"job": "Only an autocode or search coding run can be undone."})
+        what = UNDOABLE_KINDS[JobKind(locked.kind)]
         if locked.state != JobState.SUCCEEDED:
             raise ValidationError(
                 {
-                    "job": f"This autocode run is {locked.get_state_display().lower()}: "
+                    "job": f"This {what} run is {locked.get_state_display().lower()}: "
                     "only a finished run can be undone."
                 }
             )
@@ -261,7 +296,7 @@ def autocode_undo(*, job: Job, actor: Any) -> dict[str, Any]:
             done = result["undone"]
             raise ValidationError(
                 {
-                    "job": f"This autocode run was already undone by {done['by']} on "
+                    "job": f"This {what} run was already undone by {done['by']} on "
                     f"{done['at'][:16].replace('T', ' ')}."
                 }
             )
@@ -306,7 +341,7 @@ def autocode_undo(*, job: Job, actor: Any) -> dict[str, Any]:
                         **snapshot(coding, CODING_FIELDS),
                     },
                     summary=f"{coding.code.key} [{coding.start}, {coding.end}) "
-                    f"(undo of autocode job {locked.pk})",
+                    f"(undo of {what} job {locked.pk})",
                 )
                 for coding in unchanged
             ]
@@ -332,19 +367,26 @@ def autocode_undo(*, job: Job, actor: Any) -> dict[str, Any]:
             study_id=study_id,
             actor=actor,
             action="delete",
-            object_type="autocode",
+            object_type=str(locked.kind),
             object_id=locked.pk,
             before={"job": locked.pk, "codings": len(rows)},
             after={"deleted": len(unchanged), "kept": changed, "gone": gone},
-            summary=f"Undid autocode job {locked.pk}: {summary}",
+            summary=f"Undid {what} job {locked.pk}: {summary}",
         )
     job.result = result
     return report
 
 
-def autocode_job_get(*, study: Study, job_id: int) -> Job:
-    """An autocode job of this study (404 for any other job)."""
-    job = Job.objects.filter(pk=job_id, study=study, kind=JobKind.AUTOCODE).first()
+def autocode_job_get(*, study: Study, job_id: int, user: Any, is_lead: bool) -> Job:
+    """A run of this study the user may undo (404 for any other job): an autocode run for a
+    lead; a search coding run for the person who started it, or a lead (403 otherwise)."""
+    job = Job.objects.filter(pk=job_id, study=study, kind__in=list(UNDOABLE_KINDS)).first()
     if job is None:
         raise Http404("Not found.")
+    if is_lead:
+        return job
+    if job.kind == JobKind.AUTOCODE:
+        raise PermissionDenied("Only a lead undoes an autocode run.")
+    if job.user_id != user.pk:
+        raise PermissionDenied("Only the person who coded the search hits, or a lead, undoes it.")
     return job

@@ -95,9 +95,10 @@ def study_autocode(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def autocode_undo_page(request: AuthenticatedRequest, slug: str, job_id: int) -> HttpResponse:
-    """Undo a run from its job page (lead only); the job page then reports what was undone."""
-    study, _ = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
-    job = autocode_job_get(study=study, job_id=job_id)
+    """Undo a run from its job page (an autocode run: a lead; coded search hits: who started
+    it, or a lead); the job page then reports what was undone."""
+    study, access = study_get_for_user(user=request.user, slug=slug, min_role=Role.CODER)
+    job = autocode_job_get(study=study, job_id=job_id, user=request.user, is_lead=access.is_lead)
     try:
         report = autocode_undo(job=job, actor=request.user)
     except ValidationError as exc:

@@ -21,6 +21,7 @@ from coding.models import Code, Coding, Layer
 from coding.services import CodingInput
 from interviews.importing import guess_speaker_roles, parse_transcript
 from interviews.models import AttributeType, Dyad, Interview, Participant, Study, Turn
+from interviews.search_index import search_index_update
 from interviews.services import attribute_define, membership_set, study_create
 
 FILLS = {
@@ -217,6 +218,7 @@ def big_study(
             )
             pending.append((interview, composed))
     Interview.objects.bulk_create([interview for interview, _ in pending], batch_size=500)
+    search_index_update(interview_ids=[interview.pk for interview, _ in pending])
 
     turns: list[Turn] = []
     codings: list[Coding] = []

@@ -1,5 +1,6 @@
 """Charts as SVG made on the server: the prevalence bars, the process → outcome bars, the
-matrix heatmap and the saturation curve. Each has a <title> and <desc> (its text alternative,
+matrix heatmap, the saturation curve, the code relations and code × attribute grids and the
+word frequency bars. Each has a <title> and <desc> (its text alternative,
 with the data table the page shows beside it) and carries its own styles, so a downloaded file
 looks like the page.
 
@@ -13,9 +14,12 @@ from dataclasses import dataclass
 from html import escape
 
 from coding.comparison.selectors.cooccurrence import PairFigures
+from coding.comparison.selectors.crosstab import Crosstab
 from coding.comparison.selectors.matrix import Matrix
 from coding.comparison.selectors.prevalence import Prevalence
+from coding.comparison.selectors.relations import Relations
 from coding.comparison.selectors.saturation import Saturation
+from coding.comparison.selectors.words import WordFrequencies
 
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 SERIES_COLOURS = {
@@ -26,6 +30,8 @@ SERIES_COLOURS = {
     "overlap": "#2f855a",
     "near": "#2b6cb0",
     "dyads_both": "#a0aec0",
+    "interviewer": "#805ad5",
+    "other": "#718096",
 }
 
 
@@ -390,3 +396,185 @@ def saturation_chart(saturation: Saturation) -> str:
         "</svg>"
     )
     return "".join(parts)
+
+
+def grid_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    shades: Sequence[Sequence[float | None]],
+    texts: Sequence[Sequence[str]],
+    tips: Sequence[Sequence[str]],
+    legend: str,
+) -> str:
+    """A grid of shaded cells with their figure written in them (code × code, code × value):
+    ``shades`` from 0 (white) to 1 (deep blue), None for a cell that has no figure (grey)."""
+    cell_w, cell_h = 44, 20
+    longest_key = max((len(_clip(k, KEY_LIMIT)) for k in column_labels), default=0) * CHAR_WIDTH
+    longest_row = max((len(_clip(r, 28)) for r in row_labels), default=0) * CHAR_WIDTH
+    label_width = max(80, round(longest_row) + 14)
+    top = max(60, round(longest_key * 0.8661) + 36)
+    grid_right = label_width + cell_w * len(column_labels)
+    legend_y = top + cell_h * len(row_labels) + 14
+    height = legend_y + 14 + LEGEND_HEIGHT + 18
+    width = max(grid_right + round(longest_key * 0.5) + 20, label_width + LEGEND_WIDTH + 60)
+    parts = [_svg_open(width, height, chart_id, title, desc)]
+    parts.append(
+        f'<text x="8" y="18" font-size="14" font-weight="600" fill="#1a202c">{escape(title)}</text>'
+    )
+    for column, label in enumerate(column_labels):
+        x = label_width + column * cell_w + cell_w / 2
+        parts.append(
+            f'<text transform="translate({x:.1f},{top - 6}) rotate(-{KEY_ANGLE})" '
+            f'font-size="10" fill="#1a202c">{escape(_clip(label, KEY_LIMIT))}</text>'
+        )
+    for row_index, label in enumerate(row_labels):
+        y = top + row_index * cell_h
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + cell_h - 6}" font-size="10" text-anchor="end" '
+            f'fill="#1a202c">{escape(_clip(label, 28))}</text>'
+        )
+        for column in range(len(column_labels)):
+            shade = shades[row_index][column]
+            x = label_width + column * cell_w
+            fill = "#e2e8f0" if shade is None else _blue(max(0.0, min(1.0, shade)))
+            ink = "#ffffff" if shade is not None and shade > 0.55 else "#1a202c"
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{cell_w - 1}" height="{cell_h - 1}" '
+                f'fill="{fill}"><title>{escape(tips[row_index][column])}</title></rect>'
+            )
+            text = texts[row_index][column]
+            if text:
+                parts.append(
+                    f'<text x="{x + cell_w / 2 - 0.5:.1f}" y="{y + cell_h - 6}" font-size="9" '
+                    f'text-anchor="middle" fill="{ink}">{escape(text)}</text>'
+                )
+    parts.append(
+        f'<g id="{chart_id}-legend">'
+        f'<defs><linearGradient id="{chart_id}-scale" x1="0" x2="1" y1="0" y2="0">'
+        f'<stop offset="0" stop-color="{_blue(0.0)}"/>'
+        f'<stop offset="1" stop-color="{_blue(1.0)}"/></linearGradient></defs>'
+        f'<text x="{label_width}" y="{legend_y}" font-size="10" fill="#1a202c">'
+        f"{escape(legend)}</text>"
+        f'<rect x="{label_width}" y="{legend_y + 6}" width="{LEGEND_WIDTH}" '
+        f'height="{LEGEND_HEIGHT}" fill="url(#{chart_id}-scale)" stroke="#a0aec0" '
+        'stroke-width="0.5"/>'
+        f'<text x="{label_width}" y="{legend_y + 6 + LEGEND_HEIGHT + 12}" font-size="10" '
+        'fill="#4a5568">0</text>'
+        f'<text x="{label_width + LEGEND_WIDTH}" y="{legend_y + 6 + LEGEND_HEIGHT + 12}" '
+        'font-size="10" text-anchor="end" fill="#4a5568">1</text>'
+        "</g></svg>"
+    )
+    return "".join(parts)
+
+
+def relations_chart(relations: Relations) -> str:
+    """Code × code: each cell shaded by the c-coefficient, with the number of co-occurrences."""
+    keys = [f.code.key for f in relations.codes]
+    shades: list[list[float | None]] = []
+    texts: list[list[str]] = []
+    tips: list[list[str]] = []
+    for first, row in zip(relations.codes, relations.cells, strict=True):
+        shades.append([None if cell is None else cell.c for cell in row])
+        texts.append(["" if cell is None or not cell.n12 else str(cell.n12) for cell in row])
+        tips.append(
+            [
+                f"{first.code.key} × {second.code.key}: "
+                + (
+                    "no figure (the same code, or a code and its sub-code)"
+                    if cell is None
+                    else f"{cell.n12} co-occurrences in {cell.dyads} dyads, c = "
+                    + ("n/a" if cell.c is None else f"{cell.c:.2f}")
+                    + (" (out of range)" if cell.out_of_range else "")
+                )
+                for second, cell in zip(relations.codes, row, strict=True)
+            ]
+        )
+    return grid_chart(
+        chart_id="chart-relations",
+        title=f"Code relations: {relations.described}",
+        desc=(
+            "Each row and column a code; a cell shows how often the two codes' passages "
+            f"co-occur ({relations.described}) and is shaded by the c-coefficient, from 0 "
+            "(white) to 1 (dark). Grey cells pair a code with itself or its sub-code. The table "
+            "below the chart gives the same figures."
+        ),
+        row_labels=keys,
+        column_labels=keys,
+        shades=shades,
+        texts=texts,
+        tips=tips,
+        legend="c-coefficient",
+    )
+
+
+def crosstab_chart(crosstab: Crosstab) -> str:
+    """Code × attribute value: each cell shaded by the share of the value's dyads with the
+    code, with n/N written in it."""
+    return grid_chart(
+        chart_id="chart-crosstab",
+        title=f"Codes by {crosstab.label}",
+        desc=(
+            f"Each row a code, each column a value of {crosstab.label} ({crosstab.how}); a cell "
+            "shows the dyads with the code out of the value's dyads, shaded by that share. The "
+            "table below the chart gives the same figures with the coverage."
+        ),
+        row_labels=[f"{'  ' * n.depth}{n.key}" for n in crosstab.codes],
+        column_labels=[c.label for c in crosstab.columns],
+        shades=[[cell.share if cell.dyads else None for cell in row] for row in crosstab.cells],
+        texts=[[f"{cell.dyads_with}/{cell.dyads}" for cell in row] for row in crosstab.cells],
+        tips=[
+            [
+                f"{node.key}, {column.label}: {cell.dyads_with} of {cell.dyads} dyads, "
+                f"coverage {cell.coverage * 100:.1f}%"
+                for column, cell in zip(crosstab.columns, row, strict=True)
+            ]
+            for node, row in zip(crosstab.codes, crosstab.cells, strict=True)
+        ],
+        legend="share of dyads with the code",
+    )
+
+
+WORDS_CHART_ROWS = 25
+
+
+def words_chart(frequencies: WordFrequencies) -> str:
+    """The most frequent words: one bar per group (side or speaker role) for each word."""
+    labels = {
+        "patient": "Patient",
+        "clinician": "Clinician",
+        "interviewer": "Interviewer",
+        "other": "Other",
+    }
+    series = [Series(group, labels[group]) for group in frequencies.groups]
+    rows = frequencies.rows[:WORDS_CHART_ROWS]
+    of = {
+        "code": f"passages of {frequencies.code.key}" if frequencies.code else "passages",
+        "perspective": "the patient and clinician interviews",
+        "role": "each speaker role",
+    }[frequencies.source]
+    return bar_chart(
+        chart_id="chart-words",
+        title=f"Most frequent words: {of}",
+        desc=(
+            f"The {len(rows)} most frequent words other than stop words in {of}, with a bar per "
+            f"{'side' if frequencies.source != 'role' else 'speaker role'} giving how often each "
+            "occurs. The table below the chart gives the same figures, with the rates per 1,000 "
+            "words."
+        ),
+        rows=[
+            BarRow(
+                label=row.word,
+                indent=0,
+                values={s.key: count for s, count in zip(series, row.counts, strict=True)},
+                notes={s.key: str(count) for s, count in zip(series, row.counts, strict=True)},
+            )
+            for row in rows
+        ],
+        series=series,
+        maximum=max((max(row.counts) for row in rows), default=0),
+        axis_label="occurrences",
+    )

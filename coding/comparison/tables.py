@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from coding.comparison.selectors.cooccurrence import PairFigures
+from coding.comparison.selectors.crosstab import Crosstab
 from coding.comparison.selectors.framework import FrameworkMatrix
 from coding.comparison.selectors.matrix import Matrix
 from coding.comparison.selectors.prevalence import Prevalence
+from coding.comparison.selectors.relations import Relations
 from coding.comparison.selectors.scope import Scope
 from coding.comparison.selectors.subgroups import Subgroups
+from coding.comparison.selectors.words import WordFrequencies
 from coding.exchange.tabular import Sheet, about_sheet, safe_cells, write_xlsx
 from coding.selectors import LayerUsage
 
@@ -195,6 +199,103 @@ def framework_table(framework: FrameworkMatrix) -> Table:
     )
 
 
+def relations_table(relations: Relations) -> Table:
+    """One row per pair of codes (each pair once)."""
+    return Table(
+        name=f"code-relations-{relations.cooccur}",
+        title="Code relations",
+        header=[
+            "Code",
+            "Code name",
+            "Other code",
+            "Other code name",
+            "Passages of code (n1)",
+            "Passages of other code (n2)",
+            "Co-occurrences (n12)",
+            "Dyads where they co-occur",
+            "c-coefficient",
+            "c out of range (n12 > min(n1, n2))",
+        ],
+        rows=[
+            [
+                a.code.key,
+                a.code.name,
+                b.code.key,
+                b.code.name,
+                a.passages,
+                b.passages,
+                cell.n12,
+                cell.dyads,
+                "" if cell.c is None else round(cell.c, 4),
+                "yes" if cell.out_of_range else "no",
+            ]
+            for a, b, cell in relations.pairs()
+        ],
+        settings=[
+            ("Co-occurrence", relations.described),
+            ("Codes", "every code" if relations.sub_codes else "top-level, sub-codes rolled up"),
+            ("c-coefficient", "n12 / (n1 + n2 - n12), as in ATLAS.ti"),
+        ],
+    )
+
+
+def crosstab_table(crosstab: Crosstab) -> Table:
+    header = ["Code", "Name"]
+    for column in crosstab.columns:
+        header += [
+            f"{column.label}: dyads with code",
+            f"{column.label}: dyads",
+            f"{column.label}: coverage (%)",
+        ]
+    rows = []
+    for node, cells in zip(crosstab.codes, crosstab.cells, strict=True):
+        row: list[Any] = [node.key, node.name]
+        for cell in cells:
+            row += [cell.dyads_with, cell.dyads, round(cell.coverage * 100, 3)]
+        rows.append(row)
+    return Table(
+        name=f"crosstab-{crosstab.attribute}",
+        title=f"Codes by {crosstab.label}",
+        header=header,
+        rows=rows,
+        settings=[
+            ("Attribute", f"{crosstab.label} ({crosstab.how})"),
+            ("Present on", crosstab.basis),
+            ("Coverage", "code points coded over the code points of the dyads' interviews"),
+        ],
+    )
+
+
+def words_table(frequencies: WordFrequencies) -> Table:
+    header = ["Word", "Total", "Per 1,000 words"]
+    for group in frequencies.groups:
+        header += [f"{group}", f"{group}: per 1,000 words"]
+    rows = []
+    for row in frequencies.rows:
+        line: list[Any] = [row.word, row.total, round(frequencies.rate(row.total), 3)]
+        for index, count in enumerate(row.counts):
+            line += [count, round(frequencies.rate(count, index), 3)]
+        rows.append(line)
+    what = {
+        "code": f"the passages of {frequencies.code.key if frequencies.code else ''}, by side",
+        "perspective": "every word said, by the interview's perspective",
+        "role": "every word said, by the speaker's role",
+    }[frequencies.source]
+    return Table(
+        name=f"words-{frequencies.source}",
+        title="Word frequencies",
+        header=header,
+        rows=rows,
+        settings=[
+            ("Words of", what),
+            ("Words counted", ", ".join(f"{g}: {t}" for g, t in
+                                        zip(frequencies.groups, frequencies.totals, strict=True))),
+            ("Stop words", "English function words and the study's own: "
+             + (", ".join(frequencies.extra_stop_words) or "(none)")),
+        ],
+    )  # fmt: skip
+
+
 def table_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -215,7 +316,9 @@ def table_xlsx(table: Table, scope: Scope, usage: LayerUsage | None = None) -> b
         ]
     )
     out = io.BytesIO()
-    write_xlsx(out, [Sheet(table.title[:31].replace("→", "to"), table.header, table.rows), about])
+    # Excel refuses : \ / ? * [ ] in a sheet's name (an attribute's label has a colon).
+    title = re.sub(r"[:\\/?*\[\]]", "-", table.title.replace("→", "to"))[:31]
+    write_xlsx(out, [Sheet(title, table.header, table.rows), about])
     return out.getvalue()
 
 

@@ -12,5 +12,10 @@ urlpatterns = [
         views.comparison_chart,
         name="study-comparison-chart",
     ),
+    path(
+        "studies/<slug:slug>/comparison/stop-words/",
+        views.stop_words_edit,
+        name="study-stop-words",
+    ),
     path("studies/<slug:slug>/saturation.svg", views.saturation_svg, name="study-saturation-svg"),
 ]

@@ -1,4 +1,5 @@
-"""The comparison page (one URL, five views), its downloads and its charts.
+"""The comparison page (one URL, eight views), its downloads and its charts, and the form that
+keeps the study's extra stop words.
 
 Thin: the access helper loads the study, ``selectors`` reads the layer, the subset and the
 figures, ``tables`` and ``charts`` turn them into files. Every setting is a query parameter, so
@@ -16,38 +17,67 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from coding.comparison import charts, tables
 from coding.comparison.selectors.base import ComparisonBase, comparison_base
 from coding.comparison.selectors.cooccurrence import process_outcome
+from coding.comparison.selectors.crosstab import code_attribute_crosstab
 from coding.comparison.selectors.framework import (
     case_study_link_maker,
     framework_matrix,
 )
 from coding.comparison.selectors.matrix import Matrix, dyad_code_matrix
 from coding.comparison.selectors.prevalence import PREVALENCE_BASES, common_components, prevalence
+from coding.comparison.selectors.relations import code_relations
 from coding.comparison.selectors.saturation import saturation_curve, saturation_request
 from coding.comparison.selectors.scope import Scope, coder_names, comparison_scope
 from coding.comparison.selectors.subgroups import grouping_for, subgroups
-from coding.comparison.selectors.view_settings import MEASURES, SIDES, ViewSettings, view_settings
+from coding.comparison.selectors.view_settings import (
+    MEASURES,
+    SIDES,
+    WORD_SOURCES,
+    ViewSettings,
+    view_settings,
+)
+from coding.comparison.selectors.words import (
+    SOURCE_GROUPS,
+    keyword_in_context,
+    word_frequencies,
+    word_param,
+)
+from coding.comparison.services import stop_words_parse, study_stop_words_set
 from coding.selectors import LayerUsage
 from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
-from interviews.models import AttributeType, Participant, ParticipantRole, Study
+from interviews.models import (
+    AttributeDefinition,
+    AttributeType,
+    Participant,
+    ParticipantRole,
+    Role,
+    Study,
+)
 from interviews.selectors import Access, attribute_definitions_for, study_get_for_user
 
-CHARTS = ("prevalence", "process-outcome", "heatmap")
+CHARTS = ("prevalence", "process-outcome", "heatmap", "relations", "crosstab", "words")
 VIEW_LABELS = {
     "matrix": "Matrix",
     "prevalence": "Prevalence",
     "process-outcome": "Process → outcome",
     "subgroups": "Subgroups",
     "framework": "Framework matrix",
+    "relations": "Code relations",
+    "crosstab": "Code × attribute",
+    "words": "Word frequencies",
 }
+# Views whose figures need a setting chosen first (no figures, and no download, without it).
+NEEDS = {"subgroups": "group_by"}
 
 
 @dataclass
@@ -59,12 +89,13 @@ class Figures:
     table: tables.Table
     chart: str = ""
     usage: LayerUsage | None = None
+    base: ComparisonBase | None = None
 
 
 def view_figures(*, scope: Scope, view: str, settings: ViewSettings) -> Figures:
     """Compute one view. Shared by the page, its downloads and its charts."""
     base = comparison_base(scope=scope)
-    return dataclasses.replace(_figures(base, view, settings), usage=base.usage)
+    return dataclasses.replace(_figures(base, view, settings), usage=base.usage, base=base)
 
 
 def _figures(base: ComparisonBase, view: str, settings: ViewSettings) -> Figures:
@@ -92,6 +123,34 @@ def _figures(base: ComparisonBase, view: str, settings: ViewSettings) -> Figures
                 pairs, window=settings.window, sub_codes=settings.sub_codes, turns=settings.turns
             ),
             charts.process_outcome_chart(pairs, window=settings.window, turns=settings.turns),
+        )
+    if view == "relations":
+        relations = code_relations(
+            base=base,
+            cooccur=settings.cooccur,
+            window=settings.window,
+            count=settings.count,
+            sub_codes=settings.sub_codes,
+        )
+        return Figures(
+            view, relations, tables.relations_table(relations), charts.relations_chart(relations)
+        )
+    if view == "crosstab":
+        crosstab = code_attribute_crosstab(
+            base=base, attribute=settings.attribute, basis=settings.basis
+        )
+        return Figures(
+            view, crosstab, tables.crosstab_table(crosstab), charts.crosstab_chart(crosstab)
+        )
+    if view == "words":
+        frequencies = word_frequencies(
+            base=base,
+            source=settings.source,
+            code_key=settings.code or None,
+            limit=settings.limit,
+        )
+        return Figures(
+            view, frequencies, tables.words_table(frequencies), charts.words_chart(frequencies)
         )
     if view == "subgroups":
         if not settings.group_by:
@@ -167,21 +226,28 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             study=study, access=access, user=request.user, params=params, names=names
         )
         settings = view_settings(params)
-        figures = (
-            view_figures(scope=scope, view=view, settings=settings)
-            if view != "subgroups" or settings.group_by
-            else None
-        )
+        needed = NEEDS.get(view)
+        ready = needed is None or bool(getattr(settings, needed))
+        if view == "crosstab" and not settings.attribute:
+            # Without attributes there is nothing to cross (the page says so).
+            ready = AttributeDefinition.objects.filter(study=study).exists()
+        figures = view_figures(scope=scope, view=view, settings=settings) if ready else None
+        kwic = None
+        if view == "words" and settings.word and figures is not None and figures.base:
+            kwic = keyword_in_context(
+                base=figures.base,
+                source=settings.source,
+                word=word_param(settings.word),
+                group=settings.group,
+                code_key=settings.code or None,
+            )
     except (ValidationError, DjangoValidationError) as error:
         return _error_response(request, study, access, view, error)
     if fmt:
         if figures is None:
+            needed = NEEDS.get(view, "attribute")
             return _error_response(
-                request,
-                study,
-                access,
-                view,
-                ValidationError({"group_by": "Choose what to group the dyads by."}),
+                request, study, access, view, ValidationError({needed: f"Choose the {needed}."})
             )
         data, content_type, name = tables.table_download(figures.table, scope, fmt, figures.usage)
         audit_export(
@@ -220,6 +286,36 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "measures": MEASURES,
         "bases": PREVALENCE_BASES,
     }
+    if view == "crosstab":
+        context["attribute_options"] = [
+            (f"{d.entity}.{d.key}", f"{d.get_entity_display()}: {d.label or d.key}")
+            for entity in ("dyad", "clinician", "patient")
+            for d in definitions[entity]
+        ]
+    if figures is not None and view == "relations":
+        relations = figures.data
+        context["relation_rows"] = [
+            (first, list(zip(relations.codes, row, strict=True)))
+            for first, row in zip(relations.codes, relations.cells, strict=True)
+        ]
+    if figures is not None and view == "crosstab":
+        context["chosen_attribute"] = figures.data.attribute
+        context["crosstab_rows"] = [
+            (
+                node,
+                [
+                    {
+                        "dyads_with": cell.dyads_with,
+                        "dyads": cell.dyads,
+                        "share": round(cell.share, 6),
+                        "coverage": round(cell.coverage, 6),
+                        "percent": f"{cell.coverage * 100:.1f}",
+                    }
+                    for cell in cells
+                ],
+            )
+            for node, cells in zip(figures.data.codes, figures.data.cells, strict=True)
+        ]
     if view == "subgroups":
         context["group_options"] = [
             *[
@@ -229,7 +325,49 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             ],
             *[(f"clinician:{pk}", f"Clinician {name} vs the rest") for pk, name in clinicians],
         ]
-    if figures is not None and view in ("prevalence", "process-outcome", "matrix"):
+    if view == "words":
+        context["word_sources"] = WORD_SOURCES
+        context["kwic"] = kwic
+        context["word_groups"] = SOURCE_GROUPS[settings.source]
+        context["word_links"] = {
+            row.word: "?" + _query(params, view=view, word=row.word, group=None) + "#kwic"
+            for row in (figures.data.rows if figures is not None else [])
+        }
+        if figures is not None and figures.base is not None:
+            frequencies = figures.data
+            context["code_options"] = [
+                (n.key, "\u00a0\u00a0" * n.depth + f"{n.key} {n.name}")
+                for n in figures.base.tree.nodes
+            ]
+            context["chosen_code"] = frequencies.code.key if frequencies.code else ""
+            context["stop_words_text"] = "\n".join(frequencies.extra_stop_words)
+            context["word_totals"] = list(zip(frequencies.groups, frequencies.totals, strict=True))
+            context["word_rows"] = [
+                (
+                    row,
+                    context["word_links"][row.word],
+                    [
+                        (count, frequencies.rate(count, index))
+                        for index, count in enumerate(row.counts)
+                    ],
+                )
+                for row in frequencies.rows
+            ]
+        if kwic is not None:
+            context["kwic_group_links"] = [
+                (group, "?" + _query(params, view=view, group=group) + "#kwic")
+                for group in SOURCE_GROUPS[settings.source]
+            ]
+            context["kwic_all_link"] = "?" + _query(params, view=view, group=None) + "#kwic"
+        context["stop_words_url"] = reverse("study-stop-words", args=[study.slug])
+    if figures is not None and view in (
+        "prevalence",
+        "process-outcome",
+        "matrix",
+        "relations",
+        "crosstab",
+        "words",
+    ):
         chart = "heatmap" if view == "matrix" else view
         context["chart_url"] = (
             reverse("study-comparison-chart", args=[study.slug, chart])
@@ -273,19 +411,36 @@ def comparison(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def stop_words_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The lead replaces the study's extra stop words (the word frequencies view's form), then
+    goes back to the view they came from."""
+    study, access = study_get_for_user(user=request.user, slug=slug, min_role=Role.LEAD)
+    try:
+        words = stop_words_parse(request.POST.get("words", ""))
+    except ValidationError as error:
+        return _error_response(request, study, access, "words", error)
+    study_stop_words_set(study=study, words=words, actor=request.user)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return redirect(back or reverse("study-comparison", args=[study.slug]) + "?view=words")
+
+
+@login_required
 def comparison_chart(request: AuthenticatedRequest, slug: str, chart: str) -> HttpResponse:
     """A chart of the comparison as SVG, with the same parameters as the page."""
     study, access = study_get_for_user(user=request.user, slug=slug)
     if chart not in CHARTS:
         raise Http404("No such chart.")
     params = _params(request)
+    view = "matrix" if chart == "heatmap" else chart
     try:
         scope = comparison_scope(study=study, access=access, user=request.user, params=params)
         settings = view_settings(params)
-        view = "matrix" if chart == "heatmap" else chart
         figures = view_figures(scope=scope, view=view, settings=settings)
     except (ValidationError, DjangoValidationError) as error:
-        return _error_response(request, study, access, "matrix", error)
+        return _error_response(request, study, access, view, error)
     svg = (
         charts.heatmap(figures.data, measure=settings.measure, side=settings.side)
         if chart == "heatmap"

@@ -26,8 +26,7 @@ from coding.retrieval.segments import (
     MAX_PAGE_SIZE,
     ORDERS,
     PAGE_SIZE,
-    segment_counts,
-    segment_page,
+    SegmentListing,
     segments_queryset,
 )
 from interviews.models import Study
@@ -159,13 +158,9 @@ def segments_answer(
 ) -> dict[str, Any]:
     """A page of segments with counts, the layer used and the filters in words."""
     order = choice_param(params, "order", ORDERS, "dyad")
-    queryset = segments_queryset(study=study, filters=filters)
-    page = segment_page(
-        queryset=queryset,
-        context=filters.context,
-        order=order,
-        cursor=last_param(params, "cursor"),
-        size=page_size(params),
+    listing = SegmentListing(segments_queryset(study=study, filters=filters), order)
+    page = listing.page(
+        context=filters.context, cursor=last_param(params, "cursor"), size=page_size(params)
     )
     for segment in page.results:
         segment["workspace"] = workspace_link(segment)
@@ -176,7 +171,7 @@ def segments_answer(
     return {
         "layer": layer_dict(filters),
         "filters": filters.describe(),
-        "counts": segment_counts(queryset=queryset),
+        "counts": listing.counts(),
         "next": next_url,
         "results": page.results,
     }

@@ -9,6 +9,7 @@ from coding.autocode.api import AUTOCODE_URLS
 from coding.casestudy.api import CASE_STUDY_URLS
 from coding.codings_api import CodebookView, CodeViewSet, CodingViewSet, JobViewSet, MemoViewSet
 from coding.comparison.api import COMPARISON_URLS
+from coding.deid.api import DEID_APPLY_URLS
 from coding.exchange.api import (
     CodebookExportDownloadView,
     StudyExportDownloadView,
@@ -18,6 +19,7 @@ from coding.exchange.api import (
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
 from coding.queries.api import QUERY_URLS
 from coding.retrieval.api import RETRIEVAL_URLS
+from coding.search.api import SEARCH_URLS
 from coding.team.api import TEAM_URLS
 from coding.team.audit_trail import AuditTrailCsvView
 from coding.workspace_api import InterviewWorkspaceViewSet
@@ -30,6 +32,7 @@ from interviews.api import (
     ParticipantViewSet,
     StudyViewSet,
 )
+from interviews.deid.api import DEID_REVIEW_URLS
 from interviews.speakers.api import InterviewSpeakersView
 
 # No ".json" suffix routes: the API speaks JSON only, and its viewsets take no format argument.
@@ -74,6 +77,9 @@ urlpatterns = [
     *COMPARISON_URLS,
     *RETRIEVAL_URLS,
     *QUERY_URLS,
+    *SEARCH_URLS,
+    *DEID_REVIEW_URLS,
+    *DEID_APPLY_URLS,
     path(
         "v1/studies/<slug:slug>/codebook/exports/<str:fmt>/",
         CodebookExportDownloadView.as_view(),

@@ -49,6 +49,8 @@ class StudySerializer(serializers.ModelSerializer):
             "description",
             "blind_coding",
             "require_two_factor",
+            "deid_required",
+            "deid_keep_original",
             "archived",
             "archived_at",
             "created",
@@ -75,6 +77,16 @@ class StudyUpdateSerializer(StrictSerializer):
         required=False,
         help_text="Members open the study only from a two-factor-verified sign-in (or a token "
         "created from one). Only a lead whose own sign-in is verified may turn it on.",
+    )
+    deid_required = serializers.BooleanField(
+        required=False,
+        help_text="Coding requires de-identification: an interview cannot be coded until its "
+        "de-identification review is complete.",
+    )
+    deid_keep_original = serializers.BooleanField(
+        required=False,
+        help_text="Applying a de-identification review keeps the original text for leads only "
+        "(true) or destroys it (false, the default).",
     )
     archived = serializers.BooleanField(
         required=False,

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='turn',
-            index=models.Index(fields=['interview', 'end'], name='turn_by_end'),
+            index=models.Index(fields=['interview', 'end'], include=['role'], name='turn_by_end'),
         ),
     ]

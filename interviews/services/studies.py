@@ -22,7 +22,15 @@ from interviews.models import (
 from interviews.selectors import STUDY_ARCHIVED
 
 MEMBERSHIP_FIELDS = ["study", "user", "role", "adjudicator"]
-STUDY_FIELDS = ["title", "description", "blind_coding", "require_two_factor", "archived"]
+STUDY_FIELDS = [
+    "title",
+    "description",
+    "blind_coding",
+    "require_two_factor",
+    "deid_required",
+    "deid_keep_original",
+    "archived",
+]
 
 # --- Studies and members ------------------------------------------------------------------------
 
@@ -119,6 +127,18 @@ def study_update(*, study: Study, actor: Any, **changes: Any) -> Study:
 def _study_change_summary(study: Study, changed: list[str]) -> str:
     if changed == ["archived"]:
         return "Study archived (read-only)" if study.archived else "Study unarchived"
+    if changed == ["deid_required"]:
+        return (
+            "Coding requires de-identification"
+            if study.deid_required
+            else "Coding no longer requires de-identification"
+        )
+    if changed == ["deid_keep_original"]:
+        return (
+            "De-identification keeps originals (leads only)"
+            if study.deid_keep_original
+            else "De-identification destroys originals"
+        )
     return (
         "Blind coding " + ("on" if study.blind_coding else "off")
         if changed == ["blind_coding"]

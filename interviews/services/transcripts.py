@@ -25,6 +25,7 @@ from interviews.models import (
     Study,
     Turn,
 )
+from interviews.search_index import search_index_update
 from interviews.services.fields import INTERVIEW_FIELDS
 from interviews.services.people import (
     KEEP,
@@ -120,6 +121,7 @@ def interview_import(
             ],
             batch_size=1000,
         )
+        search_index_update(interview_ids=[interview.pk])
         audit_record(
             study_id=dyad.study_id,
             actor=imported_by,

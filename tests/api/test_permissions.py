@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from coding.models import Coding, Layer, SavedQuery
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from healing.jobs.models import Job, JobFile
-from interviews.models import Study
+from interviews.models import DeidEntity, DeidSpan, Study
 from interviews.services import (
     api_token_create,
     attribute_define,
@@ -252,13 +252,60 @@ CASES = [
            lambda w, view=view: f"/api/v1/studies/study/comparison/{view}/?group_by=dyad.years",
            members(200))
       for view in ("matrix", "prevalence", "process-outcome", "subgroups", "framework")],
+    Case("code relations", "get",
+         lambda w: "/api/v1/studies/study/comparison/relations/?cooccur=within&window=2",
+         members(200)),
+    Case("code × attribute crosstab", "get",
+         lambda w: "/api/v1/studies/study/comparison/crosstab/?attribute=dyad.years",
+         members(200)),
+    Case("word frequencies", "get",
+         lambda w: "/api/v1/studies/study/comparison/words/?source=role", members(200)),
+    Case("a word in context", "get",
+         lambda w: "/api/v1/studies/study/comparison/words/kwic/?word=clinic", members(200)),
+    Case("read the study's stop words", "get",
+         lambda w: "/api/v1/studies/study/comparison/stop-words/", members(200)),
+    Case("replace the study's stop words", "put",
+         lambda w: "/api/v1/studies/study/comparison/stop-words/", lead_only(200),
+         lambda w: {"words": ["clinic", "Dr"]}),
+    Case("replace another study's stop words", "put",
+         lambda w: "/api/v1/studies/other-study/comparison/stop-words/", other_study(200),
+         lambda w: {"words": ["clinic"]}),
     Case("comparison of another study", "get",
          lambda w: "/api/v1/studies/other-study/comparison/matrix/", other_study(200)),
     Case("saturation curve", "get",
          lambda w: "/api/v1/studies/study/saturation/?order=dyad&layer=best", members(200)),
     Case("saturation of another study", "get",
          lambda w: "/api/v1/studies/other-study/saturation/", other_study(200)),
+    # Retrieval: every member reads segments (blind coding: tests/retrieval/test_segments.py)
+    Case("retrieve segments", "get",
+         lambda w: "/api/v1/studies/study/segments/?code=VAL&role=patient", members(200)),
+    Case("segments of another study", "get",
+         lambda w: "/api/v1/studies/other-study/segments/", other_study(200)),
     # Speakers of an interview (members read; the lead corrects a role) and autocode by speaker
+    # De-identification review (reviewers: the leads and the members they name)
+    Case("read a de-identification review", "get",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/", lead_only(200)),
+    Case("propose identifiers", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/propose/", lead_only(200)),
+    Case("add a missed identifier", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/", lead_only(201),
+         data=lambda w: {"start": 40, "end": 43, "kind": "PERSON"}),
+    Case("decide on a span", "patch",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/{w['deid_span']}/",
+         lead_only(200), data=lambda w: {"kind": "LOCATION"}),
+    Case("accept an entity study-wide", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/spans/{w['deid_span']}/accept-all/",
+         lead_only(200)),
+    Case("rename an entity's replacement", "patch",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/entities/{w['deid_entity']}/",
+         lead_only(200), data=lambda w: {"replacement": "Noah"}),
+    Case("mark a review complete", "post",
+         lambda w: f"/api/v1/interviews/{w['uncoded_interview']}/deid/complete/",
+         lead_only(200)),
+    Case("apply a review", "post",
+         lambda w: f"/api/v1/interviews/{w['interview']}/deid/apply/", lead_only(200)),
+    Case("another study's review", "get",
+         lambda w: f"/api/v1/interviews/{w['other_interview']}/deid/", other_study(200)),
     Case("read an interview's speakers", "get",
          lambda w: f"/api/v1/interviews/{w['interview']}/speakers/", members(200)),
     Case("correct a speaker's role", "patch",
@@ -294,6 +341,17 @@ CASES = [
          lambda w: {}),
     Case("the query grammar's JSON Schema", "get", lambda w: "/api/v1/queries/schema/",
          everyone(200) | {"anonymous": 200}),
+    # Full-text search (members) and coding its hits (coders and leads; the undo is the
+    # autocode undo: the run's own coder, or a lead)
+    Case("search the transcripts", "get", lambda w: "/api/v1/studies/study/search/?q=trust",
+         members(200)),
+    Case("search another study", "get", lambda w: "/api/v1/studies/other-study/search/?q=x",
+         other_study(200)),
+    Case("code search hits", "post", lambda w: "/api/v1/studies/study/search/code/",
+         coders(202), lambda w: {"q": "trust", "code": "VAL"}),
+    Case("undo a coder's search coding", "post",
+         lambda w: f"/api/v1/studies/study/autocode/{w['search_code_job']}/undo/",
+         members(403) | {"lead": 200, "coder": 200}),
     # Schema and docs are public
     Case("the schema", "get", lambda w: "/api/schema/", everyone(200) | {"anonymous": 200}),
 ]  # fmt: skip
@@ -334,7 +392,20 @@ def world(
         state="succeeded",
         result={"code": code(study, "VAL").pk, "coder": lead.pk, "codings": [], "undone": None},
     )
+    search_code_job = Job.objects.create(
+        kind="search_code",
+        user=coder,
+        study=study,
+        state="succeeded",
+        result={"code": code(study, "VAL").pk, "coder": coder.pk, "codings": [], "undone": None},
+    )
     token, _ = api_token_create(user=lead, name="lead's")
+    deid_entity = DeidEntity.objects.create(
+        study=study, kind="PERSON", digest="0" * 64, replacement="Ella"
+    )
+    deid_span = DeidSpan.objects.create(
+        interview=interview, start=0, end=11, kind="PERSON", status="accepted", entity=deid_entity
+    )
     other_interview = make_interview(study=other, dyad="O1", by=outsider)
     codings_bulk_create(
         interview=other_interview,
@@ -371,7 +442,10 @@ def world(
         "job": job.pk,
         "job_file": job_file.pk,
         "autocode_job": autocode_job.pk,
+        "search_code_job": search_code_job.pk,
         "token": token.pk,
+        "deid_span": deid_span.pk,
+        "deid_entity": deid_entity.pk,
         "other_interview": other_interview.pk,
         "other_dyad": other_interview.dyad_id,
         "other_participant": other_participant.pk,
@@ -428,13 +502,24 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/comparison/process-outcome/",
         "/api/v1/studies/{slug}/comparison/subgroups/",
         "/api/v1/studies/{slug}/comparison/framework/",
-        "/api/v1/studies/{slug}/saturation/",
+        "/api/v1/studies/{slug}/comparison/relations/",
+        "/api/v1/studies/{slug}/comparison/crosstab/",
+        "/api/v1/studies/{slug}/comparison/words/",
+        "/api/v1/studies/{slug}/comparison/words/kwic/",
+        "/api/v1/studies/{slug}/comparison/stop-words/",
+        "/api/v1/studies/{slug}/saturation/", "/api/v1/studies/{slug}/segments/",
         "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
         "/api/v1/interviews/{id}/speakers/",
         "/api/v1/studies/{slug}/queries/", "/api/v1/studies/{slug}/queries/run/",
         "/api/v1/studies/{slug}/queries/{id}/", "/api/v1/studies/{slug}/queries/{id}/run/",
         "/api/v1/queries/schema/",
+        "/api/v1/interviews/{id}/deid/", "/api/v1/interviews/{id}/deid/propose/",
+        "/api/v1/interviews/{id}/deid/spans/", "/api/v1/interviews/{id}/deid/spans/{span_id}/",
+        "/api/v1/interviews/{id}/deid/spans/{span_id}/accept-all/",
+        "/api/v1/interviews/{id}/deid/entities/{entity_id}/",
+        "/api/v1/interviews/{id}/deid/complete/", "/api/v1/interviews/{id}/deid/apply/",
         "/api/v1/studies/{slug}/autocode/", "/api/v1/studies/{slug}/autocode/{job_id}/undo/",
+        "/api/v1/studies/{slug}/search/", "/api/v1/studies/{slug}/search/code/",
     }  # fmt: skip
     # REFI-QDA's endpoints have their persona matrix in tests/coding/refi/test_api.py, and
     # teamwork's (members, assignments, agreement, adjudication, …) in tests/team/test_api.py,

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from coding.services import coding_create
 from interviews.models import AttributeDefinition, Dyad, Interview, Participant, Turn
+from tests.comparison.generated import generated_study
 from tests.factories import code, make_interview
 
 TURN_TEXT = "abcdefghijklmnopqrstuvwxyzABCD"
@@ -99,3 +101,12 @@ def hand_study(study: Any, lead: Any, coder: Any, coder2: Any) -> dict[str, Any]
         "clinicians": (c1, c2),
         "length": len(interviews[("D1", "patient")].text),
     }
+
+
+@pytest.fixture
+def gen(study: Any, lead: Any, coder: Any, coder2: Any) -> dict[str, Any]:
+    """A generated study (tests/comparison/generated.py), the word counts' cache emptied."""
+    cache.clear()
+    made = generated_study(study, {"lead": lead, "coder": coder, "coder2": coder2})
+    made["users"] = {"lead": lead, "coder": coder, "coder2": coder2}
+    return made

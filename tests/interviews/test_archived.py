@@ -41,6 +41,7 @@ NOT_INTO_THE_STUDY = {
     "paste into another study's dyads table",
     "correct a speaker in another study",
     "undo another study's autocode run",
+    "replace another study's stop words",
 }
 # POSTs that read: running a coding query (re-running a saved one keeps no counts when archived).
 POST_READS = {"run a coding query", "re-run a saved query"}

@@ -25,7 +25,7 @@ from interviews.services import (
     participant_get_or_create,
 )
 
-WORDS = (
+WORDS = (  # noqa: SIM905 - a sentence of words reads better than a list
     "trust hope trusting hopeful known care listened explained doctor nurse café naïve 🙂 "
     "family pain time visit again always never really she he we they the a and of to in "
     "Straße über ÉCOLE mañana 😀🏽 question answer test"

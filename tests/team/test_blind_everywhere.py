@@ -32,7 +32,7 @@ from coding.models import Adjudication, Assignment, Coding, Layer, SavedQuery
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from coding.team.reports import AgreementRequest, agreement_report_start
 from healing.jobs.models import Job, JobFile
-from interviews.models import Interview, Membership, Study
+from interviews.models import DeidEntity, DeidSpan, Interview, Membership, Study
 from interviews.selectors import ADJUDICATION_BLIND
 from interviews.services import api_token_create, attribute_define, participant_get_or_create
 from tests.factories import code, make_interview
@@ -186,6 +186,13 @@ def world(
     files = list(JobFile.objects.filter(job__study=study).values_list("pk", flat=True))
     assert Job.objects.filter(pk=earlier_report.pk, state="succeeded").exists()
     interviews = [patient, clinician]
+    # A de-identification review under way (the review's paths take a span and an entity).
+    entity = DeidEntity.objects.create(
+        study=study, kind="PERSON", digest="0" * 64, replacement="Ella"
+    )
+    deid_span = DeidSpan.objects.create(
+        interview=patient, start=0, end=5, kind="PERSON", entity=entity
+    )
     return World(
         study=study,
         a=coder,
@@ -209,6 +216,8 @@ def world(
             "attributes": [attribute.pk],
             "tokens": [token.pk],
             "versions": [1, 2],
+            "deid_spans": [deid_span.pk],
+            "deid_entities": [entity.pk],
         },
     )
 
@@ -245,6 +254,8 @@ def candidates(world: World, name: str, before: str) -> list[Any]:
         "number": ids["versions"],
         "file_id": ids["files"],
         "job_id": ids["jobs"],
+        "span_id": ids["deid_spans"],
+        "entity_id": ids["deid_entities"],
         "key": ids["code_keys"],
         "chart": list(CHARTS),
         "fmt": sorted({*STUDY_EXPORTS, *CODEBOOK_EXPORTS, "csv", "xlsx"}),

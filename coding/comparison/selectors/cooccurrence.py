@@ -133,28 +133,84 @@ def cooccurrence_counts(
     if not pairs:
         return {}
     first_set, second_set = set(first), set(second)
-    rollup_rows = ", ".join("(%s, %s, %s, %s)" for _ in pairs)
-    rollup_params = [
-        v
-        for code_id, target in pairs
-        for v in (code_id, target, int(target in first_set), int(target in second_set))
-    ]
-    layer_where, layer_params = layer_sql(scope.layer, complete="ch.complete")
-    dyad_where, dyad_params = _dyad_where(scope)
+    ctes, cte_params = passage_ctes(
+        scope=scope,
+        rollup=[(c, t, int(t in first_set), int(t in second_set)) for c, t in pairs],
+        turns=turns,
+    )
     # The planner cannot know how many rows the derived steps hold; were it to guess "a few",
     # it would pair the passages in a nested loop (quadratic: seconds at 500 dyads). The sides
     # are therefore picked with "> 0" (an inequality, estimated at a third of the rows) rather
     # than "= 1" (estimated at half a percent), so the pairing stays a hash join.
+    sql = f"""
+        WITH {ctes}
+        pairs AS (
+            SELECT a.dyad_id, a.interview_id, a.target_id AS a_id, b.target_id AS b_id,
+                SUM(CASE WHEN a.start < b."end" AND b.start < a."end" THEN 1 ELSE 0 END)
+                    AS overlap_pairs,
+                COUNT(*) AS near_pairs
+            FROM placed a JOIN placed b ON b.interview_id = a.interview_id
+            WHERE a.is_first > 0 AND b.is_second > 0 AND a.target_id <> b.target_id
+                AND b.first_turn <= a.last_turn + %s AND a.first_turn <= b.last_turn + %s
+            GROUP BY a.dyad_id, a.interview_id, a.target_id, b.target_id
+        )
+        SELECT a_id, b_id,
+            COUNT(DISTINCT CASE WHEN overlap_pairs > 0 THEN dyad_id END),
+            COUNT(DISTINCT dyad_id), SUM(overlap_pairs), SUM(near_pairs)
+        FROM pairs GROUP BY a_id, b_id
+    """  # noqa: S608
+    params = [*cte_params, window, window]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        (row[0], row[1]): (int(row[2]), int(row[3]), int(row[4]), int(row[5]))
+        for row in rows
+        if row[1] not in tree.ancestors.get(row[0], ())
+        and row[0] not in tree.ancestors.get(row[1], ())
+    }
+
+
+def passage_ctes(
+    *,
+    scope: Scope,
+    rollup: Sequence[tuple[int, int, int, int]],
+    turns: str | None = "participant",
+) -> tuple[str, list[Any]]:
+    """The CTEs (without ``WITH``, ending in a comma) that give every merged passage of the
+    scope's layer and dyads as ``placed`` (dyad_id, interview_id, perspective, target_id,
+    is_first, is_second, start, "end", first_turn, last_turn).
+
+    ``rollup`` rows are (coded code, code it counts towards, is_first, is_second). ``turns``
+    says which turns are counted when placing passages (participant or all); ``None`` skips the
+    placement (every passage is in turn 0), for callers that only compare offsets.
+    """
+    rollup_rows = ", ".join("(%s, %s, %s, %s)" for _ in rollup)
+    rollup_params = [v for row in rollup for v in row]
+    layer_where, layer_params = layer_sql(scope.layer, complete="ch.complete")
+    dyad_where, dyad_params = _dyad_where(scope)
     # PostgreSQL finds a passage's turns by binary search in each interview's turn starts
     # (width_bucket); elsewhere they come from one window pass over turn starts and passage
     # ends in text order. Both give the last turn starting at or before a position.
-    placement = PLACEMENT_BY_BUCKET if connection.vendor == "postgresql" else PLACEMENT_BY_WINDOW
+    if turns is None:
+        placement = """
+        placed AS (
+            SELECT dyad_id, interview_id, target_id, is_first, is_second, start, "end",
+                0 AS first_turn, 0 AS last_turn
+            FROM passages
+        ),
+"""
+        turn_where = "1 = 0"
+    else:
+        if turns not in TURN_COUNTS:
+            raise ValidationError({"turns": f"Count {' or '.join(TURN_COUNTS)} turns."})
+        placement = (
+            PLACEMENT_BY_BUCKET if connection.vendor == "postgresql" else PLACEMENT_BY_WINDOW
+        )
+        turn_where = "t.role <> 'interviewer'" if turns == "participant" else "1 = 1"
     # Only fixed SQL fragments are formatted in; every value is a parameter.
-    if turns not in TURN_COUNTS:
-        raise ValidationError({"turns": f"Count {' or '.join(TURN_COUNTS)} turns."})
-    turn_where = "t.role <> 'interviewer'" if turns == "participant" else "1 = 1"
     sql = f"""
-        WITH rollup(code_id, target_id, is_first, is_second) AS (VALUES {rollup_rows}),
+        rollup(code_id, target_id, is_first, is_second) AS (VALUES {rollup_rows}),
         chosen AS (
             SELECT i.id AS interview_id, i.dyad_id, i.consensus_complete AS complete
             FROM interviews_interview i
@@ -197,31 +253,8 @@ def cooccurrence_counts(
             FROM island_starts
         ),
         {placement}
-        pairs AS (
-            SELECT a.dyad_id, a.interview_id, a.target_id AS a_id, b.target_id AS b_id,
-                SUM(CASE WHEN a.start < b."end" AND b.start < a."end" THEN 1 ELSE 0 END)
-                    AS overlap_pairs,
-                COUNT(*) AS near_pairs
-            FROM placed a JOIN placed b ON b.interview_id = a.interview_id
-            WHERE a.is_first > 0 AND b.is_second > 0 AND a.target_id <> b.target_id
-                AND b.first_turn <= a.last_turn + %s AND a.first_turn <= b.last_turn + %s
-            GROUP BY a.dyad_id, a.interview_id, a.target_id, b.target_id
-        )
-        SELECT a_id, b_id,
-            COUNT(DISTINCT CASE WHEN overlap_pairs > 0 THEN dyad_id END),
-            COUNT(DISTINCT dyad_id), SUM(overlap_pairs), SUM(near_pairs)
-        FROM pairs GROUP BY a_id, b_id
     """  # noqa: S608
-    params = [*rollup_params, *dyad_params, *layer_params, window, window]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {
-        (row[0], row[1]): (int(row[2]), int(row[3]), int(row[4]), int(row[5]))
-        for row in rows
-        if row[1] not in tree.ancestors.get(row[0], ())
-        and row[0] not in tree.ancestors.get(row[1], ())
-    }
+    return sql, [*rollup_params, *dyad_params, *layer_params]
 
 
 def _dyad_where(scope: Scope) -> tuple[str, list[Any]]:

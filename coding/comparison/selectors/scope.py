@@ -29,6 +29,15 @@ OWN_PARAMS = (
     "split",
     "format",
     "view",
+    # code relations, the code × attribute crosstab, word frequencies
+    "cooccur",
+    "count",
+    "attribute",
+    "source",
+    "code",
+    "word",
+    "group",
+    "limit",
 )
 
 

@@ -10,12 +10,25 @@ from rest_framework.exceptions import ValidationError
 
 from coding.comparison.selectors.cooccurrence import DEFAULT_WINDOW, MAX_WINDOW, TURN_COUNTS
 from coding.comparison.selectors.prevalence import DEFAULT_THRESHOLD, PREVALENCE_BASES
+from coding.comparison.selectors.relations import COOCCUR
 from coding.comparison.selectors.scope import bool_param, choice_param, int_param, last_param
 
 SIDES = ("patient", "clinician", "both")
 MEASURES = ("presence", "count", "coverage")
 
-VIEWS = ("matrix", "prevalence", "process-outcome", "subgroups", "framework")
+VIEWS = (
+    "matrix",
+    "prevalence",
+    "process-outcome",
+    "subgroups",
+    "framework",
+    "relations",
+    "crosstab",
+    "words",
+)
+WORD_SOURCES = ("code", "perspective", "role")
+DEFAULT_WORD_LIMIT = 50
+MAX_WORD_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,14 @@ class ViewSettings:
     group_by: str = ""
     split: float | None = None
     turns: str = "participant"
+    cooccur: str = "overlap"
+    count: str = "participant"
+    attribute: str = ""
+    source: str = "perspective"
+    code: str = ""
+    word: str = ""
+    group: str = ""
+    limit: int = DEFAULT_WORD_LIMIT
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +64,14 @@ class ViewSettings:
             "sub_codes": self.sub_codes,
             "group_by": self.group_by,
             "split": self.split,
+            "cooccur": self.cooccur,
+            "count": self.count,
+            "attribute": self.attribute,
+            "source": self.source,
+            "code": self.code,
+            "word": self.word,
+            "group": self.group,
+            "limit": self.limit,
         }
 
 
@@ -60,6 +89,11 @@ def view_settings(params: Mapping[str, Sequence[str]]) -> ViewSettings:
     group_by = last_param(params, "group_by") or ""
     if len(group_by) > 100:
         raise ValidationError({"group_by": "Too long."})
+    texts = {}
+    for name in ("attribute", "code", "word", "group"):
+        texts[name] = (last_param(params, name) or "").strip()
+        if len(texts[name]) > 100:
+            raise ValidationError({name: "Too long."})
     return ViewSettings(
         measure=choice_param(params, "measure", MEASURES, "presence"),
         side=choice_param(params, "side", SIDES, "both"),
@@ -70,4 +104,9 @@ def view_settings(params: Mapping[str, Sequence[str]]) -> ViewSettings:
         sub_codes=bool_param(params, "sub_codes"),
         group_by=group_by,
         split=split,
+        cooccur=choice_param(params, "cooccur", COOCCUR, "overlap"),
+        count=choice_param(params, "count", TURN_COUNTS, "participant"),
+        source=choice_param(params, "source", WORD_SOURCES, "perspective"),
+        limit=int_param(params, "limit", DEFAULT_WORD_LIMIT, 1, MAX_WORD_LIMIT),
+        **texts,
     )

@@ -37,6 +37,7 @@ from interviews.models import (
     Study,
     Turn,
 )
+from interviews.search_index import search_index_update
 
 Progress = Callable[[int, str], None]
 BATCH = 1000
@@ -164,6 +165,7 @@ def write_study(document: dict[str, Any], *, slug: str, actor: Any, report: Prog
         for i in document["interviews"]
     ]
     insert_keeping_times(Interview, interviews)
+    search_index_update(interview_ids=[row.pk for row in interviews])
     interview = {str(i.guid).lower(): i for i in interviews}
     Turn.objects.bulk_create(
         [

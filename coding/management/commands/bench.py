@@ -23,6 +23,7 @@ SUITE_MODULES = [
     "coding.benchmarks.analysis",
     "coding.benchmarks.matrix_browser",
     "coding.benchmarks.load",
+    "coding.benchmarks.retrieval",
 ]
 
 

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coding', '0006_memo_type'),
-        ('interviews', '0007_turn_by_end'),
+        ('coding', '0008_study_stop_words'),
+        ('interviews', '0009_interview_search_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
