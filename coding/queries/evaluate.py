@@ -1,12 +1,12 @@
 """Running a coding query: each term's segments from SQL, combined per interview in Python.
 
 Each distinct term is one query through ``segments_queryset`` (the retrieved segments' filters:
-codes with sub-codes, side, the role of the turn a segment starts in, coder, layer) that returns
-compact rows: id, interview, code, start, end and, when the query needs it, the index of the turn
-the segment starts in (the interview's first turn ending after its start, as retrieved segments
-show it). The operators then combine the rows interview by interview with sorted sweeps and
-binary searches (no loop over all pairs), and the matching segments are paged in Python and
-shaped by ``segment_page`` (one query for the page, with the context cut by the database).
+codes with sub-codes, side, coder, layer) that returns compact rows: id, interview, code, start,
+end and, when the query needs it, the index of the turn the segment starts in (the interview's
+first turn ending after its start, as retrieved segments show it) and that turn's role. The
+operators then combine the rows interview by interview with sorted sweeps and binary searches
+(no loop over all pairs), and the matches become a retrieved segments' ``SegmentListing``, which
+sorts, counts and pages them (one query for a page, with the context cut by the database).
 
 Definitions (docs/queries.md):
 
@@ -46,7 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 
-from coding.models import Code, Coding
+from coding.models import Code
 from coding.queries.grammar import (
     Node,
     Term,
@@ -56,9 +56,7 @@ from coding.queries.grammar import (
 )
 from coding.retrieval.filters import CodeChoice, PlaceFilters, SegmentFilters, coder_and_layer
 from coding.retrieval.segments import (
-    decode_cursor,
-    encode_cursor,
-    segment_page,
+    SegmentListing,
     segments_queryset,
     turn_at,
 )
@@ -80,6 +78,7 @@ ID, IV, CODE, START, END, TURN = range(6)
 class CodeInfo:
     key: str
     name: str
+    color: str
     order: int
 
 
@@ -147,10 +146,10 @@ def query_resolve(
     )
     code_rows = list(
         Code.objects.filter(codebook__study=study).values_list(
-            "id", "key", "parent_id", "name", "order"
+            "id", "key", "parent_id", "name", "color", "order"
         )
     )
-    keyed = [(pk, key, parent) for pk, key, parent, _, _ in code_rows]
+    keyed = [(pk, key, parent) for pk, key, parent, _, _, _ in code_rows]
     known = {key for _, key, _ in keyed}
     coders: dict[str, tuple[LayerChoice, int | None]] = {}
     term_filters: dict[tuple[Any, ...], SegmentFilters] = {}
@@ -199,7 +198,8 @@ def query_resolve(
         layer_defaulted=defaulted,
         term_filters=term_filters,
         codes={
-            pk: CodeInfo(key=key, name=name, order=order) for pk, key, _, name, order in code_rows
+            pk: CodeInfo(key=key, name=name, color=color, order=order)
+            for pk, key, _, name, color, order in code_rows
         },
     )
 
@@ -452,80 +452,22 @@ def _followed(
 # --- Paging and counts ----------------------------------------------------------------------
 
 
-def sort_key(seg: Seg, order: str, result: QueryResult) -> tuple[Any, ...]:
-    """The retrieved segments' order (coding.retrieval.segments.ORDER_FIELDS)."""
-    interview = result.interviews[seg[IV]]
-    place = (interview.dyad, interview.perspective, seg[IV], seg[START], seg[END], seg[ID])
-    if order == "code":
-        code = result.codes[seg[CODE]]
-        return (code.order, code.key, *place)
-    return place
-
-
-# The types of each order's sort key (what a cursor holds).
-CURSOR_TYPES = {
-    "dyad": (str, str, int, int, int, int),
-    "code": (int, str, str, str, int, int, int, int),
-}
-
-
-@dataclass(frozen=True)
-class QueryPage:
-    results: list[dict[str, Any]]
-    next_cursor: str | None
-
-
-def query_page(
-    *,
-    study: Study,
-    result: QueryResult,
-    context: int,
-    order: str,
-    cursor: str | None,
-    size: int,
-) -> QueryPage:
-    """One page of the matching segments in ``order``, after ``cursor``, shaped as retrieved
-    segments (quote, context, turn, speaker, role). One query."""
-    keyed = sorted((sort_key(seg, order, result), seg[ID]) for seg in result.segments)
-    if cursor:
-        after = tuple(decode_cursor(cursor, order))
-        if [type(v) for v in after] != list(CURSOR_TYPES[order]):
-            raise ValidationError({"cursor": "This cursor is not one this list gave."})
-        keyed = keyed[bisect_right(keyed, (after, float("inf"))) :]
-    chosen = keyed[:size]
-    if not chosen:
-        return QueryPage(results=[], next_cursor=None)
-    ids = [pk for _, pk in chosen]
-    page = segment_page(
-        queryset=Coding.objects.filter(interview__dyad__study=study, id__in=ids),
-        context=context,
-        order=order,
-        size=len(ids),
-    )
-    by_id = {segment["id"]: segment for segment in page.results}
-    results = [by_id[pk] for pk in ids if pk in by_id]
-    next_cursor = encode_cursor(list(chosen[-1][0])) if len(keyed) > size else None
-    return QueryPage(results=results, next_cursor=next_cursor)
-
-
-def query_counts(result: QueryResult) -> dict[str, Any]:
-    """How many segments match, per dyad and per code (``segment_counts``' shape)."""
-    by_dyad: dict[str, int] = defaultdict(int)
-    by_code: dict[int, int] = defaultdict(int)
-    for seg in result.segments:
-        by_dyad[result.interviews[seg[IV]].dyad] += 1
-        by_code[seg[CODE]] += 1
-    per_key: dict[str, dict[str, Any]] = {}
-    for code_id, n in by_code.items():
-        info = result.codes[code_id]
-        entry = per_key.setdefault(
-            info.key, {"code": info.key, "name": info.name, "order": info.order, "count": 0}
+def query_listing(result: QueryResult, order: str = "dyad") -> SegmentListing:
+    """The matching segments as a retrieved segments' listing (sorted in ``order``, counted per
+    dyad and code, paged with the same cursors and shaped with context and turn), without a
+    query: the listing's own rows are the query's."""
+    interviews = result.interviews
+    keys = [
+        (
+            interviews[seg[IV]].dyad,
+            interviews[seg[IV]].perspective,
+            seg[IV],
+            seg[START],
+            seg[END],
+            seg[ID],
+            seg[CODE],
         )
-        entry["count"] += n
-    codes = sorted(per_key.values(), key=lambda e: (e["order"], e["code"]))
-    return {
-        "total": len(result.segments),
-        "dyads": len(by_dyad),
-        "by_dyad": [{"dyad": label, "count": by_dyad[label]} for label in sorted(by_dyad)],
-        "by_code": [{"code": e["code"], "name": e["name"], "count": e["count"]} for e in codes],
-    }
+        for seg in result.segments
+    ]
+    codes = {pk: (info.key, info.name, info.color, info.order) for pk, info in result.codes.items()}
+    return SegmentListing.from_keys(keys, codes, order)

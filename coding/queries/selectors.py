@@ -14,8 +14,7 @@ from coding.models import SavedQuery
 from coding.queries.evaluate import (
     QueryResult,
     ResolvedQuery,
-    query_counts,
-    query_page,
+    query_listing,
     query_resolve,
     query_run,
 )
@@ -83,9 +82,8 @@ def query_answer(
         study=study, access=access, user=user, node=node, layer_name=layer_name
     )
     result = query_run(study=study, resolved=resolved)
-    page = query_page(
-        study=study, result=result, context=context, order=order, cursor=cursor, size=size
-    )
+    listing = query_listing(result, order)
+    page = listing.page(context=context, cursor=cursor, size=size)
     for segment in page.results:
         segment["workspace"] = f"/interviews/{segment['interview']}/#coding-{segment['id']}"
     body = {
@@ -95,7 +93,7 @@ def query_answer(
         },
         "query": query_json(node),
         "description": describe(node),
-        "counts": query_counts(result),
+        "counts": listing.counts(),
         "next_cursor": page.next_cursor,
         "results": page.results,
     }
