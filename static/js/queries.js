@@ -260,21 +260,21 @@ function runOptions() {
 }
 
 function segmentItem(seg) {
-  const quote = element("blockquote", { class: "segment-text" }, [
-    element("span", { class: "context", text: seg.before }),
-    element("mark", { text: seg.quote }),
-    element("span", { class: "context", text: seg.after }),
+  // The markup of retrieved segments (templates/coding/queries/_segment.html, retrieval.css).
+  const quote = element("blockquote", { class: "kwic" }, [
+    element("span", { class: "context", text: seg.before ? `…${seg.before}` : "" }),
+    element("mark", { class: "quote", text: seg.quote }),
+    element("span", { class: "context", text: seg.after ? `${seg.after}…` : "" }),
   ]);
-  const who = seg.speaker ? `${seg.speaker} (${seg.role})` : "no speaker turn";
-  const turn = seg.turn === null ? "" : `, turn ${seg.turn}`;
-  const meta = element("p", { class: "small segment-meta" }, [
-    element("span", { class: "badge", text: seg.dyad }),
-    ` ${seg.perspective} interview · `,
-    element("span", { class: "code-key", text: seg.code }),
-    ` ${seg.code_name} · coded by ${seg.coder} (${seg.layer}) · ${who}${turn} · `,
+  const who = `turn ${seg.turn === null ? "–" : seg.turn} ${seg.speaker}${seg.role ? ` (${seg.role})` : ""}`;
+  const meta = element("p", { class: "small meta" }, [
+    element("strong", { text: seg.dyad }),
+    ` · ${seg.perspective} interview · `,
+    element("strong", { text: seg.code }),
+    ` ${seg.code_name} · ${who} · coded by ${seg.coder}${seg.layer === "consensus" ? " (consensus)" : ""} · `,
     element("a", { href: seg.workspace, text: "Open in the workspace" }),
   ]);
-  return element("li", { class: "segment" }, [quote, meta]);
+  return element("li", { class: "segment", "data-coding": String(seg.id) }, [quote, meta]);
 }
 
 function countRows(tbody, rows, label) {
