@@ -48,7 +48,7 @@ class SpanSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeidKind.choices)
     status = serializers.ChoiceField(choices=DeidSpan.Status.choices)
     confidence = serializers.FloatField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the field, not Field.source
     entity = serializers.IntegerField(allow_null=True, source="entity_id")
 
 

@@ -23,7 +23,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from healing.audit.services import audit_record
+from interviews.deid.detect import detect  # its word lists load on first use, not at start
 from interviews.deid.entities import entity_digest
+from interviews.deid.proposals import DeidContext
 from interviews.models import (
     DeidEntity,
     DeidKind,
@@ -86,8 +88,6 @@ def require_reviewer(*, user: Any, study: Study, write: bool = True) -> None:
 def study_context(*, interview: Interview) -> Any:
     """What the study knows, for the detector: this interview's speaker labels, the study's
     pseudonyms, names list and places list. Three queries."""
-    from interviews.deid.proposals import DeidContext
-
     study_id = interview.dyad.study_id
     terms = DeidTerm.objects.filter(study_id=study_id).values_list("list", "text")
     return DeidContext(
@@ -190,9 +190,6 @@ class ProposeResult:
 def deid_propose(*, interview: Interview, actor: Any) -> ProposeResult:
     """Run the detector and replace the undecided proposals with its answer; decided spans
     (accepted, rejected) are kept and new proposals overlapping them are dropped."""
-    # Imported here: the detector's word lists load on first use, not when the site starts.
-    from interviews.deid.detect import detect
-
     _editable(interview)
     found = detect(interview.text, context=study_context(interview=interview))
     with transaction.atomic():

@@ -226,3 +226,45 @@ def test_scrubber_replaces_whole_occurrences_longest_first() -> None:
     scrub = Scrubber({"Evelyn Shaw": "Ella Stone", "Evelyn": "Ella", "Ann": "Bea"})
     assert scrub.text("Evelyn Shaw and evelyn; Annual Ann's") == "Ella Stone and Ella; Annual Bea's"
     assert scrub.json({"quote": ["Evelyn"], "n": 3}) == {"quote": ["Ella"], "n": 3}
+
+
+def index_words(interview_id: int) -> str:
+    """What the full-text index holds for the interview ("" when it has no entry)."""
+    from django.db import connection
+
+    from interviews.search_index import SQLITE_TABLE
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT search_words::text FROM interviews_interview WHERE id = %s", [interview_id]
+            )
+        else:
+            cursor.execute(
+                f"SELECT words FROM {SQLITE_TABLE} WHERE rowid = %s",  # noqa: S608
+                [interview_id],
+            )
+        row = cursor.fetchone()
+    return (row[0] or "") if row else ""
+
+
+def test_search_finds_no_replaced_identifier(reviewed: dict[str, Any], lead: Any) -> None:
+    from django.test import Client
+
+    from interviews.search_index import search_index_update
+
+    interview = reviewed["interview"]
+    search_index_update(interview_ids=[interview.pk])
+    assert "millbrook" in index_words(interview.pk)
+    client = Client()
+    client.force_login(lead)
+    found = client.get("/api/v1/studies/study/search/", {"q": "Millbrook", "mode": "words"})
+    assert found.json()["results"]
+    deid_apply(interview=interview, actor=lead)
+    assert "millbrook" not in index_words(interview.pk)  # the trigger dropped the stale entry
+    for words in ("Millbrook", "Evelyn", "Shaw"):
+        answer = client.get("/api/v1/studies/study/search/", {"q": words, "mode": "words"})
+        assert answer.status_code == 200
+        assert answer.json()["results"] == []
+    assert "millbrook" not in index_words(interview.pk)  # re-indexed from the new text
+    assert "ella" in index_words(interview.pk)

@@ -24,6 +24,7 @@ SUITE_MODULES = [
     "coding.benchmarks.matrix_browser",
     "coding.benchmarks.load",
     "coding.benchmarks.retrieval",
+    "coding.benchmarks.deid",
 ]
 
 
