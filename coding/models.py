@@ -411,3 +411,43 @@ class StudyStopWords(models.Model):
 
     def __str__(self) -> str:
         return f"Stop words of study {self.study_id} ({len(self.words)})"
+
+
+class SavedQuery(models.Model):
+    """A coding query (docs/queries.md) saved with a name and shared with the study, with the
+    counts of its last run: re-running it reads the current data."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="saved_queries")
+    name = models.CharField(max_length=200)
+    query = models.JSONField(help_text="the query in the JSON grammar of docs/queries.md")
+    layer = models.CharField(
+        max_length=20, blank=True, help_text="the layer it reads; blank: the reader's default"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_queries"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    last_run = models.DateTimeField(null=True, blank=True)
+    last_run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_layer = models.JSONField(
+        null=True, blank=True, help_text="the layer the last run read: name, coder, label"
+    )
+    last_total = models.PositiveIntegerField(null=True, blank=True)
+    last_dyads = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "name"], name="saved_query_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="saved_query_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

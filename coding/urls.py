@@ -2,6 +2,7 @@ from django.urls import path
 
 from coding import memos_pages, study_pages, views
 from coding.autocode import views as autocode_views
+from coding.queries import pages as query_pages
 from coding.retrieval import pages as retrieval_pages
 from coding.search import views as search_views
 
@@ -13,6 +14,7 @@ urlpatterns = [
         "interviews/<int:pk>/transcript/", views.interview_transcript, name="interview-transcript"
     ),
     path("studies/<slug:slug>/memos/", memos_pages.study_memos_page, name="study-memos"),
+    path("studies/<slug:slug>/queries/", query_pages.study_queries_page, name="study-queries"),
     path("studies/<slug:slug>/segments/", retrieval_pages.study_segments, name="study-segments"),
     path("studies/<slug:slug>/jobs/", views.study_jobs, name="study-jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),

@@ -379,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "MemoTypeEnum": "coding.models.MemoType",
         "AttributeTypeEnum": "interviews.models.AttributeType",
         "DeidKindEnum": "interviews.models.DeidKind",
+        "QueryLayerEnum": "coding.queries.evaluate.QUERY_LAYERS",
+        "SegmentOrderEnum": "coding.retrieval.segments.ORDERS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -71,6 +71,7 @@ EXPECTED: dict[str, str] = {
     "study-import-transcripts": "lead",
     "study-jobs": "members",
     "study-memos": "members",
+    "study-queries": "members",
     "job-detail": "job",
     "job-cancel": "post_only",
     "dyad-case-study": "members",

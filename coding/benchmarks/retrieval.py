@@ -42,11 +42,14 @@ SEARCHES = [
     ("word search: prefix", "q=listen*&mode=words"),
     ("phrase search", "q=put+the+pen+down&mode=phrase"),
 ]
+# A followed_by pairs segments of one interview: in a patient's interview the turns are the
+# interviewer's and the patient's, so both terms are the patient's (a clinician-role term there
+# finds nothing, and the measure would time an empty answer).
 FOLLOWED_BY = {
     "query": {
         "followed_by": [
             {"code": "OUT.HOPE", "role": "patient"},
-            {"code": "ABI", "role": "clinician"},
+            {"code": "ABI", "role": "patient"},
         ],
         "turns": 2,
     }

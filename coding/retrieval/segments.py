@@ -213,13 +213,37 @@ class SegmentListing:
         # The database sorts (cheaply, with the keys at hand); Python's sort then fixes any
         # difference of collation in a single pass over the nearly sorted list.
         keys = list(queryset.order_by(*fields).values_list(*fields))
-        keys.sort()
-        self.codes: dict[int, tuple[str, str, str, int]] = {
+        codes = {
             pk: (key, name, color, place)
             for pk, key, name, color, place in Code.objects.filter(
                 pk__in={k[CODE] for k in keys}
             ).values_list("id", "key", "name", "color", "order")
         }
+        self._arrange(keys, codes)
+
+    @classmethod
+    def from_keys(
+        cls,
+        keys: list[tuple[Any, ...]],
+        codes: dict[int, tuple[str, str, str, int]],
+        order: str = "dyad",
+    ) -> SegmentListing:
+        """A listing of matches found elsewhere (coding queries), without a query: ``keys`` as
+        (dyad label, side, interview, start, end, coding id, code id), ``codes`` as (key, name,
+        colour, order) by id."""
+        if order not in ORDERS:
+            raise ValidationError({"order": "Use dyad or code."})
+        listing = cls.__new__(cls)
+        listing.order = order
+        listing._arrange(list(keys), codes)
+        return listing
+
+    def _arrange(
+        self, keys: list[tuple[Any, ...]], codes: dict[int, tuple[str, str, str, int]]
+    ) -> None:
+        order = self.order
+        keys.sort()
+        self.codes: dict[int, tuple[str, str, str, int]] = codes
         self.keys = keys
         if order == "code":
             codes = self.codes

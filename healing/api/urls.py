@@ -17,6 +17,7 @@ from coding.exchange.api import (
     StudyImportView,
 )
 from coding.exchange.refi.urls import api_urlpatterns as refi_api_urlpatterns
+from coding.queries.api import QUERY_URLS
 from coding.retrieval.api import RETRIEVAL_URLS
 from coding.search.api import SEARCH_URLS
 from coding.team.api import TEAM_URLS
@@ -76,6 +77,7 @@ urlpatterns = [
     *CASE_STUDY_URLS,
     *COMPARISON_URLS,
     *RETRIEVAL_URLS,
+    *QUERY_URLS,
     *SEARCH_URLS,
     *DEID_REVIEW_URLS,
     *DEID_APPLY_URLS,

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from coding.models import Coding, Layer
+from coding.models import Coding, Layer, SavedQuery
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from healing.jobs.models import Job, JobFile
 from interviews.models import DeidEntity, DeidSpan, DeidTerm, Study
@@ -331,6 +331,26 @@ CASES = [
     Case("undo another study's autocode run", "post",
          lambda w: f"/api/v1/studies/other-study/autocode/{w['autocode_job']}/undo/",
          other_study(404)),
+    # Coding queries: every member runs them (a POST that writes nothing); coders and leads save;
+    # the author or a lead changes and deletes (the lead saved this one).
+    Case("run a coding query", "post", lambda w: "/api/v1/studies/study/queries/run/",
+         members(200), lambda w: {"query": {"followed_by": [{"code": "VAL"}, {"code": "VAL"}],
+                                            "turns": 1}}),
+    Case("list saved queries", "get", lambda w: "/api/v1/studies/study/queries/", members(200)),
+    Case("save a coding query", "post", lambda w: "/api/v1/studies/study/queries/",
+         coders(201), lambda w: {"name": "Valuing", "query": {"code": "VAL"}}),
+    Case("read a saved query", "get",
+         lambda w: f"/api/v1/studies/study/queries/{w['saved_query']}/", members(200)),
+    Case("rename a saved query", "patch",
+         lambda w: f"/api/v1/studies/study/queries/{w['saved_query']}/", lead_only(200),
+         lambda w: {"name": "Renamed"}),
+    Case("delete a saved query", "delete",
+         lambda w: f"/api/v1/studies/study/queries/{w['saved_query']}/", lead_only(204)),
+    Case("re-run a saved query", "post",
+         lambda w: f"/api/v1/studies/study/queries/{w['saved_query']}/run/", members(200),
+         lambda w: {}),
+    Case("the query grammar's JSON Schema", "get", lambda w: "/api/v1/queries/schema/",
+         everyone(200) | {"anonymous": 200}),
     # Full-text search (members) and coding its hits (coders and leads; the undo is the
     # autocode undo: the run's own coder, or a lead)
     Case("search the transcripts", "get", lambda w: "/api/v1/studies/study/search/?q=trust",
@@ -406,6 +426,9 @@ def world(
     other_participant = participant_get_or_create(
         study=other, role="clinician", pseudonym="Dr. Other"
     )
+    saved_query = SavedQuery.objects.create(
+        study=study, name="Lead's query", query={"code": "VAL"}, author=lead
+    )
     other_attribute = attribute_define(study=other, entity="dyad", key="size", type="text")
 
     def study_json() -> bytes:
@@ -440,6 +463,7 @@ def world(
         "other_participant": other_participant.pk,
         "other_attribute": other_attribute.pk,
         "other_code": code(other, "VAL").pk,
+        "saved_query": saved_query.pk,
         "study_json": study_json,
     }  # fmt: skip
 
@@ -498,6 +522,9 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix() -> None:
         "/api/v1/studies/{slug}/saturation/", "/api/v1/studies/{slug}/segments/",
         "/api/v1/studies/{slug}/audit-trail.csv", "/api/v1/studies/{slug}/dyads/paste/",
         "/api/v1/interviews/{id}/speakers/",
+        "/api/v1/studies/{slug}/queries/", "/api/v1/studies/{slug}/queries/run/",
+        "/api/v1/studies/{slug}/queries/{id}/", "/api/v1/studies/{slug}/queries/{id}/run/",
+        "/api/v1/queries/schema/",
         "/api/v1/interviews/{id}/deid/", "/api/v1/interviews/{id}/deid/propose/",
         "/api/v1/interviews/{id}/deid/spans/", "/api/v1/interviews/{id}/deid/spans/{span_id}/",
         "/api/v1/interviews/{id}/deid/spans/{span_id}/accept-all/",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
-from coding.models import Assignment, Code, Coding, Memo
+from coding.models import Assignment, Code, Coding, Memo, SavedQuery
 from healing.audit.models import AuditEvent
 from healing.jobs.models import Job
 from interviews.models import AttributeDefinition, Dyad, Interview, Participant, Study
@@ -43,10 +43,16 @@ NOT_INTO_THE_STUDY = {
     "undo another study's autocode run",
     "replace another study's stop words",
 }
-WRITES = [c for c in CASES if c.method != "get" and c.name not in NOT_INTO_THE_STUDY]
-READS = [c for c in CASES if c.method == "get"]
+# POSTs that read: running a coding query (re-running a saved one keeps no counts when archived).
+POST_READS = {"run a coding query", "re-run a saved query"}
+WRITES = [
+    c
+    for c in CASES
+    if c.method != "get" and c.name not in NOT_INTO_THE_STUDY and c.name not in POST_READS
+]
+READS = [c for c in CASES if c.method == "get" or c.name in POST_READS]
 MODELS = (Study, Dyad, Interview, Participant, AttributeDefinition, Code, Coding, Memo,
-          Assignment, AuditEvent)  # fmt: skip
+          Assignment, AuditEvent, SavedQuery)  # fmt: skip
 
 
 def counts() -> dict[str, int]:
@@ -233,3 +239,24 @@ def test_archived_interview_still_codes_nothing_from_an_old_page(study: Study, l
     client = APIClient()
     client.force_authenticate(lead)
     assert client.get(f"/api/v1/interviews/{interview.pk}/workspace/").status_code == 200
+
+
+def test_coding_queries_run_but_save_nothing_when_archived(
+    world: dict[str, Any],  # noqa: F811
+    study: Study,
+    lead: Any,
+) -> None:
+    archive(study, lead)
+    client = APIClient()
+    client.force_authenticate(lead)
+    saved = world["saved_query"]
+    response = client.post(f"/api/v1/studies/study/queries/{saved}/run/", {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["saved"]["counts_kept"] is False
+    assert SavedQuery.objects.get(pk=saved).last_run is None
+    page = Client()
+    page.force_login(lead)
+    rerun = page.post("/studies/study/queries/", {"rerun": saved})
+    assert rerun.status_code == 302
+    assert SavedQuery.objects.get(pk=saved).last_run is None
+    assert page.get(f"/studies/study/queries/?run={saved}").status_code == 200

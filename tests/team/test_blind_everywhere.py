@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 
 from coding.comparison.views import CHARTS, VIEW_LABELS
 from coding.exchange.registry import CODEBOOK_EXPORTS, STUDY_EXPORTS, load_formats
-from coding.models import Adjudication, Assignment, Coding, Layer
+from coding.models import Adjudication, Assignment, Coding, Layer, SavedQuery
 from coding.services import CodingInput, codings_bulk_create, memo_create
 from coding.team.reports import AgreementRequest, agreement_report_start
 from healing.jobs.models import Job, JobFile
@@ -130,6 +130,15 @@ def world(
         memo_create(study=study, author=coder, body="A's own memo", interview=patient),
         memo_create(study=study, author=lead, body="Lead guidance for the team"),
     ]
+    saved_queries = [
+        # B's saved query is B's work: hidden from A while blind (the lead's is shared).
+        SavedQuery.objects.create(
+            study=study, name=f"{SECRET}-QUERY", query={"code": "OUT.TRUST"}, author=coder2
+        ),
+        SavedQuery.objects.create(
+            study=study, name="Lead's query", query={"code": "VAL"}, author=lead
+        ),
+    ]
     assignments = [
         Assignment.objects.create(interview=patient, coder=person, assigned_by=lead)
         for person in (coder, coder2)
@@ -202,6 +211,7 @@ def world(
             "jobs": jobs,
             "files": files,
             "assignments": [a.pk for a in assignments],
+            "queries": [q.pk for q in saved_queries],
             "users": [coder.pk, coder2.pk],
             "participants": [participant.pk],
             "attributes": [attribute.pk],
@@ -232,6 +242,7 @@ COLLECTIONS = {
     "imports": "jobs",
     "versions": "versions",
     "members": "users",
+    "queries": "queries",
 }
 
 
