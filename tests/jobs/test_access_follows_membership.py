@@ -90,6 +90,10 @@ def _world(study: Study, user: Any, lead: Any, jobs: list[int]) -> World:
             "attributes": [PLACEHOLDER],
             "tokens": [PLACEHOLDER],
             "versions": [1],
+            "deid_spans": [PLACEHOLDER],
+            "deid_entities": [PLACEHOLDER],
+            "deid_terms": [PLACEHOLDER],
+            "queries": [PLACEHOLDER],
         },
     )
 
