@@ -16,7 +16,7 @@ from django.test import Client
 
 from coding.models import Coding
 from interviews.models import Study
-from tests.retrieval.world import World, build_world, in_layer
+from tests.retrieval.world import World, assert_in_code_order, build_world, in_layer
 
 pytestmark = pytest.mark.django_db
 
@@ -268,20 +268,7 @@ def test_results_are_retrieved_segments_with_context(world: World, lead: Any) ->
 def test_ordered_by_code_and_counts(world: World, lead: Any) -> None:
     query = {"any": [VAL, HOPE, ABI]}
     results, answer = run_all(client_for(lead), query, order="code")
-    order = {c.key: (c.order, c.key) for c in world.codes.values()}
-    keys = [
-        (
-            order[r["code"]],
-            r["dyad"],
-            r["perspective"],
-            r["interview"],
-            r["start"],
-            r["end"],
-            r["id"],
-        )
-        for r in results
-    ]
-    assert keys == sorted(keys)
+    assert_in_code_order(world, results)
     expected = Reference(world, layer="default").run(query)
     per_dyad: dict[str, int] = {}
     per_code: dict[str, int] = {}

@@ -15,7 +15,7 @@ from django.test import Client
 
 from coding.retrieval.segments import widen_after, widen_before
 from interviews.models import Study
-from tests.retrieval.world import World, build_world, in_layer
+from tests.retrieval.world import World, assert_in_code_order, build_world, in_layer
 
 pytestmark = pytest.mark.django_db
 
@@ -229,20 +229,7 @@ def test_each_result_carries_its_place_and_context(world: World, lead: Any) -> N
 
 def test_ordered_by_code(world: World, lead: Any) -> None:
     results = fetch_all(client_for(lead), {"order": ["code"]})
-    order = {c.key: (c.order, c.key) for c in world.codes.values()}
-    keys = [
-        (
-            order[r["code"]],
-            r["dyad"],
-            r["perspective"],
-            r["interview"],
-            r["start"],
-            r["end"],
-            r["id"],
-        )
-        for r in results
-    ]
-    assert keys == sorted(keys)
+    assert_in_code_order(world, results)
     assert sorted(ids(results)) == sorted(reference(world))
 
 

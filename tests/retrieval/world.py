@@ -182,3 +182,21 @@ def in_layer(world: World, coding: Coding, layer: str, coder_id: int | None) -> 
             coder_id is None or coding.coder_id == coder_id
         )
     return coding.layer == Layer.INDIVIDUAL and (coder_id is None or coding.coder_id == coder_id)
+
+
+def assert_in_code_order(world: World, results: list[dict[str, Any]]) -> None:
+    """Segments listed by code (the codebook's order), then dyad, side, interview and span."""
+    order = {c.key: (c.order, c.key) for c in world.codes.values()}
+    keys = [
+        (
+            order[r["code"]],
+            r["dyad"],
+            r["perspective"],
+            r["interview"],
+            r["start"],
+            r["end"],
+            r["id"],
+        )
+        for r in results
+    ]
+    assert keys == sorted(keys)
