@@ -85,7 +85,7 @@ def _coders(*, study: Study, access: Access, user: Any) -> list[str]:
     )
 
 
-def _attribute_controls(*, study: Study, params: dict[str, list[str]]) -> list[dict[str, Any]]:
+def attribute_controls(*, study: Study, params: dict[str, list[str]]) -> list[dict[str, Any]]:
     """One control per attribute: values to pick, or a from–to range for numbers and dates."""
     controls = []
     for definition in AttributeDefinition.objects.filter(study=study).order_by(
@@ -172,7 +172,7 @@ def study_segments(
         "codes": _codes_in_tree_order(study),
         "dyads": Dyad.objects.filter(study=study).order_by("label").values_list("label", flat=True),
         "coders": _coders(study=study, access=access, user=request.user),
-        "attributes": _attribute_controls(study=study, params=params),
+        "attributes": attribute_controls(study=study, params=params),
         "roles": ROLES,
         "orders": ORDERS,
         "max_context": MAX_CONTEXT,

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from coding.retrieval.api import query_dict
 from coding.retrieval.filters import ATTRIBUTE_PREFIX, DEFAULT_CONTEXT, ROLES
+from coding.retrieval.pages import attribute_controls
 from coding.search.api import page_for, params_checked
 from coding.search.code_hits import search_code_check, search_code_start
 from coding.search.query import MODES
@@ -103,7 +104,8 @@ def study_search(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "modes": MODES,
             "roles": ROLES,
             "dyads": list(Dyad.objects.filter(study=study).values_list("label", flat=True)),
-            "attribute_pairs": [(k, v) for k, v in pairs if k.startswith(ATTRIBUTE_PREFIX)],
+            "attributes": attribute_controls(study=study, params=params),
+            "attributes_open": any(k.startswith(ATTRIBUTE_PREFIX) for k, _ in pairs),
             "search_pairs": [(k, v) for k, v in pairs if k != "context"],
             "search": search,
             "page": page,
