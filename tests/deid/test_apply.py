@@ -17,7 +17,15 @@ from coding.services import CodingInput, codings_bulk_create, memo_create
 from healing.jobs.models import Job, JobFile
 from interviews.deid.entities import entity_digest
 from interviews.deid.rewrite import Replacement, rewrite
-from interviews.models import DeidEntity, DeidSpan, DeidStatus, Interview, ProtectedOriginal, Study
+from interviews.models import (
+    DeidEntity,
+    DeidSpan,
+    DeidStatus,
+    DeidTerm,
+    Interview,
+    ProtectedOriginal,
+    Study,
+)
 from tests.factories import code, make_interview
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +128,7 @@ def reviewed(study: Study, lead: Any, coder: Any, coder2: Any) -> dict[str, Any]
                 coding=made["coder:individual:around"])  # fmt: skip
     job = Job.objects.create(kind="export", study=study, user=lead, params={"q": "Evelyn Shaw"})
     JobFile.objects.create(job=job, direction="output", name="x.csv", size=6, data=b"Evelyn")
+    DeidTerm.objects.create(study=study, list="names", text="Evelyn Shaw")
     before = {pk: (c.start, c.end) for pk, c in ((c.pk, c) for c in made.values())}
     accepted = accept_all(interview, lead)
     return {"interview": interview, "made": made, "before": before, "accepted": accepted,
@@ -167,8 +176,8 @@ def test_apply_moves_every_span_onto_the_same_words(reviewed: dict[str, Any], le
 def text_columns() -> list[tuple[type[models.Model], str]]:
     columns = []
     for model in apps.get_models():
-        if model is ProtectedOriginal:
-            continue
+        if model in (ProtectedOriginal, DeidTerm):
+            continue  # protected by design: the leads' original and private names list
         for field in model._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField | models.JSONField):
                 columns.append((model, field.attname))
