@@ -187,6 +187,8 @@ class Evaluation:
     train_seconds: float
     suggest_seconds: float
     report: dict[str, Any] = field(repr=False, default_factory=dict)
+    # The suggested layer per interview: (code id, start, end), one span per suggested unit.
+    suggestions: dict[int, list[tuple[int, int, int]]] = field(repr=False, default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -211,6 +213,7 @@ def evaluate_leave_one_dyad_out(
     report = agreement_report(code_ids=list(corpus.code_keys), switched_off=corpus.switched_off)
     dyads = list(dict.fromkeys(doc.dyad_id for doc in corpus.interviews))
     train_seconds = suggest_seconds = 0.0
+    suggestions: dict[int, list[tuple[int, int, int]]] = {}
     for done, dyad in enumerate(dyads, start=1):
         held_out = [doc for doc in corpus.interviews if doc.dyad_id == dyad]
         training = [doc for doc in corpus.interviews if doc.dyad_id != dyad]
@@ -220,13 +223,14 @@ def evaluate_leave_one_dyad_out(
         for doc in held_out:
             units = doc.units(unit)
             began = time.perf_counter()
-            suggestions = model.suggest([doc.text[s:e] for s, e in units])
+            proposed = model.suggest([doc.text[s:e] for s, e in units])
             suggest_seconds += time.perf_counter() - began
             suggested = [
                 (key_to_id[key], start, end)
-                for (start, end), keys in zip(units, suggestions, strict=True)
+                for (start, end), keys in zip(units, proposed, strict=True)
                 for key in keys
             ]
+            suggestions[doc.id] = suggested
             report.add_interview(
                 compare_interview(
                     interview_id=doc.id,
@@ -238,8 +242,11 @@ def evaluate_leave_one_dyad_out(
             )
         if progress is not None:
             progress(done, len(dyads))
-    result = report.result()
-    return _figures(corpus, engine.name, unit, result, len(dyads), train_seconds, suggest_seconds)
+    evaluation = _figures(
+        corpus, engine.name, unit, report.result(), len(dyads), train_seconds, suggest_seconds
+    )
+    evaluation.suggestions = suggestions
+    return evaluation
 
 
 def _figures(

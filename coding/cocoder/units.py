@@ -1,7 +1,7 @@
 """Units the co-coder codes: speaker turns, or sentences within turns, as code-point spans.
 
-A unit is ``(start, end)`` into the interview's text, half-open, with its surrounding
-whitespace left out. Sentences never cross a turn boundary; text outside every turn (speaker
+A unit is ``(start, end)`` into the interview's text, half-open: a turn as stored, a sentence
+with its surrounding whitespace left out. Sentences never cross a turn boundary; text outside every turn (speaker
 labels, say) is not part of any unit. An interview without turns is one region.
 """
 
@@ -28,14 +28,14 @@ def _trimmed(text: str, start: int, end: int) -> Unit | None:
 
 
 def turn_units(text: str, turns: Sequence[tuple[int, int]]) -> list[Unit]:
-    """The interview's turns as units (the whole text when it has none), whitespace trimmed."""
+    """The interview's turns as units, exactly as stored (the agreement report's turn units),
+    or the whole text when it has none; empty turns are left out."""
     regions = list(turns) or [(0, len(text))]
-    units = []
-    for start, end in regions:
-        unit = _trimmed(text, max(0, start), min(len(text), end))
-        if unit is not None:
-            units.append(unit)
-    return units
+    return [
+        (max(0, start), min(len(text), end))
+        for start, end in regions
+        if max(0, start) < min(len(text), end)
+    ]
 
 
 def sentence_units(text: str, turns: Sequence[tuple[int, int]]) -> list[Unit]:
