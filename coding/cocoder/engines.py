@@ -99,16 +99,12 @@ class TfidfModel:
 
     def predict(self, units: Sequence[str]) -> list[dict[str, float]]:
         scores = self._scores(units)
-        return [
-            {key: float(row[k]) for k, key in enumerate(self.code_keys)} for row in scores
-        ]
+        return [{key: float(row[k]) for k, key in enumerate(self.code_keys)} for row in scores]
 
     def suggest(self, units: Sequence[str]) -> list[set[str]]:
         scores = self._scores(units)
         active = [(k, key) for k, key in enumerate(self.code_keys) if key in self.code_thresholds]
-        return [
-            {key for k, key in active if row[k] >= self.code_thresholds[key]} for row in scores
-        ]
+        return [{key for k, key in active if row[k] >= self.code_thresholds[key]} for row in scores]
 
 
 THRESHOLD_GRID = tuple(round(0.05 * step, 2) for step in range(1, 20))

@@ -120,9 +120,7 @@ def training_passages(
     for doc in docs:
         units = doc.units(unit)
         for (start, end), codes in zip(units, unit_codes(units, doc.codings), strict=True):
-            passages.append(
-                Passage(doc.text[start:end], frozenset(code_keys[c] for c in codes))
-            )
+            passages.append(Passage(doc.text[start:end], frozenset(code_keys[c] for c in codes)))
     return passages
 
 
@@ -147,7 +145,9 @@ def compare_interview(
     )
 
 
-def agreement_report(*, code_ids: Sequence[int], switched_off: Iterable[int] = ()) -> AgreementReport:
+def agreement_report(
+    *, code_ids: Sequence[int], switched_off: Iterable[int] = ()
+) -> AgreementReport:
     """The team's agreement report for the settled and the suggested layer. The report's turn
     unit takes whatever units it is given: speaker turns, or sentences."""
     return AgreementReport(

@@ -1,8 +1,9 @@
 """Units the co-coder codes: speaker turns, or sentences within turns, as code-point spans.
 
 A unit is ``(start, end)`` into the interview's text, half-open: a turn as stored, a sentence
-with its surrounding whitespace left out. Sentences never cross a turn boundary; text outside every turn (speaker
-labels, say) is not part of any unit. An interview without turns is one region.
+with its surrounding whitespace left out. Sentences never cross a turn boundary; text outside
+every turn (speaker labels, say) is not part of any unit. An interview without turns is one
+region.
 """
 
 from __future__ import annotations

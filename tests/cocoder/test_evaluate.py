@@ -78,7 +78,8 @@ def test_the_evaluation_statistics_are_the_agreement_reports_on_the_same_layers(
     assert evaluation.dyads == 5
     by_key = {c.key: c for c in evaluation.codes}
     assert by_key["VAL.PRES.ATT"].passages + by_key["POW.EDU"].passages > 0
-    assert by_key["VAL.PRES.ATT"].alpha is not None and by_key["VAL.PRES.ATT"].alpha > 0.5
+    assert by_key["VAL.PRES.ATT"].alpha is not None
+    assert by_key["VAL.PRES.ATT"].alpha > 0.5
     if unit == "sentence":
         # The team's report has no sentence unit: its turn unit is only checked on turns.
         return
@@ -152,9 +153,7 @@ def test_the_command_prints_a_table(study: Study, coder: Any) -> None:
         ([], "at least two dyads"),
     ],
 )
-def test_the_command_refuses_bad_input(
-    study: Study, arguments: list[str], message: str
-) -> None:
+def test_the_command_refuses_bad_input(study: Study, arguments: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("cocoder_evaluate", "--study", study.slug, *arguments, stdout=io.StringIO())
 

@@ -44,9 +44,7 @@ class Command(BaseCommand):
         corpus = study_corpus(study=study)
         if len({doc.dyad_id for doc in corpus.interviews}) < 2:
             raise CommandError("Leave-one-dyad-out needs a study with at least two dyads.")
-        evaluation = evaluate_leave_one_dyad_out(
-            corpus=corpus, engine=engine, unit=options["unit"]
-        )
+        evaluation = evaluate_leave_one_dyad_out(corpus=corpus, engine=engine, unit=options["unit"])
         if options["json"]:
             self.stdout.write(json.dumps(evaluation.as_json(), indent=2))
             return
