@@ -82,8 +82,9 @@ KNOWN_ORGS = words("""
     humana aetna anthem cigna unitedhealthcare centene
     molina medtronic abbott dexcom resmed philips insulet stryker cummins caterpillar deere
     whirlpool dow dupont ibm microsoft intel dell verizon at&t comcast xfinity spectrum
-    """) | frozenset(["rite aid", "dollar general", "united healthcare", "kaiser permanente",
-                     "kaiser"])
+    """) | frozenset(
+    ["rite aid", "dollar general", "united healthcare", "kaiser permanente", "kaiser"]
+)
 # Lower-case words after a name that make it an employer or business: "the Rawsonville plant",
 # "the Planters peanut factory" (the name's run ends before the noun).
 _WORKPLACE_NOUNS = words("""
@@ -493,7 +494,11 @@ class NameFinder:
                 proposal = replace(proposal, end=end, text=self.text[proposal.start : end])
             yield proposal
             return
-        if words[0].rstrip(".") in {"st", "saint"} and last == first + 1 and tokens[last].possessive:
+        if (
+            words[0].rstrip(".") in {"st", "saint"}
+            and last == first + 1
+            and tokens[last].possessive
+        ):
             # "at St. Joe's": a saint's name with a possessive names a parish, a school or a
             # hospital, not a person
             start, end = tokens[first].start, tokens[last].end + 2

@@ -24,7 +24,11 @@ def found(text: str) -> dict[str, Kind]:
         ("Her old doctor was at KPG, and he retired.", "KPG", Kind.ORG),
         ("My supplement is with NRTA now.", "NRTA", Kind.ORG),
         # a title word inside an organisation's name is no title
-        ("They sent the Visiting Nurse Service of Dane County out.", "Visiting Nurse Service of Dane County", Kind.ORG),
+        (
+            "They sent the Visiting Nurse Service of Dane County out.",
+            "Visiting Nurse Service of Dane County",
+            Kind.ORG,
+        ),
         # a saint's name with a possessive is a parish, school or hospital
         ("They did the scan at St. Agnes's last week.", "St. Agnes's", Kind.LOCATION),
         ("We go to St. Mary's on Sundays.", "St. Mary's", Kind.LOCATION),
