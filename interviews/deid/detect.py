@@ -31,7 +31,7 @@ from interviews.importing.turns import detect_turns
 
 from . import patterns
 from .lexicon import AMBIGUOUS_NAMES, NOT_NAMES, RARE_AS_WORDS, first_names, fold
-from .names import TITLES, NameFinder, begins_sentence
+from .names import FACILITY_WORDS, NAME_PARTS, ORG_WORDS, TITLES, NameFinder, begins_sentence
 from .proposals import DeidContext, Kind, Proposal, Source
 
 _TITLE_PREFIX = re.compile(
@@ -142,6 +142,8 @@ def _label_name(label: str) -> str | None:
     name = _TITLE_PREFIX.sub("", label.strip()).strip()
     if name == label.strip() and role_word(label) is not None:
         return None
+    if _NUMBERED_SPEAKER.fullmatch(name):
+        return None  # "Speaker 1", "Speaker 2": what transcription software writes
     if not name or not any(char.isalpha() for char in name):
         return None
     if name.casefold() in NOT_NAMES or (len(name) == 1 and name == label.strip()):
@@ -188,6 +190,8 @@ def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
         parts = [surface]
         if proposal.kind is Kind.PERSON:
             parts += [part for part in re.split(r"\s+", surface) if len(part) > 2]
+        else:
+            parts += _org_head(surface)
         sure = proposal.confidence >= 0.85 or proposal.source in _SURE_SOURCES
         for part in parts:
             folded = part.casefold()
@@ -242,6 +246,26 @@ def _repeats(text: str, chosen: list[Proposal]) -> Iterator[Proposal]:
             break
 
 
+def _org_head(surface: str) -> list[str]:
+    """The distinctive head of an organisation or facility, as people shorten it: "Gerrity's"
+    in "Gerrity's Pharmacy", "Hollister" in "Hollister Foods" (one capitalised word, no common
+    word, before the organisation or facility word)."""
+    words = surface.split()
+    if len(words) != 2 or not words[0][:1].isupper():
+        return []
+    head, tail = words[0], words[1].casefold().rstrip(".")
+    bare = re.sub(r"['’]s$", "", head).casefold()
+    if tail not in ORG_WORDS and tail not in FACILITY_WORDS:
+        return []
+    if bare in NOT_NAMES or bare in ORG_WORDS or bare in FACILITY_WORDS or bare in NAME_PARTS:
+        return []
+    return [head]
+
+
+_NUMBERED_SPEAKER = re.compile(
+    r"(?:speaker|spk|voice|person|participant|respondent|subject|caller|unknown)\s*#?\s*\d{1,3}",
+    re.IGNORECASE,
+)
 _SURE_SOURCES = frozenset({Source.SPEAKER_LABEL, Source.STUDY})
 _WORD = re.compile(r"[^\W_]+")
 

@@ -76,12 +76,25 @@ ORG_WORDS = words("""
 # is in the run ("Bluegrass Home Care", "Adena Health System").
 _HEALTH_ORG = words("system systems partners associates group service services alliance")
 KNOWN_ORGS = words("""
-    walmart wal-mart amazon kroger meijer target costco walgreens cvs rite aid publix safeway
+    walmart wal-mart amazon kroger meijer target costco walgreens cvs publix safeway
     albertsons aldi lowe's lowes ups fedex usps ford gm chrysler stellantis toyota honda nissan
-    boeing tyson cargill pepsico coca-cola mcdonald's starbucks wendy's subway dollar general
-    humana aetna anthem cigna unitedhealthcare united healthcare kaiser permanente centene
+    boeing tyson cargill pepsico coca-cola mcdonald's starbucks wendy's subway
+    humana aetna anthem cigna unitedhealthcare centene
     molina medtronic abbott dexcom resmed philips insulet stryker cummins caterpillar deere
     whirlpool dow dupont ibm microsoft intel dell verizon at&t comcast xfinity spectrum
+    """) | frozenset(
+    ["rite aid", "dollar general", "united healthcare", "kaiser permanente", "kaiser"]
+)
+# Lower-case words after a name that make it an employer or business: "the Rawsonville plant",
+# "the Planters peanut factory" (the name's run ends before the noun).
+_WORKPLACE_NOUNS = words("""
+    plant plants mill mills factory warehouse refinery mine mines cannery foundry depot
+    dealership casino plant's headquarters shop store stores distribution
+    """)
+# Lower-case nouns after an acronym that make it an organisation: "the LCTA bus".
+_ACRONYM_ORG_NOUNS = words("""
+    bus buses office offices plant union program programme plan card store building campus
+    caseworker rep headquarters hotline branch chapter
     """)
 _LOCATION_CUES = words("in from near outside past around across towards toward into")
 _MOTION = words("""
@@ -131,6 +144,7 @@ _STREET_WORDS = words(
     "street st avenue ave road rd lane ln drive boulevard blvd court way place pike highway"
 )
 _COLOURS = words("white black green brown red blue gray grey silver golden")
+NAME_PARTS = _NAME_PARTS
 _RUN_OPENERS = _NAME_PARTS | _COLOURS | DEMONYMS
 _CONNECTORS = words("and of de del della la le van von der den da dos das du bin ibn al el &")
 _NOT_DATES = frozenset(["good friday", "palm sunday", "ash wednesday", "holy week"])
@@ -263,6 +277,18 @@ class NameFinder:
             and self._is_run_word(self.tokens[index + 1])
         )
 
+    def _title_in_name(self, index: int) -> bool:
+        """A capitalised title word before an organisation word: "Visiting Nurse Association"."""
+        tokens = self.tokens
+        return (
+            tokens[index].capitalised
+            and tokens[index].folded in TITLES
+            and index + 1 < len(tokens)
+            and self._gap(index, index + 1) == " "
+            and tokens[index + 1].capitalised
+            and tokens[index + 1].folded.rstrip(".") in ORG_WORDS
+        )
+
     def _is_first_name(self, token: Token) -> bool:
         folded = token.folded
         return folded in self.common_names or folded in self.other_names
@@ -320,6 +346,8 @@ class NameFinder:
         following = self.tokens[index + 1]
         if gap != " " and token.folded not in _ABBREVIATED_TITLES:
             return False  # "Thank you, Doctor. Anything to add?"
+        if following.folded.rstrip(".") in ORG_WORDS and token.folded not in {"st", "saint"}:
+            return False  # "the Visiting Nurse Association": a title word inside a name
         return (
             gap in {" ", ". ", "."}
             and following.capitalised
@@ -391,7 +419,7 @@ class NameFinder:
                 and (first == 0 or tokens[first - 1].folded in TITLES)
             ):
                 break  # "Mrs. G. Cambodian, came as a refugee": an initial ends a sentence
-            if self._is_run_word(nxt):
+            if self._is_run_word(nxt) or self._title_in_name(end + 1):
                 end += 1
                 continue
             # connectors inside names: "Heart and Vascular", "Santuario de Chimayó",
@@ -465,6 +493,26 @@ class NameFinder:
                 end = proposal.end + number.end()
                 proposal = replace(proposal, end=end, text=self.text[proposal.start : end])
             yield proposal
+            return
+        if (
+            words[0].rstrip(".") in {"st", "saint"}
+            and last == first + 1
+            and tokens[last].possessive
+        ):
+            # "at St. Joe's": a saint's name with a possessive names a parish, a school or a
+            # hospital, not a person
+            start, end = tokens[first].start, tokens[last].end + 2
+            yield Proposal(start, end, Kind.LOCATION, self.text[start:end], 0.7, Source.CONTEXT)
+            return
+        workplace = re.match(r" ([a-z]+)\b", self.text[run.end : run.end + 16])
+        if (
+            workplace
+            and workplace[1] in _WORKPLACE_NOUNS
+            and not tokens[last].possessive
+            and not self._person_like(first, last)
+            and not (tokens[first].initial and last == first)
+        ):
+            yield self._proposal(first, last, Kind.ORG, 0.7)  # "the Rawsonville plant"
             return
         if (
             tokens[last].possessive
@@ -644,6 +692,21 @@ class NameFinder:
             return None
         if _ORG_CUES.search(before):
             return self._proposal(index, index, Kind.ORG, 0.6)
+        plain = (
+            len(token.text) >= 3
+            and token.text.isalpha()
+            and token.folded not in NOT_NAMES
+            and token.folded not in _MEDICAL_ACRONYMS
+            and token.folded not in self.states
+            and token.folded not in COUNTRIES
+        )
+        after = re.match(r" ([a-z]+)\b", self.text[token.end : token.end + 16])
+        if plain and after and after[1] in _ACRONYM_ORG_NOUNS:
+            return self._proposal(index, index, Kind.ORG, 0.6)  # "the LCTA bus"
+        if plain and re.search(
+            r"\b(?:at|with|through|by|joined|member of|card from|letter from)\s+$", before
+        ):
+            return self._proposal(index, index, Kind.ORG, 0.55)  # "Dr. Feldman at IHA"
         if re.search(r"\b(?:at|from|for|with|to) the $", before) and (
             token.folded not in NOT_NAMES and token.folded not in _MEDICAL_ACRONYMS
         ):

@@ -132,8 +132,27 @@ _DATE_PATTERNS = [
     # 3/14/2021, 02/27/1953, 11-3-19, 2021-03-14
     (re.compile(r"(?<![\d/.-])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/-]|\.\d)"), 0.9),
     (re.compile(r"(?<![\d/.-])(?:19|20)\d{2}-\d{2}-\d{2}(?![\d-])"), 0.9),
-    # "on 4/12": a month and day with a cue
-    (re.compile(r"\b(?:on|since|until|by) (?P<v>\d{1,2}/\d{1,2})(?![\d/])", re.IGNORECASE), 0.7),
+    # "on 4/12", "first, 3/22, then": a month and day with a cue (a preposition, or commas
+    # around it), a valid month and day, and no fraction's "of" after it
+    (
+        re.compile(
+            r"(?:\b(?:on|since|until|till|by|from|through|before|after|around|dated|was) |, )"
+            r"(?P<v>(?:1[0-2]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9]))(?![\d/])(?!\s+(?:of|cups?)\b)",
+            re.IGNORECASE,
+        ),
+        0.7,
+    ),
+    # Thursday, June 7th: a weekday joined to a month and day
+    (re.compile(rf"\b{_WEEKDAY},?\s+{_MONTH}\s+{_DAY}\b{_YEAR}?", re.IGNORECASE), 0.92),
+    # the first week of March 2022, the last weekend of June
+    (
+        re.compile(
+            r"\b(?:first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+(?:week|weekend)\s+"
+            rf"(?:of|in)\s+{_MONTH}{_YEAR}?",
+            re.IGNORECASE,
+        ),
+        0.8,
+    ),
     # Friday the 5th, Tuesday the 3rd of November
     (
         re.compile(
@@ -149,7 +168,14 @@ _DATE_PATTERNS = [
             r"fourth\s+of\s+july|independence\s+day|memorial\s+day|labou?r\s+day|"
             r"mother'?[s’]?\s+day|father'?[s’]?\s+day|easter\s+sunday|veterans'?\s+day)"
             rf"{_YEAR}?"
-            r"|\b(?:christmas|easter|thanksgiving|halloween)(?=,?\s+(?:19|20)\d{2})"
+            r"|\b(?:juneteenth|boxing\s+day|st\.?\s+patrick'?[s’]?\s+day|cinco\s+de\s+mayo)"
+            rf"{_YEAR}?"
+            # feasts that move, and bare feasts, are dates only with a year ("Good Friday 2023")
+            r"|\b(?:christmas|easter|thanksgiving(?:\s+day)?|halloween|good\s+friday|"
+            r"palm\s+sunday|ash\s+wednesday|easter\s+monday|mardi\s+gras|black\s+friday|"
+            r"passover|yom\s+kippur|rosh\s+hashanah|hanukk?ah|diwali|eid(?:\s+al-\w+)?|"
+            r"election\s+day|super\s+bowl\s+sunday|(?:mlk|martin\s+luther\s+king)\s+day|"
+            r"presidents'?\s+day)(?=,?\s+(?:19|20)\d{2})"
             rf"{_YEAR}",
             re.IGNORECASE,
         ),
@@ -160,7 +186,8 @@ _DATE_PATTERNS = [
 _THE_ORDINAL = re.compile(
     rf"(?<=\bthe )(?:{_ORDINAL}|{_ORDINAL_WORDS})\b"
     r"(?!\s+(?:floor|grade|century|time|hole|row|percent|place|street|avenue|birthday|"
-    r"anniversary|round|step|one|person|patient|visit|day|week|month|year|of\s+(?:them|us)))",
+    r"anniversary|round|step|one|person|patient|visit|day|week|month|year|of\s+(?:them|us)|"
+    rf"{_WEEKDAY}|weekend))",
     re.IGNORECASE,
 )
 
@@ -242,6 +269,11 @@ _STREET = re.compile(
     r"(?:Street|Avenue|Road|Lane|Boulevard|Court|Terrace|Highway|Pike|Parkway|Trail|Ave\.|St\.)"
     r"(?!\w)"
 )
+# Route 9, State Route 32, County Road 12, Highway 50, I-70, US 23
+_ROUTE = re.compile(
+    r"\b(?:(?:State|County|Farm|US|U\.S\.)\s+)?(?:Route|Rte\.?|Road|Highway|Hwy\.?)\s+\d{1,4}[A-Z]?\b"
+    r"|\b(?:I|US|SR|CR)-\d{1,3}\b"
+)
 _PO_BOX = re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+", re.IGNORECASE)
 _ZIP = re.compile(r"(?<![\w$.,-])\d{5}(?:-\d{4})?(?![\w%-])")
 
@@ -251,6 +283,8 @@ def addresses(text: str) -> Iterator[Proposal]:
         yield _proposal(text, match.start(), match.end(), Kind.LOCATION, 0.9)
     for match in _STREET.finditer(text):
         yield _proposal(text, match.start(), match.end(), Kind.LOCATION, 0.75)
+    for match in _ROUTE.finditer(text):
+        yield _proposal(text, match.start(), match.end(), Kind.LOCATION, 0.7)
     for match in _PO_BOX.finditer(text):
         yield _proposal(text, match.start(), match.end(), Kind.LOCATION, 0.9)
     for match in _ZIP.finditer(text):
