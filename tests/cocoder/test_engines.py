@@ -85,7 +85,7 @@ def test_the_embedding_engine_without_the_extra_says_how_to_install_it() -> None
         with pytest.raises(EngineUnavailable) as raised:
             engine_get("embedding")
         assert str(raised.value) == AI_EXTRA_HINT
-        assert "pip install -r requirements-ai.txt" in AI_EXTRA_HINT
+        assert "use --engine tfidf" in AI_EXTRA_HINT
     else:
         pytest.skip("the AI extra is installed here")
 
