@@ -42,17 +42,12 @@ from interviews.models import (
 from interviews.selectors import Access
 
 ATTRIBUTE_PREFIX = "attr."
-ATTRIBUTE_OPERATORS = ("eq", "in", "gte", "lte")
 ORDERED_TYPES = (AttributeType.INTEGER, AttributeType.DECIMAL, AttributeType.DATE)
 PERSPECTIVES = (Perspective.PATIENT, Perspective.CLINICIAN)
 ROLES = tuple(TurnRole.values)
 DEFAULT_CONTEXT = 200
 MAX_CONTEXT = 5000
 OPERATOR_SYMBOLS = {"eq": "=", "in": "is one of", "gte": "≥", "lte": "≤"}
-
-# Parameters of the place filters; the segments' own follow.
-PLACE_PARAMS = ("dyad", "perspective", "role")
-SEGMENT_PARAMS = ("code", "descendants", "coder", "layer", "text", "memo", "context")
 
 
 @dataclass(frozen=True)

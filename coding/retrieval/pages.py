@@ -33,24 +33,13 @@ from coding.retrieval.filters import (
     segment_filters_from_params,
 )
 from coding.retrieval.segments import ORDERS, PAGE_SIZE, SegmentListing, segments_queryset
+from healing.api.errors import error_lines
 from healing.audit.services import audit_export
 from healing.types import AuthenticatedRequest
 from interviews.models import AttributeDefinition, Dyad, Membership, Role, Study
 from interviews.selectors import Access, study_get_for_user
 
 EXPORT_MAX_CONTEXT = 1000
-
-
-def _error_text(error: APIException) -> str:
-    detail = error.detail
-    if isinstance(detail, dict):
-        return " ".join(
-            f"{name}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
-            for name, v in detail.items()
-        )
-    if isinstance(detail, list):
-        return " ".join(map(str, detail))
-    return str(detail)
 
 
 def _codes_in_tree_order(study: Study) -> list[dict[str, Any]]:
@@ -203,8 +192,8 @@ def study_segments(
         page = listing.page(context=filters.context, cursor=last_param(params, "cursor"), size=size)
     except APIException as error:
         if error.status_code == 403:
-            raise DjangoPermissionDenied(_error_text(error)) from None
-        messages.error(request, _error_text(error))
+            raise DjangoPermissionDenied(" ".join(error_lines(error))) from None
+        messages.error(request, " ".join(error_lines(error)))
         return render(request, "coding/retrieval/segments.html", base, status=400)
     counts = listing.counts()
     groups: list[dict[str, Any]] = []

@@ -327,27 +327,3 @@ class SegmentListing:
             "role": row["turn_role_"] or "",
             "memo": row["memo"],
         }
-
-
-def segment_page(
-    *,
-    queryset: QuerySet[Coding],
-    context: int,
-    order: str = "dyad",
-    cursor: str | None = None,
-    size: int = PAGE_SIZE,
-) -> SegmentPage:
-    """One page of segments in ``order`` (by dyad, or by code then dyad), after ``cursor``."""
-    return SegmentListing(queryset, order).page(context=context, cursor=cursor, size=size)
-
-
-def segments_all(
-    *, queryset: QuerySet[Coding], context: int, order: str = "dyad", chunk: int = 2000
-) -> Iterator[dict[str, Any]]:
-    """Every matching segment in order, a chunk (one query) at a time: for exports."""
-    return SegmentListing(queryset, order).all(context=context, chunk=chunk)
-
-
-def segment_counts(*, queryset: QuerySet[Coding]) -> dict[str, Any]:
-    """How many segments match, per dyad and per code."""
-    return SegmentListing(queryset).counts()

@@ -22,28 +22,13 @@ from coding.search.code_hits import search_code_check, search_code_start
 from coding.search.query import MODES
 from coding.search.service import search_from_params
 from coding.selectors import codes_for_study
+from healing.api.errors import error_lines
 from healing.types import AuthenticatedRequest
 from interviews.models import Dyad, Role
 from interviews.selectors import study_get_for_user
 
 # The parameters that make a search (kept by the pager and the coding form).
 SEARCH_KEYS = ("q", "mode", "dyad", "perspective", "role", "context")
-
-
-def _error_lines(exc: Exception) -> list[str]:
-    if isinstance(exc, ValidationError):
-        detail = exc.detail
-        if isinstance(detail, dict):
-            return [
-                f"{name}: {' '.join(str(m) for m in (v if isinstance(v, list) else [v]))}"
-                for name, v in detail.items()
-            ]
-        return [str(m) for m in (detail if isinstance(detail, list) else [detail])]
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            return [f"{name}: {' '.join(text)}" for name, text in exc.message_dict.items()]
-        return list(exc.messages)
-    return [str(exc)]
 
 
 def _search_pairs(params: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -73,7 +58,7 @@ def study_search(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             search = search_from_params(study=study, params=params)
             page = page_for(study=study, search=search, params=params)
         except ValidationError as exc:
-            errors = _error_lines(exc)
+            errors = error_lines(exc)
             page = search = None
     if page is not None:
         by_interview: dict[int, list[dict[str, Any]]] = {}
@@ -157,7 +142,7 @@ def study_search_code(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             chosen=chosen,
         )
     except (ValidationError, DjangoValidationError) as exc:
-        for line in _error_lines(exc):
+        for line in error_lines(exc):
             messages.error(request, line)
         return redirect(back)
     job = search_code_start(study=study, user=request.user, request=checked)

@@ -49,6 +49,28 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return fields
 
 
+def error_lines(exc: Exception) -> list[str]:
+    """An API or service error as lines a page can show ("field: message …", one per field;
+    messages about nothing in particular on lines of their own)."""
+    if isinstance(exc, exceptions.APIException):
+        fields = _flatten(exc.detail)
+    elif isinstance(exc, DjangoValidationError):
+        fields = (
+            {name: list(messages) for name, messages in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": list(exc.messages)}
+        )
+    else:
+        fields = {"non_field_errors": [str(exc)]}
+    lines: list[str] = []
+    for name, messages in fields.items():
+        if name in ("non_field_errors", "__all__"):
+            lines += messages
+        else:
+            lines.append(f"{name}: {' '.join(messages)}")
+    return lines
+
+
 def _first_message(fields: Any, key: str = "") -> str:
     """The first message found, prefixed with the field it is about ("end: …")."""
     if isinstance(fields, dict):
